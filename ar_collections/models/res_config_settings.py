@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    ar_bucket_1_days = fields.Integer(related="company_id.ar_bucket_1_days", readonly=False)
+    ar_bucket_2_days = fields.Integer(related="company_id.ar_bucket_2_days", readonly=False)
+    ar_bucket_3_days = fields.Integer(related="company_id.ar_bucket_3_days", readonly=False)
+    ar_default_collector_id = fields.Many2one(related="company_id.ar_default_collector_id", readonly=False)

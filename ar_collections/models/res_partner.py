@@ -1,0 +1,278 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
+
+CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+
+# Fields of the credit profile that only a Credit Manager may change.
+CREDIT_PROFILE_FIELDS = (
+    "credit_grade_id", "ar_credit_days", "credit_limit", "use_partner_credit_limit", "collector_id",
+)
+BLACKLIST_FIELDS = ("is_blacklisted", "blacklist_reason", "blacklist_date", "blacklist_user_id")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Core fields, tracked: a change of limit is part of the customer's credit history.
+    credit_limit = fields.Float(tracking=True)
+
+    credit_grade_id = fields.Many2one(
+        "ar.credit.grade", string="Credit Grade", company_dependent=True, tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]",
+        help="Credit grade of the customer in the current company (A/B/C/D ...).")
+    ar_credit_days = fields.Integer(
+        string="Credit Period (days)", company_dependent=True, tracking=True,
+        help="Number of days of credit granted to the customer.")
+    collector_id = fields.Many2one(
+        "res.users", string="Collector", company_dependent=True, tracking=True,
+        help="Person responsible for collecting this customer's receivables. "
+             "Empty: the company's default collector.")
+    is_blacklisted = fields.Boolean(
+        string="Blacklisted", company_dependent=True, tracking=True, copy=False, readonly=True)
+    blacklist_reason = fields.Text(string="Blacklist Reason", company_dependent=True, copy=False, readonly=True)
+    blacklist_date = fields.Date(string="Blacklisted On", company_dependent=True, copy=False, readonly=True)
+    blacklist_user_id = fields.Many2one(
+        "res.users", string="Blacklisted By", company_dependent=True, copy=False, readonly=True)
+
+    ar_currency_id = fields.Many2one("res.currency", compute="_compute_ar_currency_id")
+    ar_receivable_amount = fields.Monetary(
+        string="Open Receivable", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        help="Posted receivables not yet paid, net of unapplied payments and credit notes.")
+    ar_to_invoice_amount = fields.Monetary(
+        string="Ordered, Not Invoiced", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        help="Confirmed sale orders not yet invoiced (taxes included).")
+    ar_exposure = fields.Monetary(
+        string="Credit Exposure", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        help="Open receivable plus confirmed sale orders not yet invoiced, in company currency.")
+    ar_credit_remaining = fields.Monetary(
+        string="Remaining Credit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        help="Credit limit minus exposure (only for customers with a credit limit).")
+    ar_overdue_amount = fields.Monetary(
+        string="Overdue Amount", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        search="_search_ar_overdue_amount",
+        help="Amount past its due date, less unapplied payments and credit notes.")
+    ar_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)", compute="_compute_ar_credit_figures",
+        help="Days overdue of the oldest unpaid invoice.")
+    ar_credit_limit = fields.Monetary(
+        string="Effective Credit Limit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        help="The customer's own credit limit, else the company's default one; empty when no limit applies.")
+    ar_uses_credit_limit = fields.Boolean(string="Has a Credit Limit", compute="_compute_ar_credit_figures")
+    ar_over_limit = fields.Boolean(
+        string="Over Credit Limit", compute="_compute_ar_credit_figures", search="_search_ar_over_limit")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends_context("company")
+    def _compute_ar_currency_id(self):
+        self.ar_currency_id = self.env.company.currency_id
+
+    def _ar_credit_company_ids(self):
+        """Companies whose receivables count for the credit figures (overridable hook)."""
+        return self.env.company.ids
+
+    def _ar_get_credit_figures(self, exclude_order_ids=None):
+        """Credit figures of the commercial partners of ``self``, in two grouped queries.
+
+        Aggregated figures only: computed as superuser so that a salesperson sees the
+        exposure of his customer without reading other people's invoices, restricted
+        to the current company.
+
+        :returns: dict commercial partner id -> dict of figures
+        """
+        commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
+        company_ids = self._ar_credit_company_ids()
+        Aging = self.env["ar.aging"].sudo()
+        aging = Aging._get_partner_aging(partner_ids=commercial_ids, company_ids=company_ids)
+        to_invoice = Aging._get_uninvoiced_order_amounts(
+            partner_ids=commercial_ids, company_ids=company_ids, exclude_order_ids=exclude_order_ids)
+        figures = {}
+        for pid in commercial_ids:
+            values = aging.get(pid, {})
+            receivable = values.get("residual", 0.0)
+            figures[pid] = {
+                "receivable": receivable,
+                "to_invoice": to_invoice.get(pid, 0.0),
+                "exposure": receivable + to_invoice.get(pid, 0.0),
+                "overdue": values.get("overdue", 0.0),
+                "oldest_overdue_days": values.get("max_days_overdue", 0),
+                "buckets": values,
+            }
+        return figures
+
+    @api.depends_context("company")
+    def _compute_ar_credit_figures(self):
+        figures = self._ar_get_credit_figures()
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            values = figures.get(commercial._origin.id or partner._origin.id, {})
+            partner.ar_receivable_amount = values.get("receivable", 0.0)
+            partner.ar_to_invoice_amount = values.get("to_invoice", 0.0)
+            partner.ar_exposure = values.get("exposure", 0.0)
+            partner.ar_overdue_amount = values.get("overdue", 0.0)
+            partner.ar_oldest_overdue_days = values.get("oldest_overdue_days", 0)
+            # sudo: the limit fields are restricted to accountants; salespeople see the figure here
+            limit_partner = commercial.sudo()
+            uses_limit = limit_partner.use_partner_credit_limit or self.env.company.account_use_credit_limit
+            limit = limit_partner.credit_limit if uses_limit else 0.0
+            partner.ar_uses_credit_limit = uses_limit
+            partner.ar_credit_limit = limit
+            partner.ar_credit_remaining = limit - partner.ar_exposure if uses_limit else 0.0
+            partner.ar_over_limit = bool(uses_limit) and float_compare(
+                partner.ar_exposure, limit, precision_rounding=self.env.company.currency_id.rounding) > 0
+
+    def _search_ar_overdue_amount(self, operator, value):
+        if operator not in (">", ">=", "<", "<=", "=", "!=") or not isinstance(value, (int, float)):
+            raise UserError(self.env._("Operation not supported on the overdue amount."))
+        aging = self.env["ar.aging"].sudo()._get_partner_aging(company_ids=self._ar_credit_company_ids())
+        ops = {
+            ">": lambda a: a > value, ">=": lambda a: a >= value, "<": lambda a: a < value,
+            "<=": lambda a: a <= value, "=": lambda a: a == value, "!=": lambda a: a != value,
+        }
+        matching = [pid for pid, values in aging.items() if ops[operator](values["overdue"])]
+        if ops[operator](0.0):
+            # customers owing nothing match too: search by exclusion
+            others = [pid for pid in aging if pid not in matching]
+            return [("commercial_partner_id", "not in", others)]
+        return [("commercial_partner_id", "in", matching)]
+
+    def _search_ar_over_limit(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Operation not supported on 'Over Credit Limit'."))
+        company_ids = self._ar_credit_company_ids()
+        Aging = self.env["ar.aging"].sudo()
+        exposure = Aging._get_uninvoiced_order_amounts(company_ids=company_ids)
+        for pid, values in Aging._get_partner_aging(company_ids=company_ids).items():
+            exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
+        candidates = self.browse([pid for pid, amount in exposure.items() if amount > 0])
+        over = candidates.filtered(lambda p: p.ar_over_limit)
+        positive = (operator == "=") == bool(value)
+        return [("commercial_partner_id", "in" if positive else "not in", over.ids)]
+
+    # ------------------------------------------------------------------
+    # Constraints and guards
+    # ------------------------------------------------------------------
+    @api.constrains("credit_limit", "ar_credit_days", "credit_grade_id")
+    def _check_ar_credit_profile(self):
+        for partner in self:
+            if partner.credit_limit < 0:
+                raise ValidationError(self.env._(
+                    "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
+            if partner.ar_credit_days < 0:
+                raise ValidationError(self.env._(
+                    "The credit period of %(partner)s cannot be negative.", partner=partner.display_name))
+            grade = partner.credit_grade_id
+            if grade.company_id and grade.company_id != self.env.company:
+                raise ValidationError(self.env._(
+                    "Credit grade %(grade)s belongs to company %(company)s and cannot be used in %(current)s.",
+                    grade=grade.display_name, company=grade.company_id.name, current=self.env.company.name))
+            if grade.max_credit_days and partner.ar_credit_days > grade.max_credit_days:
+                raise ValidationError(self.env._(
+                    "The credit period of %(partner)s (%(days)s days) exceeds the maximum of grade "
+                    "%(grade)s (%(max)s days).",
+                    partner=partner.display_name, days=partner.ar_credit_days, grade=grade.display_name,
+                    max=grade.max_credit_days))
+
+    def _ar_check_profile_write(self, vals):
+        """Only Credit Managers change the credit profile of a customer; the blacklist only
+        through its actions. Values synchronised from the commercial partner to its
+        contacts are not a change of profile."""
+        if self.env.su or self.env.context.get("ar_blacklist_action"):
+            return
+        if any(fname in vals for fname in BLACKLIST_FIELDS):
+            raise AccessError(self.env._("Use the Blacklist and Release actions to change a customer's blacklist."))
+        changed = [f for f in CREDIT_PROFILE_FIELDS if f in vals]
+        if not changed or self.env.user.has_group(CREDIT_MANAGER_GROUP):
+            return
+        for partner in self.filtered(lambda p: not p.parent_id or p.is_company):
+            for fname in changed:
+                field = self._fields[fname]
+                new = field.convert_to_cache(vals[fname], partner)
+                old = field.convert_to_cache(partner[fname], partner)
+                if new != old and (new or old):
+                    raise AccessError(self.env._(
+                        "Only a Credit Manager can change the credit grade, credit limit, credit period "
+                        "or collector of a customer (%(partner)s).", partner=partner.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._ar_check_profile_write({k: v for k, v in vals.items() if v})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._ar_check_profile_write(vals)
+        return super().write(vals)
+
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["credit_grade_id", "ar_credit_days", "collector_id", *BLACKLIST_FIELDS]
+
+    @api.onchange("credit_grade_id")
+    def _onchange_credit_grade_id(self):
+        grade = self.credit_grade_id
+        if grade.default_credit_limit:
+            self.use_partner_credit_limit = True
+            self.credit_limit = grade.default_credit_limit
+        if grade.max_credit_days and (not self.ar_credit_days or self.ar_credit_days > grade.max_credit_days):
+            self.ar_credit_days = grade.max_credit_days
+
+    # ------------------------------------------------------------------
+    # Blacklist
+    # ------------------------------------------------------------------
+    def _ar_check_credit_manager(self):
+        if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
+            raise AccessError(self.env._("Only a Credit Manager can blacklist a customer or release it."))
+
+    def _ar_set_blacklist(self, reason):
+        """Blacklist the commercial partners of ``self`` with ``reason`` (Credit Managers only)."""
+        self._ar_check_credit_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("A reason is required to blacklist a customer."))
+        partners = self.commercial_partner_id.filtered(lambda p: not p.is_blacklisted)
+        if not partners:
+            raise UserError(self.env._("The selected customers are already blacklisted."))
+        partners.with_context(ar_blacklist_action=True).write({
+            "is_blacklisted": True,
+            "blacklist_reason": reason,
+            "blacklist_date": fields.Date.context_today(self),
+            "blacklist_user_id": self.env.user.id,
+        })
+        for partner in partners:
+            partner.message_post(body=self.env._("Blacklisted: %(reason)s", reason=reason))
+        return partners
+
+    def _ar_release_blacklist(self, reason):
+        """Release the commercial partners of ``self`` from the blacklist (Credit Managers only)."""
+        self._ar_check_credit_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("A reason is required to release a customer from the blacklist."))
+        partners = self.commercial_partner_id.filtered("is_blacklisted")
+        if not partners:
+            raise UserError(self.env._("The selected customers are not blacklisted."))
+        partners.with_context(ar_blacklist_action=True).write({
+            "is_blacklisted": False,
+            "blacklist_reason": False,
+            "blacklist_date": False,
+            "blacklist_user_id": False,
+        })
+        for partner in partners:
+            partner.message_post(body=self.env._("Released from the blacklist: %(reason)s", reason=reason))
+        return partners
+
+    def _ar_open_blacklist_wizard(self, mode):
+        self._ar_check_credit_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "ar.partner.blacklist",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.commercial_partner_id.ids, "default_mode": mode},
+        }
+
+    def action_ar_blacklist(self):
+        return self._ar_open_blacklist_wizard("blacklist")
+
+    def action_ar_release_blacklist(self):
+        return self._ar_open_blacklist_wizard("release")
