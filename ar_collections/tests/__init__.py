@@ -1,0 +1,2 @@
+from . import test_credit_profile
+from . import test_credit_access

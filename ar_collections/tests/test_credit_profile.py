@@ -1,0 +1,181 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import ArCollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-06-15")
+class TestCreditProfile(ArCollectionsCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"credit_grade_id": cls.grade_a.id, "credit_limit": 3500.0, "ar_credit_days": 30})
+        # 1,000 due 45 days ago, 300 of it paid; 500 due 5 days ago; 2,000 not due yet
+        cls.inv_old = cls.ar_invoice(cls.customer, 1000.0, "2026-04-01", "2026-05-01")
+        cls.ar_pay(cls.inv_old, 300.0, "2026-05-20")
+        cls.inv_recent = cls.ar_invoice(cls.contact, 500.0, "2026-05-11", "2026-06-10")
+        cls.inv_not_due = cls.ar_invoice(cls.customer, 2000.0, "2026-06-01", "2026-06-30")
+        # a credit note of 200 not matched to any invoice
+        cls.refund = cls.ar_invoice(cls.customer, 200.0, "2026-06-01", move_type="out_refund")
+        # someone else's invoice never counts
+        cls.other = cls.env["res.partner"].create({"name": "Other Customer", "is_company": True})
+        cls.ar_invoice(cls.other, 9999.0, "2026-01-01", "2026-01-31")
+
+    def test_receivable_overdue_and_oldest(self):
+        customer = self.customer
+        # 700 + 500 + 2,000 - 200
+        self.assertAlmostEqual(customer.ar_receivable_amount, 3000.0)
+        # overdue 700 + 500, less the unapplied credit note of 200
+        self.assertAlmostEqual(customer.ar_overdue_amount, 1000.0)
+        self.assertEqual(customer.ar_oldest_overdue_days, 45)
+        # the contact shows its company's figures
+        self.assertAlmostEqual(self.contact.ar_overdue_amount, 1000.0)
+        self.assertEqual(self.contact.ar_oldest_overdue_days, 45)
+
+    def test_exposure_includes_uninvoiced_orders(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({
+                "product_id": self.product_a.id, "product_uom_qty": 2, "price_unit": 400.0,
+                "tax_id": [Command.set(self.tax_sale_a.ids)],
+            })],
+        })
+        order.action_confirm()
+        # 800 + 15 % tax, nothing invoiced yet
+        self.assertAlmostEqual(order.amount_total, 920.0)
+        self.customer.invalidate_recordset()
+        self.assertAlmostEqual(self.customer.ar_to_invoice_amount, 920.0)
+        self.assertAlmostEqual(self.customer.ar_exposure, 3920.0)
+        self.assertAlmostEqual(self.customer.ar_credit_limit, 3500.0)
+        self.assertAlmostEqual(self.customer.ar_credit_remaining, -420.0)
+        self.assertTrue(self.customer.ar_over_limit)
+        Partner = self.env["res.partner"]
+        self.assertIn(self.customer, Partner.search([("ar_over_limit", "=", True)]))
+        self.assertNotIn(self.other, Partner.search([("ar_over_limit", "=", True)]))
+
+    def test_within_limit(self):
+        self.assertAlmostEqual(self.customer.ar_exposure, 3000.0)
+        self.assertAlmostEqual(self.customer.ar_credit_remaining, 500.0)
+        self.assertFalse(self.customer.ar_over_limit)
+        self.assertNotIn(self.customer, self.env["res.partner"].search([("ar_over_limit", "=", True)]))
+
+    def test_payment_reduces_figures(self):
+        self.ar_pay(self.inv_recent, 500.0, "2026-06-15")
+        self.customer.invalidate_recordset()
+        self.assertAlmostEqual(self.customer.ar_receivable_amount, 2500.0)
+        self.assertAlmostEqual(self.customer.ar_overdue_amount, 500.0)
+        self.assertEqual(self.customer.ar_oldest_overdue_days, 45)
+        self.ar_pay(self.inv_old, 700.0, "2026-06-15")
+        self.customer.invalidate_recordset()
+        self.assertAlmostEqual(self.customer.ar_overdue_amount, 0.0)
+        self.assertEqual(self.customer.ar_oldest_overdue_days, 0)
+
+    def test_overdue_filter(self):
+        overdue = self.env["res.partner"].search([("ar_overdue_amount", ">", 0)])
+        self.assertIn(self.customer, overdue)
+        self.assertIn(self.contact, overdue)
+        self.assertIn(self.other, overdue)
+        fresh = self.env["res.partner"].create({"name": "New Customer", "is_company": True})
+        self.assertNotIn(fresh, overdue)
+        self.assertIn(fresh, self.env["res.partner"].search([("ar_overdue_amount", "=", 0)]))
+
+    def test_unreconciled_payment_reduces_exposure(self):
+        self.ar_unreconciled_payment(self.customer, 1000.0, "2026-06-14")
+        self.customer.invalidate_recordset()
+        self.assertAlmostEqual(self.customer.ar_receivable_amount, 2000.0)
+        self.assertAlmostEqual(self.customer.ar_overdue_amount, 0.0)
+
+    def test_foreign_currency_in_company_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])["currency"]
+        customer = self.env["res.partner"].create({"name": "Euro Customer", "is_company": True})
+        self.ar_invoice(customer, 1000.0, "2026-05-01", "2026-05-05", currency=eur)
+        # 1,000 EUR at 2 EUR per company currency unit
+        self.assertAlmostEqual(customer.ar_receivable_amount, 500.0)
+        self.assertAlmostEqual(customer.ar_overdue_amount, 500.0)
+        self.assertEqual(customer.ar_oldest_overdue_days, 41)
+
+    def test_figures_for_many_customers_in_one_go(self):
+        partners = self.customer | self.other | self.contact
+        partners.invalidate_recordset()
+        with self.assertQueryCount(__system__=6):
+            values = [(p.ar_overdue_amount, p.ar_exposure) for p in partners]
+        self.assertAlmostEqual(values[1][0], 9999.0)
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    def test_negative_limit_or_days_rejected(self):
+        with self.assertRaises(ValidationError):
+            self.customer.credit_limit = -1.0
+        with self.assertRaises(ValidationError):
+            self.customer.ar_credit_days = -5
+        self.assertEqual(self.customer.credit_limit, 3500.0)
+        self.assertEqual(self.customer.ar_credit_days, 30)
+
+    def test_credit_days_above_grade_maximum_rejected(self):
+        grade_c = self.env.ref("ar_collections.ar_credit_grade_c")
+        with self.assertRaises(ValidationError):
+            self.customer.write({"credit_grade_id": grade_c.id, "ar_credit_days": 90})
+        self.assertEqual(self.customer.credit_grade_id, self.grade_a)
+
+    def test_grade_of_another_company_rejected(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        grade_b = self.env["ar.credit.grade"].create({
+            "code": "X", "name": "Company B only", "company_id": company_b.id})
+        with self.assertRaises(ValidationError):
+            self.customer.credit_grade_id = grade_b
+        self.assertEqual(self.customer.credit_grade_id, self.grade_a)
+
+    def test_negative_grade_values_rejected(self):
+        with self.assertRaises(ValidationError):
+            self.env["ar.credit.grade"].create({"code": "Z", "name": "Bad", "default_credit_limit": -10})
+
+    def test_grade_onchange_proposes_limit_and_days(self):
+        partner = self.env["res.partner"].new({"name": "New", "is_company": True})
+        partner.credit_grade_id = self.env.ref("ar_collections.ar_credit_grade_b")
+        partner._onchange_credit_grade_id()
+        self.assertEqual(partner.credit_limit, 200000.0)
+        self.assertEqual(partner.ar_credit_days, 45)
+
+    def test_changes_are_tracked(self):
+        grade_b = self.env.ref("ar_collections.ar_credit_grade_b")
+        self.customer.write({"credit_grade_id": grade_b.id, "credit_limit": 4000.0})
+        self.env.flush_all()
+        tracked = self.customer.message_ids.tracking_value_ids.mapped("field_id.name")
+        self.assertIn("credit_grade_id", tracked)
+        self.assertIn("credit_limit", tracked)
+
+    # ------------------------------------------------------------------
+    # Blacklist
+    # ------------------------------------------------------------------
+    def test_blacklist_and_release(self):
+        wizard = self.env["ar.partner.blacklist"].with_user(self.credit_manager).create({
+            "partner_ids": [Command.set(self.contact.ids)], "mode": "blacklist",
+            "reason": "Malicious default",
+        })
+        wizard.action_confirm()
+        self.assertTrue(self.customer.is_blacklisted)
+        self.assertEqual(self.customer.blacklist_reason, "Malicious default")
+        self.assertEqual(str(self.customer.blacklist_date), "2026-06-15")
+        self.assertEqual(self.customer.blacklist_user_id, self.credit_manager)
+        self.assertIn(self.customer, self.env["res.partner"].search([("is_blacklisted", "=", True)]))
+        self.assertIn("Malicious default", self.customer.message_ids[0].body)
+
+        self.customer.with_user(self.credit_manager)._ar_release_blacklist("Debt settled in full")
+        self.assertFalse(self.customer.is_blacklisted)
+        self.assertFalse(self.customer.blacklist_reason)
+        self.assertIn("Debt settled in full", self.customer.message_ids[0].body)
+
+    def test_blacklist_requires_reason(self):
+        with self.assertRaises(UserError):
+            self.customer.with_user(self.credit_manager)._ar_set_blacklist("   ")
+        self.assertFalse(self.customer.is_blacklisted)
+
+    def test_release_of_customer_not_blacklisted(self):
+        with self.assertRaises(UserError):
+            self.customer.with_user(self.credit_manager)._ar_release_blacklist("why not")
