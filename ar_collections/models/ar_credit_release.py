@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
+from odoo.tools.misc import format_date
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
@@ -186,7 +187,7 @@ class ArCreditRelease(models.Model):
             "Credit hold released for %(document)s by %(user)s: %(reason)s",
             document=document.display_name, user=self.env.user.name, reason=release.reason)
         if release.expiry_date:
-            body = self.env._("%(body)s (valid until %(date)s)", body=body, date=release.expiry_date)
+            body = self.env._("%(body)s (valid until %(date)s)", body=body, date=format_date(self.env, release.expiry_date))
         # sudo: a Credit Manager may only read the document and the customer; the notes are part of
         # their history (author stays the approver)
         document.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)

@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 MAX_LISTED_INVOICES = 5
 
@@ -158,7 +158,7 @@ class SaleOrder(models.Model):
                 release.expiry_date < fields.Date.context_today(self):
             lines.append(self.env._(
                 "The release approved by %(user)s expired on %(date)s.",
-                user=release.approved_by_id.name, date=release.expiry_date))
+                user=release.approved_by_id.name, date=format_date(self.env, release.expiry_date)))
         elif release and release.state == "approved":
             lines.append(self.env._(
                 "The release approved by %(user)s was for a total of %(amount)s; the order is now larger.",
@@ -254,7 +254,7 @@ class SaleOrder(models.Model):
             release.sale_order_id.message_post(body=self.env._(
                 "Confirmed despite the credit hold, under the release approved by %(user)s on %(date)s: "
                 "%(reason)s",
-                user=release.approved_by_id.name, date=release.approval_date.date(), reason=release.reason))
+                user=release.approved_by_id.name, date=format_date(self.env, release.approval_date), reason=release.reason))
         releases._mark_used()
         return result
 

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 MAX_LISTED_INVOICES = 5
 
@@ -87,7 +87,7 @@ class StockPicking(models.Model):
         if release and release.state == "approved":
             lines.append(self.env._(
                 "The release approved by %(user)s expired on %(date)s.",
-                user=release.approved_by_id.name, date=release.expiry_date))
+                user=release.approved_by_id.name, date=format_date(self.env, release.expiry_date)))
         return "\n".join(lines)
 
     @api.depends("partner_id", "picking_type_code", "state", "company_id")
@@ -125,7 +125,7 @@ class StockPicking(models.Model):
             release.picking_id.message_post(body=self.env._(
                 "Validated despite the delivery lock, under the release approved by %(user)s on %(date)s: "
                 "%(reason)s",
-                user=release.approved_by_id.name, date=release.approval_date.date(), reason=release.reason))
+                user=release.approved_by_id.name, date=format_date(self.env, release.approval_date), reason=release.reason))
             release._mark_used()
         return result
 
