@@ -8,7 +8,7 @@ CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 CREDIT_PROFILE_FIELDS = (
     "credit_grade_id", "ar_credit_days", "credit_limit", "use_partner_credit_limit", "collector_id",
 )
-BLACKLIST_FIELDS = ("is_blacklisted", "blacklist_reason", "blacklist_date", "blacklist_user_id")
+BLACKLIST_FIELDS = ("credit_blacklisted", "credit_blacklist_reason", "credit_blacklist_date", "credit_blacklist_user_id")
 
 
 class ResPartner(models.Model):
@@ -28,11 +28,11 @@ class ResPartner(models.Model):
         "res.users", string="Collector", company_dependent=True, tracking=True,
         help="Person responsible for collecting this customer's receivables. "
              "Empty: the company's default collector.")
-    is_blacklisted = fields.Boolean(
+    credit_blacklisted = fields.Boolean(
         string="Blacklisted", company_dependent=True, tracking=True, copy=False, readonly=True)
-    blacklist_reason = fields.Text(string="Blacklist Reason", company_dependent=True, copy=False, readonly=True)
-    blacklist_date = fields.Date(string="Blacklisted On", company_dependent=True, copy=False, readonly=True)
-    blacklist_user_id = fields.Many2one(
+    credit_blacklist_reason = fields.Text(string="Blacklist Reason", company_dependent=True, copy=False, readonly=True)
+    credit_blacklist_date = fields.Date(string="Blacklisted On", company_dependent=True, copy=False, readonly=True)
+    credit_blacklist_user_id = fields.Many2one(
         "res.users", string="Blacklisted By", company_dependent=True, copy=False, readonly=True)
 
     ar_currency_id = fields.Many2one("res.currency", compute="_compute_ar_currency_id")
@@ -105,6 +105,13 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_ar_credit_figures(self):
         figures = self._ar_get_credit_figures()
+        # sudo: the limit fields are restricted to accountants; salespeople see the figure here.
+        # Read for all commercial partners at once (one query, not one per partner).
+        company_limit = self.env.company.account_use_credit_limit
+        limits = {
+            p.id: (p.use_partner_credit_limit or company_limit, p.credit_limit)
+            for p in self.commercial_partner_id.sudo()
+        }
         for partner in self:
             commercial = partner.commercial_partner_id
             values = figures.get(commercial._origin.id or partner._origin.id, {})
@@ -113,10 +120,8 @@ class ResPartner(models.Model):
             partner.ar_exposure = values.get("exposure", 0.0)
             partner.ar_overdue_amount = values.get("overdue", 0.0)
             partner.ar_oldest_overdue_days = values.get("oldest_overdue_days", 0)
-            # sudo: the limit fields are restricted to accountants; salespeople see the figure here
-            limit_partner = commercial.sudo()
-            uses_limit = limit_partner.use_partner_credit_limit or self.env.company.account_use_credit_limit
-            limit = limit_partner.credit_limit if uses_limit else 0.0
+            uses_limit, limit = limits.get(commercial.id, (False, 0.0))
+            limit = limit if uses_limit else 0.0
             partner.ar_uses_credit_limit = uses_limit
             partner.ar_credit_limit = limit
             partner.ar_credit_remaining = limit - partner.ar_exposure if uses_limit else 0.0
@@ -230,14 +235,14 @@ class ResPartner(models.Model):
         self._ar_check_credit_manager()
         if not (reason or "").strip():
             raise UserError(self.env._("A reason is required to blacklist a customer."))
-        partners = self.commercial_partner_id.filtered(lambda p: not p.is_blacklisted)
+        partners = self.commercial_partner_id.filtered(lambda p: not p.credit_blacklisted)
         if not partners:
             raise UserError(self.env._("The selected customers are already blacklisted."))
         partners.with_context(ar_blacklist_action=True).write({
-            "is_blacklisted": True,
-            "blacklist_reason": reason,
-            "blacklist_date": fields.Date.context_today(self),
-            "blacklist_user_id": self.env.user.id,
+            "credit_blacklisted": True,
+            "credit_blacklist_reason": reason,
+            "credit_blacklist_date": fields.Date.context_today(self),
+            "credit_blacklist_user_id": self.env.user.id,
         })
         for partner in partners:
             partner.message_post(body=self.env._("Blacklisted: %(reason)s", reason=reason))
@@ -248,14 +253,14 @@ class ResPartner(models.Model):
         self._ar_check_credit_manager()
         if not (reason or "").strip():
             raise UserError(self.env._("A reason is required to release a customer from the blacklist."))
-        partners = self.commercial_partner_id.filtered("is_blacklisted")
+        partners = self.commercial_partner_id.filtered("credit_blacklisted")
         if not partners:
             raise UserError(self.env._("The selected customers are not blacklisted."))
         partners.with_context(ar_blacklist_action=True).write({
-            "is_blacklisted": False,
-            "blacklist_reason": False,
-            "blacklist_date": False,
-            "blacklist_user_id": False,
+            "credit_blacklisted": False,
+            "credit_blacklist_reason": False,
+            "credit_blacklist_date": False,
+            "credit_blacklist_user_id": False,
         })
         for partner in partners:
             partner.message_post(body=self.env._("Released from the blacklist: %(reason)s", reason=reason))

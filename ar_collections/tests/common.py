@@ -29,7 +29,7 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
             cls.env, "ar_auditor", groups="base.group_user,ar_collections.group_ar_collections_auditor",
             company_id=cls.company.id, company_ids=company_ids, name="Auditor Chen")
         cls.salesman = new_test_user(
-            cls.env, "ar_salesman", groups="base.group_user,sales_team.group_sale_salesman",
+            cls.env, "ar_salesman", groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
             company_id=cls.company.id, company_ids=company_ids, name="Salesman Zhang")
 
     @classmethod

@@ -16,12 +16,12 @@ class TestCreditAccess(ArCollectionsCommon):
                 "partner_ids": [Command.set(self.customer.ids)], "reason": "x"})
         with self.assertRaises(AccessError):
             self.customer.with_user(self.collector).action_ar_blacklist()
-        self.assertFalse(self.customer.is_blacklisted)
+        self.assertFalse(self.customer.credit_blacklisted)
 
     def test_blacklist_fields_not_writable_directly(self):
         with self.assertRaises(AccessError):
-            self.customer.with_user(self.credit_manager).write({"is_blacklisted": True})
-        self.assertFalse(self.customer.is_blacklisted)
+            self.customer.with_user(self.credit_manager).write({"credit_blacklisted": True})
+        self.assertFalse(self.customer.credit_blacklisted)
 
     def test_only_credit_manager_changes_profile(self):
         grade_b = self.env.ref("ar_collections.ar_credit_grade_b")
@@ -75,7 +75,7 @@ class TestCreditAccess(ArCollectionsCommon):
 
         customer_b = self.customer.with_user(user_b).with_company(company_b)
         self.assertFalse(customer_b.credit_grade_id)
-        self.assertFalse(customer_b.is_blacklisted)
+        self.assertFalse(customer_b.credit_blacklisted)
         self.assertEqual(customer_b.ar_receivable_amount, 0.0)
         self.assertEqual(customer_b.ar_overdue_amount, 0.0)
         grades_b = self.env["ar.credit.grade"].with_user(user_b).search([])
