@@ -98,10 +98,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         partner, currency = snapshot["partner"], snapshot["currency"]
         reasons = []
-        if partner.is_blacklisted:
+        if partner.credit_blacklisted:
             reasons.append({"code": "blacklist", "message": self.env._(
                 "The customer %(partner)s is blacklisted: %(reason)s",
-                partner=partner.display_name, reason=partner.blacklist_reason or "")})
+                partner=partner.display_name, reason=partner.credit_blacklist_reason or "")})
         grade = snapshot["grade"]
         if grade and not grade.credit_sales_allowed and not self._ar_is_immediate_payment():
             reasons.append({"code": "grade", "message": self.env._(

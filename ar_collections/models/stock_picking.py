@@ -35,7 +35,7 @@ class StockPicking(models.Model):
             pickings = pickings.with_company(company)
             partners = pickings.partner_id.commercial_partner_id
             held = partners._ar_get_held_invoices("lock_deliveries")
-            blacklisted = partners.filtered("is_blacklisted")
+            blacklisted = partners.filtered("credit_blacklisted")
             if not held and not blacklisted:
                 continue
             figures = partners._ar_get_credit_figures()
@@ -59,10 +59,10 @@ class StockPicking(models.Model):
         self.ensure_one()
         partner = snapshot["partner"]
         reasons = []
-        if partner.is_blacklisted:
+        if partner.credit_blacklisted:
             reasons.append({"code": "blacklist", "message": self.env._(
                 "The customer %(partner)s is blacklisted: %(reason)s",
-                partner=partner.display_name, reason=partner.blacklist_reason or "")})
+                partner=partner.display_name, reason=partner.credit_blacklist_reason or "")})
         for stage, names in snapshot["held_invoices"]:
             listed = ", ".join(names[:MAX_LISTED_INVOICES])
             if len(names) > MAX_LISTED_INVOICES:

@@ -1,5 +1,3 @@
-from unittest.mock import patch
-
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command
@@ -337,12 +335,31 @@ class TestCreditHold(CreditHoldCommon):
     def test_payment_confirmation_skips_held_order(self):
         self.customer._ar_set_blacklist("Long overdue")
         order = self.ar_order(self.customer, 100.0)
-        transaction = self.env["payment.transaction"].new({"sale_order_ids": [Command.set(order.ids)]})
-        # the transaction covers the order: what the payment post-processing does next
-        with patch.object(type(self.env["sale.order"]), "_is_confirmation_amount_reached", return_value=True):
-            confirmed = transaction.with_user(SUPERUSER_ID)._check_amount_and_confirm_order()
+        provider = self.env["payment.provider"].sudo().create({
+            "name": "Test provider", "code": "none", "state": "test",
+            "payment_method_ids": [Command.set(self.env.ref("payment.payment_method_unknown").ids)],
+        })
+        transaction = self.env["payment.transaction"].sudo().create({
+            "provider_id": provider.id,
+            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+            "reference": "HOLD-TEST-1",
+            "amount": order.amount_total,
+            "currency_id": order.currency_id.id,
+            "partner_id": self.customer.id,
+            "operation": "online_redirect",
+            "state": "done",
+            "sale_order_ids": [Command.set(order.ids)],
+        })
+        # the transaction covers the order: what the payment post-processing does next, as OdooBot
+        confirmed = transaction.with_user(SUPERUSER_ID)._check_amount_and_confirm_order()
         self.assertFalse(confirmed)
         self.assertEqual(order.state, "draft")
+        self.assertTrue(order.activity_ids)
+        # once the customer is released from the blacklist, the same path confirms it
+        self.customer._ar_release_blacklist("Paid in full")
+        confirmed = transaction.with_user(SUPERUSER_ID)._check_amount_and_confirm_order()
+        self.assertEqual(confirmed, order)
+        self.assertEqual(order.state, "sale")
 
     # ------------------------------------------------------------------
     # Multi-company
