@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .credit_hold_common import CreditHoldCommon
 
@@ -59,6 +59,9 @@ class TestDeliveryLock(CreditHoldCommon):
         picking = self.delivery()
         stage = self.lock()
         self.assertTrue(picking.ar_delivery_locked)
+        # the warehouse user sees why, on the delivery form
+        form = Form(picking.with_user(self.stock_user))
+        self.assertIn(self.old_invoice.name, form.ar_delivery_lock_reasons)
         message = self.locked_message(picking)
         self.assertHoldMessage(
             message, picking.name, stage.name, self.old_invoice.name, "locks deliveries",
@@ -77,13 +80,18 @@ class TestDeliveryLock(CreditHoldCommon):
     def test_receipts_are_not_locked(self):
         self.lock()
         self.customer._ar_set_blacklist("Bankrupt")
+        receipt_type = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).in_type_id
+        locations = {
+            "location_id": receipt_type.default_location_src_id.id or self.env.ref("stock.stock_location_suppliers").id,
+            "location_dest_id": receipt_type.default_location_dest_id.id,
+        }
         receipt = self.env["stock.picking"].sudo().create({
             "partner_id": self.customer.id,
-            "picking_type_id": self.env["stock.warehouse"].search(
-                [("company_id", "=", self.company.id)], limit=1).in_type_id.id,
+            "picking_type_id": receipt_type.id,
+            **locations,
             "move_ids": [Command.create({
                 "name": "Return", "product_id": self.product.id, "product_uom_qty": 1.0,
-                "product_uom": self.product.uom_id.id,
+                "product_uom": self.product.uom_id.id, **locations,
             })],
         })
         receipt.action_confirm()
