@@ -6,7 +6,7 @@
     "category": "Accounting/Accounting",
     "author": "ar_collections developers",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "stock", "mail"],
+    "depends": ["account", "sale_management", "stock", "sale_stock", "mail"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ar_collections_groups.xml",
@@ -17,6 +17,11 @@
         "views/ar_credit_grade_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "data/ar_credit_hold_data.xml",
+        "wizard/ar_credit_release_wizard_views.xml",
+        "views/ar_credit_release_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
