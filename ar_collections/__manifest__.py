@@ -18,6 +18,10 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_collections_menus.xml",
+        "report/ar_aging_reports.xml",
+        "report/ar_aging_report_templates.xml",
+        "wizard/ar_aging_report_wizard_views.xml",
+        "views/ar_collections_report_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",

@@ -1,0 +1,2 @@
+from . import ar_aging_report
+from . import ar_report_xlsx
