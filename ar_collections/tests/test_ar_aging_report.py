@@ -2,6 +2,7 @@ import io
 import re
 import subprocess
 import tempfile
+import unicodedata
 
 import openpyxl
 from freezegun import freeze_time
@@ -12,12 +13,14 @@ from .common import ArCollectionsCommon
 
 
 def pdf_text(content):
-    """Text of a PDF, extracted by pdftotext (poppler) in layout mode."""
+    """Text of a PDF, extracted by pdftotext (poppler) in layout mode. NFKC-normalised: the CJK
+    fonts map some ideographs to their Kangxi radical look-alikes (⼤ for 大)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(content)
         pdf.flush()
-        return subprocess.run(
+        text = subprocess.run(
             ["pdftotext", "-layout", pdf.name, "-"], check=True, capture_output=True).stdout.decode()
+        return unicodedata.normalize("NFKC", text)
 
 
 class ArReportsCommon(ArCollectionsCommon):
