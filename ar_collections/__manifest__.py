@@ -24,8 +24,12 @@
         "wizard/ar_aging_report_wizard_views.xml",
         "report/ar_dunning_letter_reports.xml",
         "report/ar_dunning_letter_templates.xml",
+        "report/ar_statement_reports.xml",
+        "report/ar_statement_templates.xml",
         "data/mail_template_data.xml",
         "views/ar_dunning_letter_views.xml",
+        "views/ar_statement_views.xml",
+        "views/res_partner_report_views.xml",
         "views/ar_collections_report_menus.xml",
     ],
     "demo": [

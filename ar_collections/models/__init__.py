@@ -6,3 +6,4 @@ from . import res_partner
 from . import ar_collection_stage
 from . import account_move
 from . import ar_dunning_letter
+from . import ar_statement

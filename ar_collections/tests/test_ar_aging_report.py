@@ -42,7 +42,7 @@ class ArReportsCommon(ArCollectionsCommon):
         })
         # as of 2024-06-30: 91 days overdue (1,000 of which 400 paid on 06-10)
         cls.inv1 = cls.ar_invoice(cls.customer, 1000.0, "2024-03-01", "2024-03-31")
-        cls.ar_pay(cls.inv1, 400.0, "2024-06-10")
+        cls.payment1 = cls.ar_pay(cls.inv1, 400.0, "2024-06-10")
         # 30 days overdue, paid in full on 07-05 (after the as-of date)
         cls.inv2 = cls.ar_invoice(cls.customer, 2000.0, "2024-05-01", "2024-05-31")
         cls.ar_pay(cls.inv2, 2000.0, "2024-07-05")
