@@ -27,9 +27,11 @@
         "report/ar_statement_reports.xml",
         "report/ar_statement_templates.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/ar_dunning_letter_views.xml",
         "views/ar_statement_views.xml",
         "views/res_partner_report_views.xml",
+        "views/res_config_settings_report_views.xml",
         "views/ar_collections_report_menus.xml",
     ],
     "demo": [

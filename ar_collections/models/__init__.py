@@ -7,3 +7,4 @@ from . import ar_collection_stage
 from . import account_move
 from . import ar_dunning_letter
 from . import ar_statement
+from . import ar_report_mailer

@@ -18,3 +18,9 @@ class ResCompany(models.Model):
             if not 0 < company.ar_bucket_1_days < company.ar_bucket_2_days < company.ar_bucket_3_days:
                 raise ValidationError(self.env._(
                     "Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days)."))
+
+    # --- Scheduled reports (reports feature) ---
+    ar_report_recipient_ids = fields.Many2many(
+        "res.partner", "res_company_ar_report_recipient_rel", "company_id", "partner_id",
+        string="Collection Report Recipients",
+        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).")
