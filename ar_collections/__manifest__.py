@@ -26,6 +26,7 @@
         "report/ar_dunning_letter_templates.xml",
         "report/ar_statement_reports.xml",
         "report/ar_statement_templates.xml",
+        "report/ar_aging_analysis_views.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/ar_dunning_letter_views.xml",

@@ -232,3 +232,27 @@ class TestAgingReport(ArReportsCommon):
         wizard = self.env["ar.aging.report.wizard"].create({"report_kind": "debt_detail", "output": "pdf"})
         with self.assertRaises(UserError):
             wizard.action_print()
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2024-07-15")
+class TestAgingAnalysisView(ArReportsCommon):
+
+    def test_pivot_by_bucket(self):
+        Analysis = self.env["ar.aging.report"].with_user(self.auditor)
+        groups = Analysis._read_group(
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id", "bucket"], ["residual:sum"])
+        self.assertEqual(
+            sorted((partner.name, bucket, amount) for partner, bucket, amount in groups),
+            [("Huadong Machinery", "not_due", 3000.0), ("Huadong Machinery", "over_90", 600.0),
+             ("Nanjing Trading", "1_30", -200.0), ("Nanjing Trading", "61_90", 1200.0)])
+        # the same totals as the aging query behind the credit figures
+        aging = self.env["ar.aging"]._get_partner_aging(partner_ids=(self.customer | self.customer2).ids)
+        totals = dict(Analysis._read_group(
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id"], ["residual:sum"]))
+        self.assertEqual({p.id: v for p, v in totals.items()}, {pid: v["residual"] for pid, v in aging.items()})
+        rows = Analysis.search_read([("move_id", "=", self.inv1.id)], ["days_overdue", "bucket", "invoice_user_id"])
+        self.assertEqual((rows[0]["days_overdue"], rows[0]["bucket"]), (106, "over_90"))
+        labels = dict(Analysis._fields["bucket"]._description_selection(Analysis.env))
+        self.assertEqual(labels["over_90"], "Over 90 days")
+        self.assertEqual(Analysis.fields_get(["bucket_1"])["bucket_1"]["string"], "1-30 days")
