@@ -227,6 +227,30 @@ class TestAgingReport(ArReportsCommon):
         self.assertEqual(rows[0]["Person Responsible"], "Collector Li")
         self.assertEqual(book["Debts"]["D7"].value, 6800)
 
+    def test_queries_flat_in_customers(self):
+        """The aging data (with invoice detail) costs the same number of queries for 2 or 12 customers."""
+        many = self.env["res.partner"].create([
+            {"name": f"Customer {i:02d}", "is_company": True, "credit_grade_id": self.grade_b.id} for i in range(10)])
+        for partner in many:
+            self.ar_invoice(partner, 100.0, "2024-05-01", "2024-05-31")
+        report = self.env["report.ar_collections.report_ar_aging"]
+
+        def count_queries(partners):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            data = report._get_aging_data({
+                "date": "2024-06-30", "company_ids": self.company.ids, "partner_ids": partners.ids,
+                "show_detail": True})
+            return self.env.cr.sql_log_count - before, data
+
+        count_queries(self.customer)  # warm the caches
+        few_count, _data = count_queries(self.customer | self.customer2)
+        many_count, data = count_queries(self.customer | self.customer2 | many)
+        self.assertEqual(len(data["sections"][0]["rows"]), 12)
+        self.assertEqual(data["sections"][0]["totals"]["residual"], 6800.0 + 1000.0)
+        self.assertEqual(many_count, few_count)
+
     def test_pdf_rejected_for_debt_table(self):
         from odoo.exceptions import UserError
         wizard = self.env["ar.aging.report.wizard"].create({"report_kind": "debt_detail", "output": "pdf"})
