@@ -5,3 +5,7 @@ from . import res_config_settings
 from . import res_partner
 from . import ar_collection_stage
 from . import account_move
+from . import ar_collection_channel
+from . import ar_collection_stage_history
+from . import ar_collection_run
+from . import mail_activity

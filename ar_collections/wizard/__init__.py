@@ -1,1 +1,2 @@
 from . import ar_partner_blacklist
+from . import account_move_ar_exclude
