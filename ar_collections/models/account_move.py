@@ -66,6 +66,7 @@ class AccountMove(models.Model):
             return self._field_to_sql(alias, name, query)
 
         today = fields.Date.context_today(self)
+        self.env["res.company"].flush_model(["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"])
         is_open = SQL(
             "(%s = 'posted' AND %s = 'out_invoice' AND %s > 0)",
             column("state"), column("move_type"), column("amount_residual"))
@@ -105,7 +106,7 @@ class AccountMove(models.Model):
         else:
             condition = SQL("%s %s %s", self._ar_aging_sql("account_move", fname, None),
                             SQL(SQL_OPERATORS[operator]), value)
-        return [("id", "in", SQL("SELECT account_move.id FROM account_move WHERE %s", condition))]
+        return [("id", "in", SQL("(SELECT account_move.id FROM account_move WHERE %s)", condition))]
 
     def _search_days_overdue(self, operator, value):
         return self._ar_search_aging("days_overdue", operator, value)

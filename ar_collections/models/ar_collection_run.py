@@ -368,8 +368,7 @@ class ArCollectionRun(models.Model):
         aging = env["ar.aging"]._get_partner_aging(partner_ids=partner_ids, date=today, company_ids=company.ids)
         # 3. current state: stage, procedure, open follow-up
         partners = env["res.partner"].browse(partner_ids)
-        partners.fetch(["collection_stage_id", "ar_procedure", "ar_strategy", "collector_id", "user_id",
-                        "team_id"])
+        partners.fetch(["collection_stage_id", "ar_procedure", "ar_strategy", "collector_id", "user_id"])
         activities = partners._ar_get_followup_activity()
         activity_of = {activity.res_id: activity for activity in activities}
         # 4. last follow-up done, for customers that need a new one (cadence)

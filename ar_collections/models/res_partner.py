@@ -322,7 +322,7 @@ class ResPartner(models.Model):
         users = {
             "collector": self.collector_id,
             "salesperson": salesperson,
-            "sales_manager": self.team_id.user_id or salesperson.sale_team_id.user_id,
+            "sales_manager": salesperson.sale_team_id.user_id,
             "credit_manager": company.ar_credit_manager_user_id,
             "legal": company.ar_legal_user_id,
         }
