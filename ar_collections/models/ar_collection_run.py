@@ -63,7 +63,7 @@ class ArCollectionRun(models.Model):
     activity_closed_count = fields.Integer(string="Follow-ups Closed", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
     error_log = fields.Text(string="Errors Log", readonly=True)
-    history_ids = fields.One2many("ar.collection.stage.history", "run_id", string="Stage Changes ")
+    history_ids = fields.One2many("ar.collection.stage.history", "run_id", string="Stage History")
 
     @api.depends("date", "company_id")
     def _compute_display_name(self):

@@ -114,6 +114,24 @@ class TestCollectionRun(ArCollectionRunCommon):
             self.assertIn("Nothing left to collect", done[:1].body)
 
     @freeze_time("2026-06-15")
+    def test_cancelled_invoice_and_better_stage(self):
+        inv_old = self.ar_invoice(self.customer, 1000.0, "2026-03-01", "2026-04-01")  # 75 days
+        inv_new = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")  # 10 days
+        self.run_collections()
+        activity = self.followup(self.customer)
+        self.assertEqual((activity.ar_stage_id, activity.user_id), (self.stage_61_90, self.sales_manager))
+        # the oldest invoice is cancelled: the customer is back in 1-30, owned by its collector
+        inv_old.button_draft()
+        inv_old.button_cancel()
+        run = self.run_collections()
+        self.assertFalse(inv_old.collection_stage_id)
+        self.assertEqual(inv_new.collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.customer.with_company(self.company).collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.followup(self.customer), activity)
+        self.assertEqual((activity.ar_stage_id, activity.user_id), (self.stage_1_30, self.collector))
+        self.assertEqual((run.activity_escalated_count, run.activity_created_count), (0, 0))
+
+    @freeze_time("2026-06-15")
     def test_credit_notes_and_unapplied_payments_are_applied_to_oldest(self):
         inv_old = self.ar_invoice(self.customer, 1000.0, "2026-04-01", "2026-05-01")  # 45 days
         inv_new = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")  # 10 days
