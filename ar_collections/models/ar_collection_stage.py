@@ -63,16 +63,10 @@ class ArCollectionStage(models.Model):
     lock_deliveries = fields.Boolean(
         string="Lock Deliveries", help="Deliveries to a customer with an invoice in this stage are locked.")
     note = fields.Text(string="Tone / Note", translate=True, help="Guidance for the collector in this stage.")
-    color = fields.Integer()
 
     _sql_constraints = [
         ("cadence_positive", "CHECK(cadence_days >= 0)", "The cadence of a stage cannot be negative."),
     ]
-
-    @api.depends("name", "days_from", "days_to", "no_end")
-    def _compute_display_name(self):
-        for stage in self:
-            stage.display_name = stage.name or ""
 
     # ------------------------------------------------------------------
     # Ladder

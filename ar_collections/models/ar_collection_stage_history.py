@@ -8,7 +8,6 @@ class ArCollectionStageHistory(models.Model):
     _name = "ar.collection.stage.history"
     _description = "Collection Stage Change"
     _order = "date desc, id desc"
-    _log_access = True
 
     move_id = fields.Many2one("account.move", string="Invoice", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
