@@ -5,3 +5,8 @@ from . import res_config_settings
 from . import res_partner
 from . import ar_collection_stage
 from . import account_move
+from . import ar_collection_result
+from . import ar_collection_log
+from . import ar_payment_promise
+from . import ar_dispute
+from . import ar_extension_request

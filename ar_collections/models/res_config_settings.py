@@ -8,3 +8,17 @@ class ResConfigSettings(models.TransientModel):
     ar_bucket_2_days = fields.Integer(related="company_id.ar_bucket_2_days", readonly=False)
     ar_bucket_3_days = fields.Integer(related="company_id.ar_bucket_3_days", readonly=False)
     ar_default_collector_id = fields.Many2one(related="company_id.ar_default_collector_id", readonly=False)
+
+    # Collector's workspace: promises to pay and calling days
+    ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)
+    ar_call_monday = fields.Selection(related="company_id.ar_call_monday", readonly=False)
+    ar_call_tuesday = fields.Selection(related="company_id.ar_call_tuesday", readonly=False)
+    ar_call_wednesday = fields.Selection(related="company_id.ar_call_wednesday", readonly=False)
+    ar_call_thursday = fields.Selection(related="company_id.ar_call_thursday", readonly=False)
+    ar_call_friday = fields.Selection(related="company_id.ar_call_friday", readonly=False)
+    ar_call_saturday = fields.Selection(related="company_id.ar_call_saturday", readonly=False)
+    ar_call_sunday = fields.Selection(related="company_id.ar_call_sunday", readonly=False)
+    ar_call_max_delay_days = fields.Integer(related="company_id.ar_call_max_delay_days", readonly=False)
+    ar_call_avoid_month_end_days = fields.Integer(related="company_id.ar_call_avoid_month_end_days", readonly=False)
+    ar_call_hour_from = fields.Float(related="company_id.ar_call_hour_from", readonly=False)
+    ar_call_hour_to = fields.Float(related="company_id.ar_call_hour_to", readonly=False)
