@@ -283,16 +283,18 @@ class ArCollectionLog(models.Model):
             while day.weekday() >= 5:
                 day += timedelta(days=1)
             return day, False
+        max_delay = None
         if self.next_step == "require_promise" and self.promise_date:
-            day = self.promise_date + timedelta(days=company.ar_promise_grace_days + 1)
+            # a promise is not a payment: check the day after the promised date
+            day, max_delay = self.promise_date + timedelta(days=1), 0
         elif self.next_step == "request_extension" and self.extension_date:
-            day = self.extension_date + timedelta(days=1)
+            day, max_delay = self.extension_date + timedelta(days=1), 0
         elif result.next_followup_days:
             day = today + timedelta(days=result.next_followup_days)
         else:
             day = today + timedelta(days=self._ar_stage_cadence_days())
         if self.channel == "phone":
-            call = company._ar_next_call_datetime(day, tz=self.user_id.tz)
+            call = company._ar_next_call_datetime(day, tz=self.user_id.tz, max_delay=max_delay)
             return fields.Date.context_today(self.with_context(tz=self.user_id.tz or "UTC"), call), call
         return day, False
 

@@ -76,12 +76,17 @@ class ResCompany(models.Model):
             return None
         return CALL_DAY_ORDER[rank]
 
-    def _ar_next_call_date(self, from_date):
+    def _ar_next_call_date(self, from_date, max_delay=None):
         """The day to phone a customer whose follow-up falls on ``from_date``: the best
         ranked calling day within the allowed delay (the earliest of equal ones), else
-        the first day that is not avoided, else ``from_date`` itself."""
+        the first day that is not avoided, else ``from_date`` itself.
+
+        :param max_delay: days the call may wait for a better day (default: the setting);
+            0 for a follow-up bound to a date (a promise): only avoided days are skipped
+        """
         self.ensure_one()
-        window = [from_date + timedelta(days=offset) for offset in range(self.ar_call_max_delay_days + 1)]
+        max_delay = self.ar_call_max_delay_days if max_delay is None else max_delay
+        window = [from_date + timedelta(days=offset) for offset in range(max_delay + 1)]
         ranked = [(rank, day) for day in window if (rank := self._ar_call_day_rank(day)) is not None]
         if ranked:
             return min(ranked)[1]
@@ -91,7 +96,7 @@ class ResCompany(models.Model):
                 return day
         return from_date
 
-    def _ar_next_call_datetime(self, from_dt, tz=None):
+    def _ar_next_call_datetime(self, from_dt, tz=None, max_delay=None):
         """Date and time (UTC, naive) of the next phone follow-up on or after ``from_dt``
         (a date, or a UTC datetime): a good calling day, at the start of the calling
         hours in time zone ``tz`` (default: the current user's)."""
@@ -105,7 +110,7 @@ class ResCompany(models.Model):
                 start += timedelta(days=1)  # today's calling hours are over
         else:
             start = from_dt
-        day = self._ar_next_call_date(start)
+        day = self._ar_next_call_date(start, max_delay=max_delay)
         hours = int(self.ar_call_hour_from)
         minutes = int(round((self.ar_call_hour_from - hours) * 60))
         local_dt = zone.localize(datetime.combine(day, time(hours, minutes)))
