@@ -181,14 +181,17 @@ class ArPaymentPromise(models.Model):
 
     @api.model
     def _cron_check_promises(self, companies=None):
-        """Check every open promise (of ``companies``); a failing company is logged and skipped."""
-        companies = companies or self.env["res.company"].search([])
+        """Check every open promise (of ``companies``), company by company; a company that
+        fails is logged and skipped."""
+        domain = [("state", "=", "open")]
+        if companies:
+            domain.append(("company_id", "in", companies.ids))
+        promises = self.search(domain)
         changed = self.browse()
-        for company in companies:
-            promises = self.with_company(company).search([("state", "=", "open"), ("company_id", "=", company.id)])
+        for company in promises.company_id:
             try:
                 with self.env.cr.savepoint():
-                    changed |= promises._ar_check()
+                    changed |= promises.filtered(lambda p: p.company_id == company)._ar_check()
             except Exception:
                 _logger.exception("Checking the promises to pay of company %s failed", company.name)
         return changed
