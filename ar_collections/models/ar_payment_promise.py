@@ -188,10 +188,11 @@ class ArPaymentPromise(models.Model):
             domain.append(("company_id", "in", companies.ids))
         promises = self.search(domain)
         changed = self.browse()
-        for company in promises.company_id:
+        by_company = promises.grouped("company_id")
+        for company, company_promises in by_company.items():
             try:
                 with self.env.cr.savepoint():
-                    changed |= promises.filtered(lambda p: p.company_id == company)._ar_check()
+                    changed |= company_promises._ar_check()
             except Exception:
                 _logger.exception("Checking the promises to pay of company %s failed", company.name)
         return changed

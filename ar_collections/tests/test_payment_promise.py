@@ -80,7 +80,7 @@ class TestPaymentPromise(ArWorkspaceCommon):
         self.ar_unreconciled_payment(self.customer, 600.0, "2026-03-05")  # not reconciled
         credit_note = self.ar_invoice(self.customer, 600.0, "2026-03-05", move_type="out_refund")
         (credit_note + self.invoice_1).line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable").reconcile()
+            lambda line: line.account_id.account_type == "asset_receivable").reconcile()
         self.check("2026-03-10")
         self.assertEqual(self.promise.state, "broken")
 
