@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_workspace import ArWorkspaceCommon
 
@@ -156,3 +156,28 @@ class TestCollectionLog(ArWorkspaceCommon):
             with self.assertRaises(AccessError):
                 log.with_user(user).unlink()
         self.assertTrue(log.exists())
+
+    @freeze_time("2026-03-02 02:00:00")
+    def test_one_click_from_the_customer(self):
+        not_due = self.ar_invoice(self.customer, 200.0, "2026-02-20", "2026-03-20")
+        action = self.contact.with_user(self.collector).action_ar_log_contact()
+        self.assertEqual(action["res_model"], "ar.collection.log")
+        self.assertEqual(action["target"], "new")
+        context = action["context"]
+        self.assertEqual(context["default_partner_id"], self.customer.id)
+        self.assertEqual(context["default_contact_id"], self.contact.id)
+        self.assertEqual(set(context["default_invoice_ids"]), set((self.invoice_1 | self.invoice_2).ids))
+        self.assertNotIn(not_due.id, context["default_invoice_ids"])
+        self.assertEqual(context["default_amount_requested"], 1500.0)
+        # the dialog, as the collector fills it in
+        with Form(self.env["ar.collection.log"].with_user(self.collector).with_context(context),
+                  view="ar_collections.ar_collection_log_view_form_dialog") as form:
+            form.result_id = self.result_promise
+            form.promise_date = date(2026, 3, 13)
+            form.promise_amount = 1500.0
+            form.customer_feedback = "Will pay next Friday"
+        log = form.record
+        self.assertEqual(log.partner_id, self.customer)
+        self.assertEqual(log.promise_ids.amount, 1500.0)
+        self.assertEqual(log.promise_ids.invoice_ids, self.invoice_1 | self.invoice_2)
+        self.assertEqual(log.action_log_contact(), {"type": "ir.actions.act_window_close"})
