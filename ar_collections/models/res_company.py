@@ -30,6 +30,12 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days)."))
 
+    # Credit holds (issue 4)
+    ar_credit_approver_id = fields.Many2one(
+        "res.users", string="Credit Release Approver",
+        help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager "
+             "of the company.")
+
     # ------------------------------------------------------------------
     # Collector's workspace: promises to pay and calling days
     # ------------------------------------------------------------------

@@ -283,6 +283,56 @@ class ResPartner(models.Model):
         return self._ar_open_blacklist_wizard("release")
 
     # ------------------------------------------------------------------
+    # Credit holds (issue 4: sale order / delivery holds)
+    # ------------------------------------------------------------------
+    def _ar_get_credit_limits(self):
+        """Credit limit of the commercial partners of ``self`` in the current company,
+        by the same rule as ``ar_uses_credit_limit``/``ar_credit_limit``.
+
+        :returns: dict commercial partner id -> (uses_limit, limit)
+        """
+        use_company_limit = self.env.company.account_use_credit_limit
+        # sudo: the limit fields are restricted to accountants; the credit check needs them for everyone
+        commercials = self.commercial_partner_id.sudo()
+        return {
+            partner.id: (
+                bool(partner.use_partner_credit_limit or use_company_limit),
+                partner.credit_limit if (partner.use_partner_credit_limit or use_company_limit) else 0.0,
+            )
+            for partner in commercials
+        }
+
+    def _ar_get_held_invoices(self, flag):
+        """Open invoices of the commercial partners of ``self`` (current company) whose
+        collection stage has ``flag`` (``"hold_sales"`` or ``"lock_deliveries"``) set.
+        One grouped query, whatever the number of invoices.
+
+        :returns: dict commercial partner id -> list of (stage, [invoice names])
+        """
+        assert flag in ("hold_sales", "lock_deliveries")
+        commercial_ids = self.commercial_partner_id._origin.ids
+        if not commercial_ids:
+            return {}
+        # sudo: aggregated check over all the customer's invoices, whoever confirms; restricted
+        # to the current company below.
+        groups = self.env["account.move"].sudo()._read_group(
+            [
+                ("commercial_partner_id", "in", commercial_ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("payment_state", "in", ("not_paid", "partial")),
+                (f"collection_stage_id.{flag}", "=", True),
+            ],
+            ["commercial_partner_id", "collection_stage_id"],
+            ["name:array_agg"],
+        )
+        result = {}
+        for partner, stage, names in groups:
+            result.setdefault(partner.id, []).append((stage, sorted(names)))
+        return result
+
+    # ------------------------------------------------------------------
     # Collector's workspace: contacts, promises, disputes
     # (feature: contact log, promises to pay, disputes, extension requests)
     # ------------------------------------------------------------------

@@ -45,6 +45,8 @@ class TestCreditProfile(ArCollectionsCommon):
                 "tax_id": [Command.set(self.tax_sale_a.ids)],
             })],
         })
+        # the order goes over the limit: confirmed under a release (credit holds)
+        self.env["ar.credit.release"].with_user(self.credit_manager)._approve(order, "Exposure test")
         order.action_confirm()
         # 800 + 15 % tax, nothing invoiced yet
         self.assertAlmostEqual(order.amount_total, 920.0)

@@ -1,1 +1,2 @@
 from . import ar_partner_blacklist
+from . import ar_credit_release_wizard

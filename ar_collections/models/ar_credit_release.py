@@ -1,0 +1,257 @@
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
+from odoo.tools.misc import format_date
+
+CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
+
+
+class ArCreditRelease(models.Model):
+    """A one-time release of a credit hold, approved by a Credit Manager, for ONE
+    document: a sale order (confirmation) or a delivery (validation).
+
+    Releases are the record of who let a held document through, when and why: they
+    are never deleted nor edited, only used (by the confirmation or validation they
+    allowed), cancelled (superseded, or withdrawn by a Credit Manager) or expired.
+    """
+
+    _name = "ar.credit.release"
+    _description = "Credit Hold Release"
+    _order = "approval_date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "display_name"
+
+    sale_order_id = fields.Many2one(
+        "sale.order", string="Sale Order", index="btree_not_null", readonly=True, ondelete="cascade",
+        check_company=True)
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", index="btree_not_null", readonly=True, ondelete="cascade",
+        check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    reason = fields.Text(required=True, readonly=True)
+    hold_reasons = fields.Text(
+        string="Hold Reasons", readonly=True, help="Why the document was held when the release was approved.")
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount = fields.Monetary(
+        string="Approved Amount", readonly=True,
+        help="Total of the sale order when the release was approved: the release no longer applies if "
+             "the order grows beyond it.")
+    approved_by_id = fields.Many2one("res.users", string="Approved By", required=True, readonly=True)
+    approval_date = fields.Datetime(string="Approved On", required=True, readonly=True)
+    expiry_date = fields.Date(
+        string="Valid Until", readonly=True, help="Last day on which the release may be used. Empty: no end.")
+    state = fields.Selection(
+        [("approved", "Approved"), ("used", "Used"), ("expired", "Expired"), ("cancelled", "Cancelled")],
+        required=True, default="approved", readonly=True, index=True)
+    used_date = fields.Datetime(string="Used On", readonly=True)
+    used_by_id = fields.Many2one("res.users", string="Used By", readonly=True)
+
+    _sql_constraints = [
+        ("one_document", "CHECK((sale_order_id IS NULL) != (picking_id IS NULL))",
+         "A credit release is for exactly one sale order or one delivery."),
+    ]
+
+    @api.depends("sale_order_id", "picking_id")
+    def _compute_display_name(self):
+        for release in self:
+            document = release.sale_order_id or release.picking_id
+            release.display_name = self.env._("Release of %(document)s", document=document.display_name or "")
+
+    @api.constrains("expiry_date", "approval_date")
+    def _check_expiry_date(self):
+        for release in self:
+            if release.expiry_date and release.approval_date and release.expiry_date < release.approval_date.date():
+                raise ValidationError(self.env._("A release cannot expire before it is approved."))
+
+    # ------------------------------------------------------------------
+    # Guards: releases are read-only for every group (ACL); they are created by approval
+    # and changed by the methods below only, as superuser
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("ar_credit_release_approval"):
+            raise AccessError(self.env._("Credit releases are created by approving a release on the document."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get("ar_credit_release_update"):
+            raise AccessError(self.env._("A credit release cannot be changed; cancel it and approve a new one."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Credit releases are kept on record: cancel them instead of deleting them."))
+
+    # ------------------------------------------------------------------
+    # Who is asked, who approves
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_approvers(self, document):
+        """Users to ask for a release of ``document``: the company's credit release approver
+        if set, else every Credit Manager of the company; never its salesperson."""
+        company = document.company_id
+        users = company.ar_credit_approver_id
+        if not users:
+            # sudo: whoever asks for a release must find the credit managers
+            users = self.env.ref(CREDIT_MANAGER_GROUP).sudo().users.filtered(
+                lambda u: not u.share and u.id != SUPERUSER_ID and company in u.company_ids)
+        return users - document._ar_credit_salesperson()
+
+    @api.model
+    def _schedule_activities(self, document, users, summary, note):
+        """One credit hold to-do per user on ``document``, unless he already has one."""
+        # sudo: the activity is scheduled for other users, by whoever asks (salesperson, portal, OdooBot)
+        document = document.sudo()
+        existing = document.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)).user_id
+        for user in users - existing:
+            document.activity_schedule(HOLD_ACTIVITY, user_id=user.id, summary=summary, note=note)
+
+    @api.model
+    def _request(self, document, message=None):
+        """Ask the approvers for a release of ``document`` (note + activities)."""
+        document.ensure_one()
+        if not document._ar_credit_releasable():
+            raise UserError(self.env._(
+                "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
+                document=document.display_name))
+        approvers = self._get_approvers(document)
+        if not approvers:
+            raise UserError(self.env._(
+                "No Credit Manager can release %(document)s in %(company)s: ask an administrator to appoint one.",
+                document=document.display_name, company=document.company_id.name))
+        note = "\n".join(
+            [self.env._("%(user)s asks for a release of %(document)s.",
+                        user=self.env.user.name, document=document.display_name)]
+            + ["- " + reason for reason in document._ar_credit_hold_messages()]
+            + ([message.strip()] if message and message.strip() else []))
+        document.message_post(body=note, subtype_xmlid="mail.mt_note")
+        self._schedule_activities(document, approvers, self.env._("Credit release requested"), note)
+        return True
+
+    # ------------------------------------------------------------------
+    # Approval
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_can_approve(self, document):
+        """Only a Credit Manager releases a hold, and never on his own sale."""
+        user = self.env.user
+        if not self.env.su and not user.has_group(CREDIT_MANAGER_GROUP):
+            raise AccessError(self.env._("Only a Credit Manager can release a credit hold."))
+        salesperson = document._ar_credit_salesperson()
+        if salesperson and salesperson == user and not self.env.su:
+            raise AccessError(self.env._(
+                "You are the salesperson of %(document)s: another Credit Manager must release it.",
+                document=document.display_name))
+
+    @api.model
+    def _approve(self, document, reason, expiry_date=False):
+        """Approve a one-time release of ``document`` (a sale order or a delivery).
+
+        A previous release of the same document still waiting to be used is cancelled.
+        """
+        document.ensure_one()
+        self._check_can_approve(document)
+        if not (reason or "").strip():
+            raise UserError(self.env._("A reason is required to release a credit hold."))
+        today = fields.Date.context_today(self)
+        if expiry_date and fields.Date.to_date(expiry_date) < today:
+            raise UserError(self.env._("The expiry date of a release cannot be in the past."))
+        if not document._ar_credit_releasable():
+            raise UserError(self.env._(
+                "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
+                document=document.display_name))
+        field = document._ar_credit_release_field()
+        # sudo: releases are written only through these methods (the guard above checked the approver)
+        Release = self.sudo()
+        previous = Release.search([(field, "=", document.id), ("state", "=", "approved")])
+        previous.with_context(ar_credit_release_update=True).write({"state": "cancelled"})
+        reasons = document._ar_credit_hold_messages()
+        partner = document.partner_id.commercial_partner_id
+        is_order = document._name == "sale.order"
+        release = Release.with_context(ar_credit_release_approval=True).create({
+            field: document.id,
+            "partner_id": partner.id,
+            "company_id": document.company_id.id,
+            "reason": reason.strip(),
+            "hold_reasons": "\n".join(reasons) or False,
+            "currency_id": document.currency_id.id if is_order else False,
+            "amount": document.amount_total if is_order else 0.0,
+            "approved_by_id": self.env.user.id,
+            "approval_date": fields.Datetime.now(),
+            "expiry_date": expiry_date or False,
+        })
+        body = self.env._(
+            "Credit hold released for %(document)s by %(user)s: %(reason)s",
+            document=document.display_name, user=self.env.user.name, reason=release.reason)
+        if release.expiry_date:
+            body = self.env._("%(body)s (valid until %(date)s)", body=body, date=format_date(self.env, release.expiry_date))
+        # sudo: a Credit Manager may only read the document and the customer; the notes are part of
+        # their history (author stays the approver)
+        document.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        document.sudo().activity_feedback(
+            ["ar_collections.mail_activity_type_ar_credit_hold"], feedback=self.env._("Release approved."))
+        return release
+
+    def action_cancel(self):
+        if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
+            raise AccessError(self.env._("Only a Credit Manager can cancel a credit release."))
+        if any(release.state != "approved" for release in self):
+            raise UserError(self.env._("Only a release not yet used can be cancelled."))
+        # sudo: releases are read-only for everyone (ACL); only these methods change them
+        self.sudo().with_context(ar_credit_release_update=True).write({"state": "cancelled"})
+        for release in self:
+            document = release.sale_order_id or release.picking_id
+            # sudo: see _approve
+            document.sudo().message_post(
+                body=self.env._("Credit release cancelled by %(user)s.", user=self.env.user.name),
+                author_id=self.env.user.partner_id.id)
+        return True
+
+    # ------------------------------------------------------------------
+    # Use
+    # ------------------------------------------------------------------
+    def _is_valid_for(self, document, today=None):
+        """Whether this approved release may let ``document`` through today."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        if self.state != "approved" or (self.expiry_date and self.expiry_date < today):
+            return False
+        if document._name == "sale.order":
+            return self.sale_order_id.id == document._origin.id and float_compare(
+                document.amount_total, self.amount, precision_rounding=document.currency_id.rounding) <= 0
+        return self.picking_id.id == document._origin.id
+
+    @api.model
+    def _get_releases(self, documents):
+        """Approved releases of ``documents``, by document id (one query)."""
+        if not documents:
+            return {}
+        field = documents._ar_credit_release_field()
+        # sudo: the check reads the releases whoever confirms (salesperson, portal, payment callback)
+        releases = self.sudo().search([(field, "in", documents.ids), ("state", "=", "approved")])
+        result = {}
+        for release in releases:
+            result.setdefault(release[field].id, release)
+        return result
+
+    def _mark_used(self):
+        # sudo: the salesperson or the stock user who confirms does not write releases himself
+        self.sudo().with_context(ar_credit_release_update=True).write({
+            "state": "used",
+            "used_date": fields.Datetime.now(),
+            "used_by_id": self.env.user.id,
+        })
+
+    @api.model
+    def _cron_expire_releases(self):
+        """Mark approved releases past their expiry date as expired (daily)."""
+        expired = self.sudo().search([
+            ("state", "=", "approved"), ("expiry_date", "!=", False),
+            ("expiry_date", "<", fields.Date.context_today(self)),
+        ])
+        expired.with_context(ar_credit_release_update=True).write({"state": "expired"})
+        return True

@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
+
+MAX_LISTED_INVOICES = 5
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    ar_delivery_locked = fields.Boolean(
+        string="Delivery Locked", compute="_compute_ar_delivery_lock",
+        help="The customer is blacklisted or has an invoice in a collection stage that locks deliveries.")
+    ar_delivery_lock_reasons = fields.Text(string="Delivery Lock Reasons", compute="_compute_ar_delivery_lock")
+    ar_credit_release_id = fields.Many2one(
+        "ar.credit.release", string="Credit Release", compute="_compute_ar_delivery_lock",
+        help="Approved release that lets this delivery be validated despite the lock.")
+
+    # ------------------------------------------------------------------
+    # The delivery lock
+    # ------------------------------------------------------------------
+    def _ar_is_customer_delivery(self):
+        """Outgoing deliveries to a customer that are not done yet (overridable)."""
+        return self.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.partner_id and p.state not in ("done", "cancel"))
+
+    def _ar_delivery_snapshot(self):
+        """Lock reasons and figures of the customer deliveries of ``self``, with a constant
+        number of queries per company.
+
+        :returns: dict picking id -> dict(partner, currency, overdue, oldest_overdue_days, reasons)
+        """
+        result = {}
+        for company, pickings in self._ar_is_customer_delivery().grouped("company_id").items():
+            pickings = pickings.with_company(company)
+            partners = pickings.partner_id.commercial_partner_id
+            held = partners._ar_get_held_invoices("lock_deliveries")
+            blacklisted = partners.filtered("credit_blacklisted")
+            if not held and not blacklisted:
+                continue
+            figures = partners._ar_get_credit_figures()
+            for picking in pickings:
+                partner = picking.partner_id.commercial_partner_id
+                pid = partner._origin.id
+                snapshot = {
+                    "partner": partner,
+                    "currency": company.currency_id,
+                    "overdue": figures.get(pid, {}).get("overdue", 0.0),
+                    "oldest_overdue_days": figures.get(pid, {}).get("oldest_overdue_days", 0),
+                    "held_invoices": held.get(pid, []),
+                }
+                snapshot["reasons"] = picking._ar_prepare_delivery_lock_reasons(snapshot)
+                result[picking.id] = snapshot
+        return result
+
+    def _ar_prepare_delivery_lock_reasons(self, snapshot):
+        """Reasons why the delivery must not leave (overridable): list of dicts with
+        ``code`` and ``message``."""
+        self.ensure_one()
+        partner = snapshot["partner"]
+        reasons = []
+        if partner.credit_blacklisted:
+            reasons.append({"code": "blacklist", "message": self.env._(
+                "The customer %(partner)s is blacklisted: %(reason)s",
+                partner=partner.display_name, reason=partner.credit_blacklist_reason or "")})
+        for stage, names in snapshot["held_invoices"]:
+            listed = ", ".join(names[:MAX_LISTED_INVOICES])
+            if len(names) > MAX_LISTED_INVOICES:
+                listed = self.env._("%(invoices)s and %(count)s more",
+                                    invoices=listed, count=len(names) - MAX_LISTED_INVOICES)
+            reasons.append({"code": "stage", "message": self.env._(
+                "Invoices in collection stage %(stage)s, which locks deliveries: %(invoices)s.",
+                stage=stage.display_name, invoices=listed)})
+        return reasons
+
+    def _ar_delivery_lock_text(self, snapshot, release=None):
+        self.ensure_one()
+        currency = snapshot["currency"]
+        lines = [self.env._(
+            "Delivery %(picking)s to %(partner)s is locked:",
+            picking=self.name, partner=snapshot["partner"].display_name)]
+        lines += ["- " + reason["message"] for reason in snapshot["reasons"]]
+        lines.append(self.env._(
+            "Overdue: %(overdue)s; oldest overdue: %(days)s days.",
+            overdue=formatLang(self.env, snapshot["overdue"], currency_obj=currency),
+            days=snapshot["oldest_overdue_days"]))
+        if release and release.state == "approved":
+            lines.append(self.env._(
+                "The release approved by %(user)s expired on %(date)s.",
+                user=release.approved_by_id.name, date=format_date(self.env, release.expiry_date)))
+        return "\n".join(lines)
+
+    @api.depends("partner_id", "picking_type_code", "state", "company_id")
+    def _compute_ar_delivery_lock(self):
+        snapshots = self._ar_delivery_snapshot()
+        locked = self.filtered(lambda p: snapshots.get(p.id, {}).get("reasons"))
+        releases = self.env["ar.credit.release"]._get_releases(locked._origin)
+        for picking in self:
+            reasons = snapshots.get(picking.id, {}).get("reasons")
+            release = releases.get(picking._origin.id)
+            picking.ar_delivery_locked = bool(reasons)
+            picking.ar_delivery_lock_reasons = "\n".join(r["message"] for r in reasons) if reasons else False
+            picking.ar_credit_release_id = release if release and release._is_valid_for(picking) else False
+
+    def button_validate(self):
+        """Validating a customer delivery is refused while the customer is locked, unless a
+        Credit Manager approved a release of this delivery. Validation is interactive: the
+        check is on the button (``_action_done`` called from code is not checked)."""
+        snapshots = self._ar_delivery_snapshot()
+        locked = self.filtered(lambda p: snapshots.get(p.id, {}).get("reasons"))
+        releases = self.env["ar.credit.release"]._get_releases(locked)
+        texts = []
+        to_use = self.env["ar.credit.release"]
+        for picking in locked:
+            release = releases.get(picking.id)
+            if release and release._is_valid_for(picking):
+                to_use |= release
+            else:
+                texts.append(picking._ar_delivery_lock_text(snapshots[picking.id], release))
+        if texts:
+            raise UserError("\n\n".join(texts + [self.env._(
+                "A Credit Manager can release the lock: use “Request Release” on the delivery.")]))
+        result = super().button_validate()
+        for release in to_use.filtered(lambda r: r.picking_id.state == "done"):
+            release.picking_id.message_post(body=self.env._(
+                "Validated despite the delivery lock, under the release approved by %(user)s on %(date)s: "
+                "%(reason)s",
+                user=release.approved_by_id.name, date=format_date(self.env, release.approval_date), reason=release.reason))
+            release._mark_used()
+        return result
+
+    # ------------------------------------------------------------------
+    # Releases
+    # ------------------------------------------------------------------
+    def _ar_credit_salesperson(self):
+        return self.sale_id.user_id
+
+    def _ar_credit_release_field(self):
+        return "picking_id"
+
+    def _ar_credit_releasable(self):
+        return bool(self._ar_is_customer_delivery())
+
+    def _ar_credit_hold_messages(self):
+        self.ensure_one()
+        return [r["message"] for r in self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])]
+
+    def _ar_credit_open_release_wizard(self, mode):
+        self.ensure_one()
+        if mode == "approve":
+            self.env["ar.credit.release"]._check_can_approve(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve Credit Release") if mode == "approve" else self.env._("Request Credit Release"),
+            "res_model": "ar.credit.release.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id, "default_mode": mode},
+        }
+
+    def action_ar_request_release(self):
+        return self._ar_credit_open_release_wizard("request")
+
+    def action_ar_approve_release(self):
+        return self._ar_credit_open_release_wizard("approve")
+
