@@ -9,6 +9,9 @@ from . import ar_credit_release
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import ar_dunning_letter
+from . import ar_statement
+from . import ar_report_mailer
 from . import ar_collection_result
 from . import ar_collection_log
 from . import ar_payment_promise

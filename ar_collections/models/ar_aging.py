@@ -60,8 +60,9 @@ class ArAging(models.AbstractModel):
     def _aging_sql(self, group_by="partner", date=None, partner_ids=None, company_ids=None, domain=None):
         """Build the aging SQL.
 
-        :param group_by: ``"partner"`` (commercial partner and company) or ``"move"``
-            (journal entry, with its commercial partner and company)
+        :param group_by: ``"partner"`` (commercial partner and company), ``"move"``
+            (journal entry, with its commercial partner and company) or ``"line"``
+            (receivable journal item: one bucket per row, used by the on-screen analysis)
         :param date: as-of date; today (in the user's timezone) by default. A past
             date rebuilds each item's residual from the partial reconciliations that
             existed on that date.
@@ -107,12 +108,16 @@ class ArAging(models.AbstractModel):
         partner_filter = SQL("TRUE")
         if partner_ids is not None:
             partner_filter = SQL("ar_partner.commercial_partner_id = ANY(%s)", list(partner_ids))
-        key = SQL("ar_line.move_id") if group_by == "move" else SQL("ar_line.partner_id")
+        key = {
+            "move": SQL("ar_line.move_id"),
+            "line": SQL("ar_line.line_id"),
+        }.get(group_by, SQL("ar_line.partner_id"))
 
         return SQL(
             """
             WITH ar_line AS (
-                SELECT account_move_line.move_id,
+                SELECT account_move_line.id AS line_id,
+                       account_move_line.move_id,
                        ar_partner.commercial_partner_id AS partner_id,
                        account_move_line.company_id,
                        COALESCE(account_move_line.date_maturity, account_move_line.date) AS due_date,

@@ -35,6 +35,11 @@ class ResCompany(models.Model):
         "res.users", string="Credit Release Approver",
         help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager "
              "of the company.")
+    # --- Scheduled reports (reports feature) ---
+    ar_report_recipient_ids = fields.Many2many(
+        "res.partner", "res_company_ar_report_recipient_rel", "company_id", "partner_id",
+        string="Collection Report Recipients",
+        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).")
 
     # ------------------------------------------------------------------
     # Collector's workspace: promises to pay and calling days

@@ -9,6 +9,8 @@ class ResConfigSettings(models.TransientModel):
     ar_bucket_3_days = fields.Integer(related="company_id.ar_bucket_3_days", readonly=False)
     ar_default_collector_id = fields.Many2one(related="company_id.ar_default_collector_id", readonly=False)
     ar_credit_approver_id = fields.Many2one(related="company_id.ar_credit_approver_id", readonly=False)
+    # --- Scheduled reports (reports feature) ---
+    ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)
 
     # Collector's workspace: promises to pay and calling days
     ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)

@@ -3,6 +3,11 @@ from . import test_credit_access
 from . import test_credit_hold
 from . import test_delivery_lock
 from . import test_credit_hold_performance
+from . import test_ar_aging_report
+from . import test_amount_to_chinese
+from . import test_ar_dunning_letter
+from . import test_ar_statement
+from . import test_ar_scheduled_reports
 from . import test_calling_days
 from . import test_collection_log
 from . import test_payment_promise

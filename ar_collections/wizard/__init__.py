@@ -1,2 +1,3 @@
 from . import ar_partner_blacklist
 from . import ar_credit_release_wizard
+from . import ar_aging_report_wizard

@@ -1,0 +1,276 @@
+"""Dunning letters (催款函): reminder, demand letter, final notice, lawyer letter.
+
+A letter is a record so that its history can be read by auditors: number, date, level,
+invoices, arrears and deadline are kept as sent. Sending it by email (mail template with
+the PDF attached) or printing it from the letter logs it on the customer."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
+
+LETTER_LEVELS = [
+    ("reminder", "Reminder"),
+    ("demand", "Demand Letter"),
+    ("final", "Final Notice"),
+    ("lawyer", "Lawyer Letter"),
+]
+
+
+class ArDunningLetter(models.Model):
+    _name = "ar.dunning.letter"
+    _description = "Dunning Letter"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True,
+        readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]")
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    level = fields.Selection(
+        LETTER_LEVELS, required=True, tracking=True, compute="_compute_level", store=True, readonly=False,
+        precompute=True, help="Reminder, demand letter, final notice or lawyer letter; by default from the "
+                              "customer's collection stage.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("printed", "Printed")], default="draft", required=True,
+        tracking=True, copy=False)
+    invoice_ids = fields.Many2many(
+        "account.move", string="Invoices", compute="_compute_invoice_ids", store=True, readonly=False,
+        precompute=True, check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+               "('commercial_partner_id', '=', partner_id), ('payment_state', 'in', ('not_paid', 'partial'))]")
+    amount_invoiced = fields.Monetary(
+        string="Invoiced", compute="_compute_amounts", store=True, readonly=True)
+    amount_paid = fields.Monetary(
+        string="Paid", compute="_compute_amounts", store=True, readonly=True,
+        help="Partial payments received on the listed invoices.")
+    amount_due = fields.Monetary(
+        string="Arrears", compute="_compute_amounts", store=True, readonly=True,
+        help="Total still owed on the listed invoices.")
+    deadline_date = fields.Date(
+        string="Payment Deadline", compute="_compute_deadline_date", store=True, readonly=False, precompute=True,
+        help="Final date by which the customer must pay.")
+    bank_account_id = fields.Many2one(
+        "res.partner.bank", string="Bank Account", compute="_compute_bank_account_id", store=True,
+        readonly=False, precompute=True, domain="[('partner_id', '=', company_partner_id)]",
+        help="Account of the company to pay into, printed on the letter.")
+    company_partner_id = fields.Many2one(related="company_id.partner_id")
+    user_id = fields.Many2one(
+        "res.users", string="Signed By", default=lambda self: self.env.user, tracking=True)
+    sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
+    note = fields.Text(string="Additional Text", help="Printed on the letter after the standard text.")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A dunning letter number must be unique per company."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_default_letter_level(self, partner):
+        """Letter level for ``partner``: the one of the customer's collection stage when the
+        stages feature provides it, else a demand letter."""
+        if "collection_stage_id" in partner._fields:
+            stage = partner.commercial_partner_id.collection_stage_id
+            if "letter_level" in stage._fields and stage.letter_level:
+                return stage.letter_level
+        return "demand"
+
+    @api.model
+    def _ar_deadline_days(self, level):
+        """Days granted to pay, by letter level (overridable)."""
+        return {"reminder": 10, "demand": 7, "final": 5, "lawyer": 5}.get(level, 7)
+
+    @api.depends("partner_id")
+    def _compute_level(self):
+        for letter in self:
+            if letter.partner_id and (not letter.level or letter.state == "draft"):
+                letter.level = self._ar_default_letter_level(letter.partner_id)
+            elif not letter.level:
+                letter.level = "demand"
+
+    @api.depends("partner_id", "company_id", "date")
+    def _compute_invoice_ids(self):
+        """Open overdue invoices of the customer, in one search for all letters."""
+        drafts = self.filtered(lambda letter: letter.state == "draft" and letter.partner_id)
+        for letter in self - drafts:
+            letter.invoice_ids = letter.invoice_ids if letter.partner_id else False
+        if not drafts:
+            return
+        invoices = self.env["account.move"].search([
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("commercial_partner_id", "in", drafts.partner_id.commercial_partner_id.ids),
+            ("company_id", "in", drafts.company_id.ids),
+            ("invoice_date_due", "<", max(drafts.mapped(lambda letter: letter.date or fields.Date.context_today(letter)))),
+        ], order="invoice_date_due, name")
+        by_key = {}
+        for invoice in invoices:
+            by_key.setdefault((invoice.commercial_partner_id, invoice.company_id), []).append(invoice)
+        for letter in drafts:
+            date = letter.date or fields.Date.context_today(letter)
+            letter.invoice_ids = self.env["account.move"].union(*(
+                invoice for invoice in by_key.get((letter.partner_id.commercial_partner_id, letter.company_id), [])
+                if invoice.invoice_date_due < date))
+
+    @api.depends("invoice_ids")
+    def _compute_amounts(self):
+        """Amounts of the invoices as they stand when they are put on the letter (company currency)."""
+        for letter in self:
+            invoiced = sum(letter.invoice_ids.mapped("amount_total_signed"))
+            due = sum(letter.invoice_ids.mapped("amount_residual_signed"))
+            letter.amount_invoiced = invoiced
+            letter.amount_due = due
+            letter.amount_paid = invoiced - due
+
+    @api.depends("date", "level")
+    def _compute_deadline_date(self):
+        for letter in self:
+            if letter.state == "draft" or not letter.deadline_date:
+                date = letter.date or fields.Date.context_today(letter)
+                letter.deadline_date = fields.Date.add(date, days=self._ar_deadline_days(letter.level))
+
+    @api.depends("company_id")
+    def _compute_bank_account_id(self):
+        for letter in self:
+            if not letter.bank_account_id or letter.bank_account_id.partner_id != letter.company_id.partner_id:
+                letter.bank_account_id = letter.company_id.partner_id.bank_ids[:1]
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for letter in self:
+            letter.display_name = f"{letter.name} {letter.partner_id.name or ''}".strip()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "ar.dunning.letter", sequence_date=vals.get("date")) or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        locked = set(vals) & {"partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id"}
+        if locked and any(letter.state != "draft" for letter in self):
+            raise UserError(self.env._("A dunning letter that was sent or printed cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(letter.state != "draft" for letter in self):
+            raise UserError(self.env._("A dunning letter that was sent or printed cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Printing helpers
+    # ------------------------------------------------------------------
+    def _ar_amount_in_chinese(self):
+        """Arrears in Chinese capital numerals (大写)."""
+        self.ensure_one()
+        return amount_to_chinese(self.amount_due)
+
+    def _ar_is_chinese(self):
+        self.ensure_one()
+        return (self.partner_id.lang or "").startswith("zh")
+
+    def _ar_get_letter_lines(self):
+        """One dict per invoice: the invoice, its order/contract reference and date, amounts
+        and days overdue on the letter date."""
+        self.ensure_one()
+        lines = []
+        for invoice in self.invoice_ids.sorted(lambda m: (m.invoice_date_due or m.invoice_date, m.name)):
+            orders = invoice.invoice_line_ids.sale_line_ids.order_id
+            due = invoice.invoice_date_due
+            lines.append({
+                "invoice": invoice,
+                "reference": ", ".join(filter(None, [
+                    *orders.mapped(lambda o: o.client_order_ref or o.name),
+                ])) or invoice.invoice_origin or invoice.ref or "",
+                "order_date": orders[:1].date_order.date() if orders else False,
+                "amount": invoice.amount_total_signed,
+                "paid": invoice.amount_total_signed - invoice.amount_residual_signed,
+                "due": invoice.amount_residual_signed,
+                "due_date": due,
+                "days_overdue": max((self.date - due).days, 0) if due else 0,
+            })
+        return lines
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _ar_check_sendable(self):
+        for letter in self:
+            if not letter.invoice_ids or letter.currency_id.is_zero(letter.amount_due):
+                raise UserError(self.env._(
+                    "The dunning letter %(letter)s lists no unpaid invoice.", letter=letter.display_name))
+
+    def _ar_get_mail_template(self):
+        """Mail template of the letter (overridable, e.g. per collection stage)."""
+        return self.env.ref("ar_collections.mail_template_ar_dunning_letter", raise_if_not_found=False)
+
+    def action_send_email(self):
+        self.ensure_one()
+        self.check_access("write")
+        self._ar_check_sendable()
+        template = self._ar_get_mail_template()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "mark_ar_letter_as_sent": True,
+                "force_email": True,
+            },
+        }
+
+    def action_print(self):
+        """Print the letter (to send it by post): marks it printed and logs it. Printing from
+        the Print menu (e.g. by an auditor) renders it without changing anything."""
+        self.check_access("write")
+        self._ar_check_sendable()
+        for letter in self:
+            if letter.state == "draft":
+                letter.write({"state": "printed", "sent_date": fields.Date.context_today(letter)})
+            letter.message_post(body=self.env._("Dunning letter printed to be sent by post."))
+            self._ar_log_letter_sent(letter.partner_id, letter, channel="letter")
+        return self.env.ref("ar_collections.ar_dunning_letter_report_action").report_action(self)
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_ar_letter_as_sent"):
+            for letter in self.filtered(lambda letter: letter.state != "sent"):
+                letter.write({"state": "sent", "sent_date": fields.Date.context_today(letter)})
+                self._ar_log_letter_sent(letter.partner_id, letter, channel="email")
+        return super().message_post(**kwargs)
+
+    @api.model
+    def _ar_log_letter_sent(self, partner, letter, channel="email"):
+        """Log a sent or printed letter on the customer (the contact log extends this)."""
+        body = self.env._(
+            "%(level)s %(number)s (arrears %(amount)s, deadline %(deadline)s) %(how)s.",
+            level=dict(self._fields["level"]._description_selection(self.env))[letter.level],
+            number=letter.name,
+            amount=letter.currency_id.format(letter.amount_due),
+            deadline=fields.Date.to_string(letter.deadline_date),
+            how=self.env._("sent by email") if channel == "email" else self.env._("printed for posting"),
+        )
+        # sudo: a collector may not be allowed to edit the customer, but the letter he sent belongs
+        # in the customer's history; the author stays the current user
+        partner.commercial_partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -1,0 +1,293 @@
+"""Statements of account (对账单) and balance confirmations (对账函).
+
+A statement lists, for a period, the customer's opening balance, invoices, credit notes,
+payments and closing balance, from the receivable journal items. Its totals are kept as
+computed when it was prepared, so that the document sent stays the document on file; the
+customer's reply (confirmed, or disputed with the difference and reason) is recorded on it
+and in the customer's history. A confirmed balance confirmation interrupts limitation."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
+
+
+class ArStatement(models.Model):
+    _name = "ar.statement"
+    _description = "Statement of Account"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    statement_type = fields.Selection(
+        [("statement", "Statement of Account"), ("confirmation", "Balance Confirmation")],
+        string="Type", required=True, default="confirmation", tracking=True,
+        help="A balance confirmation carries a reply slip the customer signs, stamps and returns.")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]")
+    date = fields.Date(string="Date", required=True, default=fields.Date.context_today)
+    date_from = fields.Date(
+        string="From", required=True,
+        default=lambda self: fields.Date.context_today(self) + relativedelta(months=-1, day=1))
+    date_to = fields.Date(
+        string="To", required=True,
+        default=lambda self: fields.Date.context_today(self) + relativedelta(day=1, days=-1))
+    reply_deadline = fields.Date(
+        string="Reply By", default=lambda self: fields.Date.context_today(self) + relativedelta(days=12),
+        help="Date by which the customer should return the signed reply slip.")
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("confirmed", "Confirmed"), ("disputed", "Disputed")],
+        default="draft", required=True, tracking=True, copy=False)
+    opening_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
+    invoiced_amount = fields.Monetary(string="Invoiced", compute="_compute_balances", store=True, readonly=True)
+    refunded_amount = fields.Monetary(string="Credit Notes", compute="_compute_balances", store=True, readonly=True)
+    paid_amount = fields.Monetary(string="Payments", compute="_compute_balances", store=True, readonly=True)
+    other_amount = fields.Monetary(
+        string="Other Entries", compute="_compute_balances", store=True, readonly=True,
+        help="Other receivable entries of the period (write-offs, reversed payments, ...).")
+    closing_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
+    sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
+    reply_date = fields.Date(string="Replied On", readonly=True, copy=False)
+    disputed_amount = fields.Monetary(
+        string="Difference", copy=False, tracking=True,
+        help="Difference between our closing balance and the balance according to the customer.")
+    dispute_reason = fields.Text(string="Reason of the Difference", copy=False, tracking=True)
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A statement number must be unique per company."),
+        ("dates_check", "CHECK(date_from <= date_to)", "The start of the period must be before its end."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    def _ar_statement_lines_sql(self):
+        """Receivable journal items of the customers of ``self`` up to the latest end date,
+        with record rules applied (``_search``)."""
+        Line = self.env["account.move.line"]
+        Aging = self.env["ar.aging"]
+        partners = self.partner_id.commercial_partner_id
+        domain = Aging._get_receivable_domain(self.company_id.ids) + [
+            ("partner_id", "child_of", partners.ids),
+            ("date", "<=", max(self.mapped("date_to"))),
+        ]
+        self.env["account.move.line"].flush_model(
+            ["balance", "date", "partner_id", "company_id", "move_id", "parent_state", "account_id", "name",
+             "date_maturity"])
+        self.env["account.move"].flush_model(["move_type", "name", "ref"])
+        query = Line._search(domain)
+        return SQL(
+            """SELECT account_move_line.id, account_move_line.balance, account_move_line.date,
+                      account_move_line.date_maturity, account_move_line.company_id,
+                      ar_partner.commercial_partner_id AS partner_id, ar_move.move_type,
+                      ar_move.name AS move_name, ar_move.ref AS move_ref,
+                      CASE WHEN ar_move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                           WHEN ar_move.move_type = 'out_refund' THEN 'refund'
+                           WHEN account_move_line.balance < 0 THEN 'payment'
+                           ELSE 'other' END AS kind
+                 FROM %(from_clause)s
+                 JOIN res_partner ar_partner ON ar_partner.id = account_move_line.partner_id
+                 JOIN account_move ar_move ON ar_move.id = account_move_line.move_id
+                WHERE %(where_clause)s""",
+            from_clause=query.from_clause,
+            where_clause=query.where_clause or SQL("TRUE"),
+        )
+
+    def _ar_statements_sql(self):
+        """The statements of ``self`` as a table, keyed by their position in ``self`` (new
+        records of a form have no id yet)."""
+        return SQL("(VALUES %s) AS st(id, partner_id, company_id, date_from, date_to)", SQL(", ").join(
+            SQL("(%s, %s, %s, %s::date, %s::date)", index, st.partner_id.commercial_partner_id.id,
+                st.company_id.id, st.date_from, st.date_to)
+            for index, st in enumerate(self)
+        ))
+
+    @api.depends("partner_id", "company_id", "date_from", "date_to")
+    def _compute_balances(self):
+        """All statements of ``self`` in one grouped query."""
+        statements = self.filtered(lambda st: st.partner_id and st.company_id and st.date_from and st.date_to)
+        figures = {}
+        if statements:
+            self.env.cr.execute(SQL(
+                """SELECT st.id,
+                          COALESCE(SUM(l.balance) FILTER (WHERE l.date < st.date_from), 0),
+                          COALESCE(SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'invoice'), 0),
+                          COALESCE(-SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'refund'), 0),
+                          COALESCE(-SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'payment'), 0),
+                          COALESCE(SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'other'), 0),
+                          COALESCE(SUM(l.balance), 0)
+                     FROM %(statements)s
+                     LEFT JOIN (%(lines)s) l ON l.partner_id = st.partner_id AND l.company_id = st.company_id
+                                            AND l.date <= st.date_to
+                    GROUP BY st.id""",
+                statements=statements._ar_statements_sql(),
+                lines=statements._ar_statement_lines_sql(),
+            ))
+            figures = {statements[row[0]]: row[1:] for row in self.env.cr.fetchall()}
+        for statement in self:
+            values = figures.get(statement, (0.0,) * 6)
+            (statement.opening_balance, statement.invoiced_amount, statement.refunded_amount,
+             statement.paid_amount, statement.other_amount, statement.closing_balance) = values
+
+    def _ar_get_statement_lines(self):
+        """Journal items of the period of each statement, with a running balance:
+        ``{statement id: [dict(date, name, ref, kind, due_date, debit, credit, balance)]}``."""
+        if not self:
+            return {}
+        self.env.cr.execute(SQL(
+            """SELECT st.id AS statement_id, l.*
+                 FROM %(statements)s
+                 JOIN (%(lines)s) l ON l.partner_id = st.partner_id AND l.company_id = st.company_id
+                                   AND l.date BETWEEN st.date_from AND st.date_to
+                ORDER BY st.id, l.date, l.id""",
+            statements=self._ar_statements_sql(),
+            lines=self._ar_statement_lines_sql(),
+        ))
+        rows = self.env.cr.dictfetchall()
+        kinds = {
+            "invoice": self.env._("Invoice"), "refund": self.env._("Credit Note"),
+            "payment": self.env._("Payment"), "other": self.env._("Other"),
+        }
+        result = {statement.id: [] for statement in self}
+        balances = {statement.id: statement.opening_balance for statement in self}
+        for row in rows:
+            statement_id = self[row["statement_id"]].id
+            balances[statement_id] += row["balance"]
+            result[statement_id].append({
+                "date": row["date"],
+                "name": row["move_name"],
+                "ref": row["move_ref"] or "",
+                "kind": kinds[row["kind"]],
+                "due_date": row["date_maturity"] if row["kind"] == "invoice" else False,
+                "debit": max(row["balance"], 0.0),
+                "credit": max(-row["balance"], 0.0),
+                "balance": balances[statement_id],
+            })
+        return result
+
+    def _ar_amount_in_chinese(self):
+        self.ensure_one()
+        return amount_to_chinese(self.closing_balance)
+
+    def _ar_is_chinese(self):
+        self.ensure_one()
+        return (self.partner_id.lang or "").startswith("zh")
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for statement in self:
+            statement.display_name = f"{statement.name} {statement.partner_id.name or ''}".strip()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "ar.statement", sequence_date=vals.get("date")) or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        locked = set(vals) & {"partner_id", "company_id", "date_from", "date_to", "statement_type"}
+        if locked and any(statement.state != "draft" for statement in self):
+            raise UserError(self.env._("A statement that was sent cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(statement.state != "draft" for statement in self):
+            raise UserError(self.env._("A statement that was sent cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_refresh(self):
+        """Recompute the figures of draft statements (entries posted since they were prepared)."""
+        drafts = self.filtered(lambda st: st.state == "draft")
+        drafts.check_access("write")
+        drafts._compute_balances()
+
+    def _ar_log_on_partner(self, body):
+        for statement in self:
+            # sudo: a collector may not be allowed to edit the customer, but the statement sent and
+            # the reply belong in the customer's history; the author stays the current user
+            statement.partner_id.commercial_partner_id.sudo().message_post(body=body(statement),
+                                                                           subtype_xmlid="mail.mt_note")
+
+    def _ar_mark_sent(self, how):
+        drafts = self.filtered(lambda st: st.state == "draft")
+        drafts.write({"state": "sent", "sent_date": fields.Date.context_today(self)})
+        drafts._ar_log_on_partner(lambda st: self.env._(
+            "%(type)s %(number)s for %(date_from)s – %(date_to)s (closing balance %(amount)s) %(how)s.",
+            type=dict(st._fields["statement_type"]._description_selection(st.env))[st.statement_type],
+            number=st.name, date_from=fields.Date.to_string(st.date_from),
+            date_to=fields.Date.to_string(st.date_to), amount=st.currency_id.format(st.closing_balance), how=how))
+
+    def action_send_email(self):
+        self.ensure_one()
+        self.check_access("write")
+        template = self.env.ref("ar_collections.mail_template_ar_statement", raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "mark_ar_statement_as_sent": True,
+                "force_email": True,
+            },
+        }
+
+    def action_print(self):
+        """Print to send by post: marks the statement sent. Printing from the Print menu (e.g. by
+        an auditor) renders it without changing anything."""
+        self.check_access("write")
+        self._ar_mark_sent(self.env._("printed for posting"))
+        return self.env.ref("ar_collections.ar_statement_report_action").report_action(self)
+
+    def message_post(self, **kwargs):
+        if self.env.context.get("mark_ar_statement_as_sent"):
+            self._ar_mark_sent(self.env._("sent by email"))
+        return super().message_post(**kwargs)
+
+    def action_customer_confirmed(self):
+        self.check_access("write")
+        if any(statement.state != "sent" for statement in self):
+            raise UserError(self.env._("Only a statement that was sent can be confirmed by the customer."))
+        self.write({"state": "confirmed", "reply_date": fields.Date.context_today(self),
+                    "disputed_amount": 0.0})
+        self._ar_log_on_partner(lambda st: self.env._(
+            "The customer confirmed the balance of %(amount)s at %(date)s (%(number)s).",
+            amount=st.currency_id.format(st.closing_balance), date=fields.Date.to_string(st.date_to),
+            number=st.name))
+
+    def action_customer_disputed(self):
+        self.check_access("write")
+        for statement in self:
+            if statement.state != "sent":
+                raise UserError(self.env._("Only a statement that was sent can be disputed by the customer."))
+            if statement.currency_id.is_zero(statement.disputed_amount) or not statement.dispute_reason:
+                raise UserError(self.env._(
+                    "Enter the difference claimed by the customer and its reason before recording the dispute."))
+        self.write({"state": "disputed", "reply_date": fields.Date.context_today(self)})
+        self._ar_log_on_partner(lambda st: self.env._(
+            "The customer disputed the balance of %(amount)s at %(date)s (%(number)s): difference %(difference)s, "
+            "%(reason)s",
+            amount=st.currency_id.format(st.closing_balance), date=fields.Date.to_string(st.date_to),
+            number=st.name, difference=st.currency_id.format(st.disputed_amount), reason=st.dispute_reason))

@@ -1,0 +1,3 @@
+from . import ar_aging_report
+from . import ar_report_xlsx
+from . import ar_aging_analysis

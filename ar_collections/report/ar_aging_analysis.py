@@ -1,0 +1,83 @@
+"""On-screen aging analysis (pivot and graph): one row per open receivable journal item, built
+on the one aging query (``ar.aging._aging_sql(group_by="line")``), so that it shows the same
+figures as the printed report, with the bucket limits of the current company."""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.ar_collections.models.ar_aging import BUCKETS
+
+
+class ArAgingReport(models.Model):
+    _name = "ar.aging.report"
+    _description = "Receivables Aging Analysis"
+    _auto = False
+    _order = "date_maturity, id"
+    _rec_name = "move_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
+    invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    date = fields.Date(string="Date", readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
+    bucket = fields.Selection(selection="_selection_bucket", string="Aging Bucket", readonly=True)
+    residual = fields.Monetary(string="Open Amount", readonly=True)
+    not_due = fields.Monetary(string="Not Due", readonly=True)
+    bucket_1 = fields.Monetary(string="Bucket 1", readonly=True)
+    bucket_2 = fields.Monetary(string="Bucket 2", readonly=True)
+    bucket_3 = fields.Monetary(string="Bucket 3", readonly=True)
+    bucket_4 = fields.Monetary(string="Last Bucket", readonly=True)
+
+    @api.model
+    def _selection_bucket(self):
+        labels = self.env["ar.aging"]._get_bucket_labels(self.env.company)
+        return [(key, labels[key]) for key in BUCKETS]
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        aging = self.env["ar.aging"]._aging_sql("line", date=today, company_ids=self.env.companies.ids)
+        return SQL(
+            """
+            SELECT aging.key AS id,
+                   aging.partner_id,
+                   aging.company_id,
+                   company.currency_id,
+                   line.move_id,
+                   move.invoice_user_id,
+                   line.date,
+                   COALESCE(line.date_maturity, line.date) AS date_maturity,
+                   GREATEST(%(today)s::date - COALESCE(line.date_maturity, line.date), 0) AS days_overdue,
+                   CASE WHEN aging.not_due != 0 THEN 'not_due'
+                        WHEN aging."1_30" != 0 THEN '1_30'
+                        WHEN aging."31_60" != 0 THEN '31_60'
+                        WHEN aging."61_90" != 0 THEN '61_90'
+                        ELSE 'over_90' END AS bucket,
+                   aging.residual,
+                   aging.not_due,
+                   aging."1_30" AS bucket_1,
+                   aging."31_60" AS bucket_2,
+                   aging."61_90" AS bucket_3,
+                   aging.over_90 AS bucket_4
+              FROM (%(aging)s) aging
+              JOIN account_move_line line ON line.id = aging.key
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_company company ON company.id = aging.company_id
+            """,
+            today=today,
+            aging=aging,
+        )
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Bucket measures carry the bucket limits of the current company."""
+        res = super().fields_get(allfields, attributes)
+        labels = self.env["ar.aging"]._get_bucket_labels(self.env.company)
+        for fname, key in (("bucket_1", "1_30"), ("bucket_2", "31_60"), ("bucket_3", "61_90"),
+                           ("bucket_4", "over_90"), ("not_due", "not_due")):
+            if fname in res and "string" in res[fname]:
+                res[fname]["string"] = labels[key]
+        return res

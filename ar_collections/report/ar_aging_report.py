@@ -1,0 +1,209 @@
+"""Data of the aging analysis (应收账款账龄分析), the weekly overdue report and the customer debt
+detail table. All figures come from the one aging query (``ar.aging``); this model only filters
+the customers, reads their profile in batches and arranges the rows for the QWeb and XLSX
+renderers."""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+from odoo.addons.ar_collections.models.ar_aging import BUCKETS
+
+AMOUNT_KEYS = ("residual", *BUCKETS, "overdue")
+
+
+class ReportArAging(models.AbstractModel):
+    _name = "report.ar_collections.report_ar_aging"
+    _description = "Aging Analysis Report"
+
+    # ------------------------------------------------------------------
+    # Options
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_default_options(self, date=None, company_ids=None):
+        return {
+            "date": fields.Date.to_string(date or fields.Date.context_today(self)),
+            "company_ids": company_ids or self.env.company.ids,
+            "user_ids": [],
+            "collector_ids": [],
+            "grade_ids": [],
+            "partner_ids": [],
+            "show_detail": False,
+            "overdue_only": False,
+        }
+
+    @api.model
+    def _ar_filter_partner_ids(self, options, company):
+        """Commercial partners matching the customer filters of ``options``, or None (all)."""
+        domain = []
+        if options.get("partner_ids"):
+            commercial_ids = self.env["res.partner"].browse(options["partner_ids"]).commercial_partner_id.ids
+            domain.append(("id", "in", commercial_ids))
+        if options.get("user_ids"):
+            domain.append(("user_id", "in", options["user_ids"]))
+        if options.get("collector_ids"):
+            collector_domain = [("collector_id", "in", options["collector_ids"])]
+            if company.ar_default_collector_id.id in options["collector_ids"]:
+                # customers without a collector of their own are followed by the company's default one
+                collector_domain = ["|", ("collector_id", "=", False), *collector_domain]
+            domain += collector_domain
+        if options.get("grade_ids"):
+            domain.append(("credit_grade_id", "in", options["grade_ids"]))
+        if not domain:
+            return None
+        domain += ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+        return self.env["res.partner"].with_company(company).with_context(active_test=False)._search(domain)
+
+    # ------------------------------------------------------------------
+    # Data
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_get_partner_stages(self, partners, rows_by_partner, company):
+        """Collection stage of each customer: the customer's worst stage when the stages
+        feature provides it, else the company's stage whose day range holds the oldest
+        overdue days (overridable)."""
+        if "collection_stage_id" in partners._fields:
+            return {p.id: p.with_company(company).collection_stage_id for p in partners}
+        stages = self.env["ar.collection.stage"].search(
+            [("company_id", "=", company.id)]).sorted("days_from", reverse=True)
+        result = {}
+        for partner in partners:
+            days = rows_by_partner[partner.id]["max_days_overdue"]
+            result[partner.id] = next(
+                (s for s in stages if s.days_from <= days and (not s.days_to or days <= s.days_to)),
+                stages.browse(),
+            ) if days > 0 else stages.browse()
+        return result
+
+    @api.model
+    def _ar_get_contact_summary(self, partner_ids):
+        """Contact log summary per commercial partner id: ``{partner_id: {"count": int,
+        "last_date": date, "last_result": str, "promises": str, "reason": str, "remarks": str}}``.
+        Empty until the contact log feature extends it."""
+        return {}
+
+    @api.model
+    def _get_aging_data(self, options):
+        """Rows of the aging analysis, one section per company.
+
+        :param options: dict, see ``_ar_default_options``
+        :returns: dict with ``date``, ``labels``, ``sections`` (per company: ``company``,
+            ``currency``, ``rows``, ``totals``, ``percents``) and ``options``
+        """
+        options = {**self._ar_default_options(company_ids=options.get("company_ids")), **options}
+        date = fields.Date.to_date(options["date"])
+        companies = self.env["res.company"].browse(options["company_ids"]).sorted("name")
+        Aging = self.env["ar.aging"]
+        labels = Aging._get_bucket_labels(companies[:1])
+        sections = []
+        for company in companies:
+            partner_ids = self._ar_filter_partner_ids(options, company)
+            aging_rows = Aging._get_aging("partner", date, partner_ids, company.ids)
+            if options.get("overdue_only"):
+                aging_rows = [r for r in aging_rows if r["overdue"] > 0]
+            if not aging_rows:
+                continue
+            by_partner = {r["partner_id"]: r for r in aging_rows}
+            partners = self.env["res.partner"].with_company(company).browse(list(by_partner)).sorted(
+                lambda p: (p.name or "").lower())
+            details = defaultdict(list)
+            if options.get("show_detail"):
+                move_rows = Aging._get_aging("move", date, list(by_partner), company.ids)
+                moves = self.env["account.move"].browse([r["key"] for r in move_rows])
+                moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "ref", "move_type"])
+                for row in move_rows:
+                    move = moves.browse(row["key"])
+                    details[row["partner_id"]].append({
+                        "move": move,
+                        "name": move.name,
+                        "ref": move.ref or "",
+                        "invoice_date": move.invoice_date or move.date,
+                        "due_date": row["oldest_due_date"] or move.invoice_date_due,
+                        "days_overdue": row["max_days_overdue"],
+                        **{k: row[k] for k in AMOUNT_KEYS},
+                    })
+                for lines in details.values():
+                    lines.sort(key=lambda line: (line["due_date"] or date, line["name"]))
+            stages = self._ar_get_partner_stages(partners, by_partner, company)
+            contacts = self._ar_get_contact_summary(partners.ids)
+            rows = []
+            totals = dict.fromkeys(AMOUNT_KEYS, 0.0)
+            for partner in partners:
+                row = by_partner[partner.id]
+                uses_limit = partner.use_partner_credit_limit or company.account_use_credit_limit
+                rows.append({
+                    "partner": partner,
+                    "company": company,
+                    "grade": partner.credit_grade_id.code or "",
+                    "credit_limit": partner.credit_limit if uses_limit else None,
+                    "salesperson": partner.user_id.name or "",
+                    "collector": (partner.collector_id or company.ar_default_collector_id).name or "",
+                    "stage": stages.get(partner.id) and stages[partner.id].name or "",
+                    "max_days_overdue": row["max_days_overdue"],
+                    "oldest_due_date": row["oldest_due_date"],
+                    "contact": contacts.get(partner.id, {}),
+                    "lines": details.get(partner.id, []),
+                    **{k: row[k] for k in AMOUNT_KEYS},
+                })
+                for key in AMOUNT_KEYS:
+                    totals[key] += row[key]
+            residual = totals["residual"]
+            percents = {key: (totals[key] / residual * 100.0 if residual else 0.0) for key in (*BUCKETS, "overdue")}
+            sections.append({
+                "company": company,
+                "currency": company.currency_id,
+                "rows": rows,
+                "totals": totals,
+                "percents": percents,
+                "max_days_overdue": max(r["max_days_overdue"] for r in rows),
+            })
+        return {
+            "date": date,
+            "labels": labels,
+            "sections": sections,
+            "options": options,
+            "companies": companies,
+        }
+
+    @api.model
+    def _ar_filter_description(self, options):
+        """Human readable list of the filters, printed under the title."""
+        parts = []
+        for key, model, label in (
+            ("user_ids", "res.users", self.env._("Salespeople")),
+            ("collector_ids", "res.users", self.env._("Collectors")),
+            ("grade_ids", "ar.credit.grade", self.env._("Grades")),
+            ("partner_ids", "res.partner", self.env._("Customers")),
+        ):
+            if options.get(key):
+                names = ", ".join(self.env[model].browse(options[key]).mapped("display_name"))
+                parts.append(f"{label}: {names}")
+        return "; ".join(parts)
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        options = (data or {}).get("options") or self._ar_default_options()
+        report_data = self._get_aging_data(options)
+        return {
+            "doc_ids": docids,
+            "doc_model": "ar.aging.report.wizard",
+            "docs": self.env["ar.aging.report.wizard"].browse(docids),
+            "company": report_data["companies"][:1] or self.env.company,
+            "aging": report_data,
+            "filters": self._ar_filter_description(report_data["options"]),
+            "show_detail": report_data["options"].get("show_detail"),
+        }
+
+
+class ReportArOverdue(models.AbstractModel):
+    """Weekly overdue report (逾期报表): the customers with an overdue amount, from the same data."""
+
+    _name = "report.ar_collections.report_ar_overdue"
+    _inherit = "report.ar_collections.report_ar_aging"
+    _description = "Overdue Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        options = dict((data or {}).get("options") or self._ar_default_options())
+        options["overdue_only"] = True
+        return super()._get_report_values(docids, data={**(data or {}), "options": options})

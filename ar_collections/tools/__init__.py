@@ -1,0 +1,1 @@
+from . import amount_to_chinese
