@@ -132,7 +132,8 @@ class ArCollectionLog(models.Model):
         logs = super().create(vals_list)
         logs._ar_check_next_step_values()
         logs._ar_apply_next_step()
-        logs._ar_schedule_next_followup()
+        if not self.env.context.get("ar_log_no_followup"):
+            logs._ar_schedule_next_followup()
         return logs
 
     def write(self, vals):
@@ -307,6 +308,24 @@ class ArCollectionLog(models.Model):
         for log in self:
             day, call = log._ar_next_followup_date()
             log.with_context(ar_log_internal=True).write({"next_followup_date": day, "next_call_datetime": call})
+
+    @api.model
+    def _ar_log_letter(self, partner, letter, channel, note):
+        """A dunning letter sent or printed is a contact in the customer's history (it
+        counts, and shows as the last contact); it does not reschedule the follow-up."""
+        result = self.env.ref("ar_collections.ar_collection_result_letter_sent", raise_if_not_found=False)
+        if not result:
+            return self.browse()
+        return self.with_context(ar_log_no_followup=True).create({
+            "partner_id": partner.commercial_partner_id.id,
+            "company_id": letter.company_id.id,
+            "user_id": self.env.user.id,
+            "channel": channel,
+            "result_id": result.id,
+            "invoice_ids": [fields.Command.set(letter.invoice_ids.ids)],
+            "amount_requested": letter.amount_due,
+            "notes": note,
+        })
 
     # ------------------------------------------------------------------
     # Actions

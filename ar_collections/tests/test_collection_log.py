@@ -181,3 +181,17 @@ class TestCollectionLog(ArWorkspaceCommon):
         self.assertEqual(log.promise_ids.amount, 1500.0)
         self.assertEqual(log.promise_ids.invoice_ids, self.invoice_1 | self.invoice_2)
         self.assertEqual(log.action_log_contact(), {"type": "ir.actions.act_window_close"})
+
+    @freeze_time("2026-03-02 02:00:00")
+    def test_dunning_letter_is_logged_as_a_contact(self):
+        letter = self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": self.customer.id})
+        letter.with_user(self.collector).action_print()
+        log = self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.channel, "letter")
+        self.assertEqual(log.result_id, self.env.ref("ar_collections.ar_collection_result_letter_sent"))
+        self.assertEqual(log.user_id, self.collector)
+        self.assertEqual(log.amount_requested, letter.amount_due)
+        self.assertIn(letter.name, log.notes)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.ar_contact_count, 1)
