@@ -12,6 +12,10 @@ from . import payment_transaction
 from . import ar_dunning_letter
 from . import ar_statement
 from . import ar_report_mailer
+from . import ar_collection_channel
+from . import ar_collection_stage_history
+from . import ar_collection_run
+from . import mail_activity
 from . import ar_collection_result
 from . import ar_collection_log
 from . import ar_payment_promise

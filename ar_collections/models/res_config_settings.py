@@ -12,6 +12,14 @@ class ResConfigSettings(models.TransientModel):
     # --- Scheduled reports (reports feature) ---
     ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)
 
+    # Aging engine and collection stages (collections run feature)
+    ar_credit_manager_user_id = fields.Many2one(related="company_id.ar_credit_manager_user_id", readonly=False)
+    ar_legal_user_id = fields.Many2one(related="company_id.ar_legal_user_id", readonly=False)
+    ar_key_amount_threshold = fields.Monetary(
+        related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id")
+    ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
+    ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
+
     # Collector's workspace: promises to pay and calling days
     ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)
     ar_call_monday = fields.Selection(related="company_id.ar_call_monday", readonly=False)
