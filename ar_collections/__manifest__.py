@@ -39,6 +39,7 @@
         "views/ar_extension_request_views.xml",
         "views/res_partner_collections_views.xml",
         "views/res_config_settings_workspace_views.xml",
+        "views/ar_collection_worklist_views.xml",
         "views/ar_collections_menus.xml",
         "data/ir_sequence_data.xml",
         "report/ar_aging_reports.xml",

@@ -21,3 +21,4 @@ from . import ar_collection_log
 from . import ar_payment_promise
 from . import ar_dispute
 from . import ar_extension_request
+from . import ar_collection_worklist

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -294,20 +295,51 @@ class ArCollectionLog(models.Model):
             day = today + timedelta(days=result.next_followup_days)
         else:
             day = today + timedelta(days=self._ar_stage_cadence_days())
-        if self.channel == "phone":
+        if self._ar_next_is_phone():
             call = company._ar_next_call_datetime(day, tz=self.user_id.tz, max_delay=max_delay)
             return fields.Date.context_today(self.with_context(tz=self.user_id.tz or "UTC"), call), call
         return day, False
 
-    def _ar_stage_cadence_days(self):
-        """Days between two follow-ups of the customer (the stage's cadence)."""
+    def _ar_stage(self):
+        """The collection stage of the customer in the log's company."""
         self.ensure_one()
-        return 7
+        partner = self.partner_id.with_company(self.company_id)
+        return partner.collection_stage_id or partner._ar_get_followup_activity()[:1].ar_stage_id
+
+    def _ar_stage_cadence_days(self):
+        """Days between two follow-ups of the customer (the stage's cadence, else a week)."""
+        self.ensure_one()
+        return self._ar_stage().cadence_days or 7
+
+    def _ar_next_is_phone(self):
+        """Whether the next follow-up is a phone call: the stage's channels say so, else
+        the channel of this contact."""
+        self.ensure_one()
+        if self.next_step == "retry_next_business_day":
+            return self.channel == "phone"
+        channels = self._ar_stage().channel_ids
+        return "phone" in channels.mapped("code") if channels else self.channel == "phone"
 
     def _ar_schedule_next_followup(self):
+        """Mark the customer's current collections follow-up done and schedule the next
+        one (its owner stays; the date per the result's rule or the stage's cadence)."""
         for log in self:
             day, call = log._ar_next_followup_date()
             log.with_context(ar_log_internal=True).write({"next_followup_date": day, "next_call_datetime": call})
+            partner = log.partner_id.with_company(log.company_id)
+            current = partner._ar_get_followup_activity()[:1]
+            stage = partner.collection_stage_id or current.ar_stage_id
+            if not stage:
+                continue  # the customer is not followed up (nothing due)
+            feedback = self.env._("Contact logged (%(channel)s): %(result)s",
+                                  channel=dict(CHANNELS)[log.channel], result=log.result_id.name)
+            note = log.customer_feedback or log.notes or ""
+            if call:
+                note = self.env._("Call on %(when)s. %(note)s",
+                                  when=format_datetime(self.env, call, tz=log.user_id.tz or "UTC",
+                                                       dt_format="EEEE d MMM HH:mm"), note=note)
+            partner._ar_schedule_followup(
+                stage=stage, deadline=day, user=current.user_id or None, note=note or None, feedback=feedback)
 
     @api.model
     def _ar_log_letter(self, partner, letter, channel, note):

@@ -23,7 +23,7 @@ class ArCollectionWorklist(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Follow-up", readonly=True)
     date_deadline = fields.Date(string="Follow-up Deadline", readonly=True)
-    summary = fields.Char(string="Follow-up", readonly=True)
+    summary = fields.Char(string="Summary", readonly=True)
     stage_id = fields.Many2one("ar.collection.stage", string="Stage", readonly=True)
     procedure = fields.Selection(
         [("general", "General"), ("key", "Key")], string="Procedure", readonly=True)

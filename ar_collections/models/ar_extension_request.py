@@ -95,9 +95,8 @@ class ArExtensionRequest(models.Model):
         credit manager, else the first Credit Manager of the company."""
         self.ensure_one()
         company = self.company_id
-        approver = company["ar_credit_manager_user_id"] if "ar_credit_manager_user_id" in company else None
-        if approver:
-            return approver
+        if company.ar_credit_manager_user_id:
+            return company.ar_credit_manager_user_id
         group = self.env.ref(CREDIT_MANAGER_GROUP)
         # sudo: the requester (a collector) may not read the group's members
         managers = group.sudo().users.filtered(

@@ -166,6 +166,7 @@ class ArPaymentPromise(models.Model):
     def _ar_on_broken(self):
         """A promise not (fully) kept is a signal: note it on the customer and escalate
         its follow-up."""
+        reasons = {}
         for promise in self:
             if promise.state == "broken":
                 body = self.env._(
@@ -177,10 +178,13 @@ class ArPaymentPromise(models.Model):
                     amount=promise.currency_id.format(promise.amount), date=promise.date,
                     paid=promise.currency_id.format(promise.paid_amount))
             promise.message_post(body=body)
-            promise.partner_id.with_company(promise.company_id)._ar_escalate_followup(body)
+            reasons.setdefault(promise.company_id, {})[promise.partner_id.id] = body
+        for company, partner_reasons in reasons.items():
+            partners = self.env["res.partner"].browse(list(partner_reasons)).with_company(company)
+            partners._ar_escalate_followup(partner_reasons)
 
     @api.model
-    def _cron_check_promises(self, companies=None):
+    def _cron_check_promises(self, companies=None, today=None):
         """Check every open promise (of ``companies``), company by company; a company that
         fails is logged and skipped."""
         domain = [("state", "=", "open")]
@@ -192,7 +196,7 @@ class ArPaymentPromise(models.Model):
         for company, company_promises in by_company.items():
             try:
                 with self.env.cr.savepoint():
-                    changed |= company_promises._ar_check()
+                    changed |= company_promises.with_company(company)._ar_check(today=today)
             except Exception:
                 _logger.exception("Checking the promises to pay of company %s failed", company.name)
         return changed

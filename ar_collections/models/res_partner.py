@@ -494,11 +494,42 @@ class ResPartner(models.Model):
             partner.ar_next_promise_amount = amount
             partner.ar_open_dispute_count = disputes.get(commercial.id, 0)
 
-    def _ar_escalate_followup(self, reason):
-        """A signal against the customer (e.g. a broken promise): note it on the customer
-        and raise its follow-up to the next owner."""
-        for partner in self.commercial_partner_id:
+    def _ar_escalate_followup(self, reasons):
+        """A signal against the customers of ``self`` (e.g. a broken promise), in the
+        current company: note it on the customer and give its follow-up, due today, to
+        the owner of the next stage of the ladder (the credit manager past the last one).
+
+        :param reasons: text, or dict commercial partner id -> text
+        """
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        company = self.env.company
+        today = company._ar_get_today()[0]
+        Stage = self.env["ar.collection.stage"]
+        ladder = Stage._ar_get_ladder(company)
+        activity_of = {a.res_id: a for a in partners._ar_get_followup_activity()}
+        # customers whose invoices were all paused have no stage yet: the stage of their
+        # oldest overdue invoice (one aging query for all)
+        unstaged = partners.filtered(lambda p: not p.collection_stage_id and not activity_of.get(p.id))
+        aging = self.env["ar.aging"]._get_partner_aging(
+            partner_ids=unstaged.ids, company_ids=company.ids) if unstaged else {}
+        for partner in partners:
+            reason = reasons.get(partner.id, "") if isinstance(reasons, dict) else reasons
             partner.message_post(body=reason)
+            activity = activity_of.get(partner.id)
+            stage = partner.collection_stage_id or (activity and activity.ar_stage_id) or Stage._ar_stage_for_days(
+                ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))
+            if not stage:
+                continue
+            current = activity.user_id if activity else partner._ar_get_followup_user(stage, partner.ar_strategy)
+            next_stage = ladder.filtered(lambda s, stage=stage: s.days_from > stage.days_from)[:1]
+            user = next_stage and partner._ar_get_followup_user(next_stage, partner.ar_strategy)
+            if not user or user == current:
+                user = company.ar_credit_manager_user_id or current
+            partner._ar_schedule_followup(
+                stage=stage, deadline=today, user=user, note=reason,
+                feedback=self.env._("Escalated: %(reason)s", reason=reason))
 
     def action_ar_log_contact(self):
         """One click from a customer: the "Log a Contact" dialog, filled with its overdue invoices."""
