@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_collections import ArCollectionRunCommon
 from .common_workspace import ArWorkspaceCommon
@@ -152,3 +153,12 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         # the salesperson sees the follow-ups of his own customers only
         seen = self.env["ar.collection.worklist"].with_user(self.salesman).search([])
         self.assertEqual(seen.partner_id, self.customer | self.customer_2)
+
+    def test_worklist_views_load(self):
+        views = self.env["ar.collection.worklist"].with_user(self.collector).get_views(
+            [(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")])
+        self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
+        action = self.env.ref("ar_collections.res_partner_action_collection_activities")
+        self.assertTrue(self.env["res.partner"].with_user(self.collector).get_views([(False, "activity")]))
+        self.env["res.partner"].with_user(self.collector).search(
+            safe_eval(action.domain, {"uid": self.collector.id}))
