@@ -64,11 +64,39 @@ class ReportArAging(models.AbstractModel):
         return {p.id: p.with_company(company).collection_stage_id for p in partners}
 
     @api.model
-    def _ar_get_contact_summary(self, partner_ids):
-        """Contact log summary per commercial partner id: ``{partner_id: {"count": int,
-        "last_date": date, "last_result": str, "promises": str, "reason": str, "remarks": str}}``.
-        Empty until the contact log feature extends it."""
-        return {}
+    def _ar_get_contact_summary(self, partner_ids, company=None):
+        """Contact log summary per commercial partner id, in three queries whatever the number
+        of customers: ``{partner_id: {"count": int, "last_date": date, "last_result": str,
+        "promises": str, "reason": str, "remarks": str}}``."""
+        if not partner_ids:
+            return {}
+        company = company or self.env.company
+        base = [("partner_id", "in", list(partner_ids)), ("company_id", "=", company.id)]
+        Log = self.env["ar.collection.log"]
+        summary = defaultdict(dict)
+        for partner, count, last_date in Log._read_group(base, ["partner_id"], ["__count", "date:max"]):
+            summary[partner.id].update(count=count, last_date=fields.Date.context_today(self, last_date))
+        last_logs = Log.search(base, order="partner_id, date desc, id desc")
+        # the newest log per customer (logs were read in one query; the prefetch covers their results)
+        for log in last_logs:
+            values = summary[log.partner_id.id]
+            if "last_result" not in values:
+                values["last_result"] = log.result_id.name or ""
+                values["remarks"] = "\n".join(filter(None, (log.notes, log.customer_feedback)))
+        promises = self.env["ar.payment.promise"].search(base + [("state", "=", "open")], order="date")
+        for promise in promises:
+            values = summary[promise.partner_id.id]
+            text = f"{fields.Date.to_string(promise.date)}: {promise.amount:,.2f}"
+            values["promises"] = "\n".join(filter(None, (values.get("promises"), text)))
+        disputes = self.env["ar.dispute"].search(base + [("state", "=", "open")])
+        reasons = dict(disputes._fields["reason"]._description_selection(self.env))
+        for dispute in disputes:
+            values = summary[dispute.partner_id.id]
+            text = self.env._("Dispute: %(reason)s", reason=reasons.get(dispute.reason, dispute.reason))
+            values["reason"] = "\n".join(filter(None, (values.get("reason"), text)))
+        for values in summary.values():
+            values.setdefault("reason", values.get("last_result", ""))
+        return dict(summary)
 
     @api.model
     def _get_aging_data(self, options):
@@ -113,7 +141,7 @@ class ReportArAging(models.AbstractModel):
                 for lines in details.values():
                     lines.sort(key=lambda line: (line["due_date"] or date, line["name"]))
             stages = self._ar_get_partner_stages(partners, by_partner, company)
-            contacts = self._ar_get_contact_summary(partners.ids)
+            contacts = self._ar_get_contact_summary(partners.ids, company)
             rows = []
             totals = dict.fromkeys(AMOUNT_KEYS, 0.0)
             for partner in partners:

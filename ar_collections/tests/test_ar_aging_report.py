@@ -7,6 +7,7 @@ import unicodedata
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import ArCollectionsCommon
@@ -226,6 +227,37 @@ class TestAgingReport(ArReportsCommon):
         self.assertEqual(nanjing["Due Date"].date(), self.d("2024-04-30"))
         self.assertEqual(rows[0]["Person Responsible"], "Collector Li")
         self.assertEqual(book["Debts"]["D7"].value, 6800)
+
+    def test_debt_detail_table_contacts(self):
+        """The contact columns summarise the contact log, open promises and disputes."""
+        Log = self.env["ar.collection.log"].with_user(self.collector)
+        ref = self.env.ref
+        Log.create({
+            "partner_id": self.customer2.id, "channel": "phone", "date": "2024-07-01 02:00:00",
+            "result_id": ref("ar_collections.ar_collection_result_no_answer").id,
+            "invoice_ids": [Command.set(self.inv4.ids)],
+        })
+        Log.create({
+            "partner_id": self.customer2.id, "channel": "visit", "date": "2024-07-12 03:00:00",
+            "result_id": ref("ar_collections.ar_collection_result_promise").id,
+            "invoice_ids": [Command.set((self.inv4 | self.inv5).ids)], "amount_requested": 1200.0,
+            "promise_date": "2024-07-25", "promise_amount": 800.0,
+            "notes": "Met the finance director", "customer_feedback": "Cash flow tight until the 25th",
+        })
+        self.env["ar.dispute"].with_user(self.collector).create({
+            "partner_id": self.customer2.id, "invoice_ids": [Command.set(self.inv5.ids)], "reason": "quality",
+        })
+        _wizard, action = self.run_wizard(report_kind="debt_detail", output="xlsx")
+        _headers, rows = self.sheet_rows(self.read_xlsx(action, data_only=True)["Debts"])
+        nanjing = next(row for row in rows if row["Customer"] == "Nanjing Trading")
+        self.assertEqual(nanjing["Contacts"], 2)
+        self.assertEqual(nanjing["Last Contact"].date(), self.d("2024-07-12"))
+        self.assertEqual(nanjing["Results"], ref("ar_collections.ar_collection_result_promise").name)
+        self.assertIn("Met the finance director", nanjing["Remarks"])
+        self.assertIn("Cash flow tight until the 25th", nanjing["Remarks"])
+        self.assertIn("Dispute: Quality", nanjing["Reason"])
+        huadong = next(row for row in rows if row["Customer"] == "Huadong Machinery")
+        self.assertFalse(huadong["Contacts"])
 
     def test_queries_flat_in_customers(self):
         """The aging data (with invoice detail) costs the same number of queries for 2 or 12 customers."""
