@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import res_partner
 from . import ar_collection_stage
 from . import account_move
+from . import ar_credit_release_mixin
 from . import ar_credit_release
 from . import sale_order
 from . import stock_picking

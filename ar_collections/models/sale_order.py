@@ -7,7 +7,9 @@ MAX_LISTED_INVOICES = 5
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "ar.credit.release.mixin"]
+    _ar_release_field = "sale_order_id"
 
     # Credit banner: computed for the order's customer only, never stored.
     ar_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
@@ -284,22 +286,3 @@ class SaleOrder(models.Model):
     def _ar_credit_hold_messages(self):
         self.ensure_one()
         return [r["message"] for r in self._ar_get_credit_hold_reasons().get(self.id, [])]
-
-    def _ar_credit_open_release_wizard(self, mode):
-        self.ensure_one()
-        if mode == "approve":
-            self.env["ar.credit.release"]._check_can_approve(self)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Approve Credit Release") if mode == "approve" else self.env._("Request Credit Release"),
-            "res_model": "ar.credit.release.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_sale_order_id": self.id, "default_mode": mode},
-        }
-
-    def action_ar_request_release(self):
-        return self._ar_credit_open_release_wizard("request")
-
-    def action_ar_approve_release(self):
-        return self._ar_credit_open_release_wizard("approve")

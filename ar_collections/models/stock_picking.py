@@ -6,7 +6,9 @@ MAX_LISTED_INVOICES = 5
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "ar.credit.release.mixin"]
+    _ar_release_field = "picking_id"
 
     ar_delivery_locked = fields.Boolean(
         string="Delivery Locked", compute="_compute_ar_delivery_lock",
@@ -144,23 +146,4 @@ class StockPicking(models.Model):
     def _ar_credit_hold_messages(self):
         self.ensure_one()
         return [r["message"] for r in self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])]
-
-    def _ar_credit_open_release_wizard(self, mode):
-        self.ensure_one()
-        if mode == "approve":
-            self.env["ar.credit.release"]._check_can_approve(self)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Approve Credit Release") if mode == "approve" else self.env._("Request Credit Release"),
-            "res_model": "ar.credit.release.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_picking_id": self.id, "default_mode": mode},
-        }
-
-    def action_ar_request_release(self):
-        return self._ar_credit_open_release_wizard("request")
-
-    def action_ar_approve_release(self):
-        return self._ar_credit_open_release_wizard("approve")
 
