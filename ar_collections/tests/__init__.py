@@ -17,3 +17,4 @@ from . import test_payment_promise
 from . import test_dispute_extension
 from . import test_workspace_access
 from . import test_workspace_wiring
+from . import test_i18n
