@@ -16,3 +16,4 @@ from . import ar_collection_channel
 from . import ar_collection_stage_history
 from . import ar_collection_run
 from . import mail_activity
+from . import ar_demo_loader
