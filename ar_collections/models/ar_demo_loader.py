@@ -44,12 +44,13 @@ class ArDemoLoader(models.AbstractModel):
     @api.model
     def _ar_load_demo_story(self):
         company = self.env.ref("base.main_company")
-        loader = self.with_company(company).with_context(tracking_disable=True, mail_create_nolog=True)
-        return loader._ar_demo_build(company)
+        today, tz = company._ar_get_today()
+        # the company's timezone for everyone, so that letters and runs share the story's today
+        loader = self.with_company(company).with_context(tz=tz, tracking_disable=True, mail_create_nolog=True)
+        return loader._ar_demo_build(company, today)
 
     @api.model
-    def _ar_demo_build(self, company):
-        today = company._ar_get_today()[0]
+    def _ar_demo_build(self, company, today):
         users = {
             "collector": self.env.ref("ar_collections.demo_user_collector"),
             "credit_manager": self.env.ref("ar_collections.demo_user_credit_manager"),
