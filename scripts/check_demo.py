@@ -71,5 +71,10 @@ if "ar.payment.promise" in env:
 if "ar.dispute" in env:
     check("a dispute", bool(env["ar.dispute"].search_count([("partner_id", "in", customers.ids)])))
 if "ar.collection.log" in env:
-    check("contact logs", env["ar.collection.log"].search_count([("partner_id", "in", customers.ids)]) >= 4)
+    logs = env["ar.collection.log"].search([("partner_id", "in", customers.ids)])
+    check("contact logs", len(logs.partner_id) >= 5 and {"phone", "letter"} <= set(logs.mapped("channel")),
+          ", ".join(sorted(set(logs.mapped("channel")))))
+if "ar.extension.request" in env:
+    check("an extension request to approve", bool(env["ar.extension.request"].search_count(
+        [("partner_id", "in", customers.ids), ("state", "=", "to_approve")])))
 print(f"{len(checks)} checks passed")

@@ -10,11 +10,14 @@ company's today, so the story holds whatever day the demo database is created:
 - Lingnan (31-60 days) has a quotation on hold and the salesman asked for a release;
 - Beifang (over 90 days) had an order confirmed under a release approved by the credit
   manager, and its delivery is now locked;
-- dunning letters (one sent, one printed, one draft) and balance confirmations.
+- dunning letters (one sent, one printed, one draft) and balance confirmations;
+- contact logs (calls, a visit, an email, letters), a promise kept (paid on time), a promise
+  broken (found by the run's promise check), a dispute pausing the dunning of an invoice, an
+  extension request waiting for the credit manager.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from odoo import Command, api, models
 
@@ -64,10 +67,12 @@ class ArDemoLoader(models.AbstractModel):
         self._ar_demo_stock(company, products)
         invoices = self._ar_demo_invoices(company, today, users, products)
         self._ar_demo_payments(today, invoices)
-        # age the invoices: stages, procedures and follow-up activities
+        self._ar_demo_contacts(company, today, users, invoices)
+        # check the promises and age the invoices: stages, procedures and follow-up activities
         self.env["ar.collection.run"].sudo()._ar_start_runs(company, trigger="manual")._ar_run_to_end()
         self._ar_demo_sales(company, users, products)
         self._ar_demo_documents(company, today, users)
+        self._ar_demo_calls_today(company, users)
         _logger.info("ar_collections demo story loaded: %s invoices", len(invoices))
         return True
 
@@ -189,6 +194,105 @@ class ArDemoLoader(models.AbstractModel):
             wizard._create_payments()
 
     @api.model
+    def _ar_demo_contacts(self, company, today, users, invoices):
+        """The collector's last weeks, before tonight's run: a promise kept, a promise
+        broken, a dispute and an extension request waiting for the credit manager."""
+        collector = users["collector"]
+        Log = self.env["ar.collection.log"].with_user(collector).with_company(company).with_context(
+            ar_log_no_followup=True)
+
+        def at(days_ago, hour_utc=1):  # 09:00 in Shanghai is 01:00 UTC
+            return datetime.combine(today - timedelta(days=days_ago), time(hour_utc, 10))
+
+        def result(name):
+            return self.env.ref(f"ar_collections.ar_collection_result_{name}")
+
+        huadong = self._ar_demo_partner("demo_partner_grade_a")
+        lingnan = self._ar_demo_partner("demo_partner_grade_b")
+        beifang = self._ar_demo_partner("demo_partner_beifang")
+        xinhe = self._ar_demo_partner("demo_partner_grade_d")
+        # promises made on past calls: logged as "reminded", then given the promise they recorded
+        # (a new log refuses a promised date in the past)
+        promises = [
+            # 华东机械 promised 50,000 within a week, and paid it on the day (kept)
+            (huadong, self._ar_demo_partner("demo_contact_grade_a"), 12, invoices["huadong_late"], 50000, 5,
+             "王经理确认：本月资金紧张，先付 50,000，余款下月初付清。"),
+            # Lingnan promised 40,000 a week ago; nothing came (broken)
+            (lingnan, self._ar_demo_partner("demo_contact_grade_b"), 14, invoices["lingnan_old"], 40000, 7,
+             "David says the transfer of 40,000 is scheduled for next week."),
+        ]
+        for partner, contact, days_ago, invoice, amount, promise_days_ago, feedback in promises:
+            log = Log.create({
+                "date": at(days_ago),
+                "channel": "phone",
+                "partner_id": partner.id,
+                "contact_id": contact.id,
+                "invoice_ids": [Command.set(invoice.ids)],
+                "amount_requested": invoice.amount_residual,
+                "result_id": result("reminded").id,
+                "customer_feedback": feedback,
+            })
+            promise_date = today - timedelta(days=promise_days_ago)
+            log.with_context(ar_log_internal=True).write({
+                "result_id": result("promise").id, "promise_date": promise_date, "promise_amount": amount})
+            self.env["ar.payment.promise"].with_user(collector).with_company(company).create({
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "log_id": log.id,
+                "date_start": log.date.date(),
+                "date": promise_date,
+                "amount": amount,
+                "invoice_ids": [Command.set(invoice.ids)],
+            })
+        Log.create([{
+            # 北方重工 disputes the quality of the valves: that invoice is left out of dunning
+            "date": at(6, 6),
+            "channel": "visit",
+            "partner_id": beifang.id,
+            "contact_id": self._ar_demo_partner("demo_contact_beifang").id,
+            "invoice_ids": [Command.set(invoices["beifang_mid"].ids)],
+            "amount_requested": invoices["beifang_mid"].amount_residual,
+            "result_id": result("dispute").id,
+            "dispute_reason": "quality",
+            "customer_feedback": "20 只控制阀中有 6 只漏油，要求更换后再付这张发票。",
+            "notes": "已拍照留存，转质检部确认。",
+        }, {
+            # 鑫和电子 asks for two more weeks: the credit manager has to decide
+            "date": at(2),
+            "channel": "phone",
+            "partner_id": xinhe.id,
+            "result_id": result("extension").id,
+            "extension_date": today + timedelta(days=14),
+            "customer_feedback": "客户称下游货款月中到账，申请延期两周付清。",
+        }, {
+            # 北方重工: a first call that nobody answered
+            "date": at(20),
+            "channel": "phone",
+            "partner_id": beifang.id,
+            "result_id": result("no_answer").id,
+        }, {
+            # Northwind: the invoice reached the wrong department
+            "date": at(9, 2),
+            "channel": "email",
+            "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
+            "invoice_ids": [Command.set(invoices["northwind_late"].ids)],
+            "amount_requested": invoices["northwind_late"].amount_residual,
+            "result_id": result("invoice_not_received").id,
+            "customer_feedback": "Invoice NW-5521 was sent to the store, not to accounts payable.",
+        }])
+
+    @api.model
+    def _ar_demo_calls_today(self, company, users):
+        """This morning's first call, after the run: no answer, the follow-up moves to the next
+        business day."""
+        self.env["ar.collection.log"].with_user(users["collector"]).with_company(company).create({
+            "channel": "phone",
+            "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
+            "result_id": self.env.ref("ar_collections.ar_collection_result_no_answer").id,
+            "notes": "Payables line busy twice.",
+        })
+
+    @api.model
     def _ar_demo_sales(self, company, users, products):
         salesman, credit_manager = users["salesman"], users["credit_manager"]
         SaleOrder = self.env["sale.order"].with_user(salesman).with_company(company)
@@ -200,7 +304,7 @@ class ArDemoLoader(models.AbstractModel):
                 "product_id": products["motor"].id, "product_uom_qty": 20, "price_unit": 2500})],
         })
         self.env["ar.credit.release"].with_user(salesman)._request(
-            held, message="Lingnan promised to pay the old invoice next week; they need the motors for a project.")
+            held, message="Lingnan says the payment is on its way; they need the motors for a project.")
         # 北方重工 is over 90 days late: the credit manager released one strategic order, which was
         # confirmed; its delivery is locked until the customer pays (or a release of the delivery)
         order = SaleOrder.create({
