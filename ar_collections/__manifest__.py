@@ -51,7 +51,6 @@
         "report/ar_statement_templates.xml",
         "report/ar_aging_analysis_views.xml",
         "data/mail_template_data.xml",
-        "data/ir_cron_data.xml",
         "views/ar_dunning_letter_views.xml",
         "views/ar_statement_views.xml",
         "views/res_partner_report_views.xml",
