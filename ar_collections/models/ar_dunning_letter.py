@@ -94,20 +94,24 @@ class ArDunningLetter(models.Model):
 
     @api.depends("partner_id", "company_id", "date")
     def _compute_invoice_ids(self):
-        """Open overdue invoices of the customer, in one search for all letters."""
+        """Open overdue invoices of the customer that are dunned (not excluded, disputed or under
+        an open promise), in one search per company for all letters."""
         drafts = self.filtered(lambda letter: letter.state == "draft" and letter.partner_id)
         for letter in self - drafts:
             letter.invoice_ids = letter.invoice_ids if letter.partner_id else False
         if not drafts:
             return
-        invoices = self.env["account.move"].search([
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("commercial_partner_id", "in", drafts.partner_id.commercial_partner_id.ids),
-            ("company_id", "in", drafts.company_id.ids),
-            ("invoice_date_due", "<", max(drafts.mapped(lambda letter: letter.date or fields.Date.context_today(letter)))),
-        ], order="invoice_date_due, name")
+        # what the collections run would dun: not excluded, not disputed, not under an open promise
+        Move = self.env["account.move"]
+        latest = max(drafts.mapped(lambda letter: letter.date or fields.Date.context_today(letter)))
+        invoices = Move.union(*(
+            Move.search(Move._ar_get_dunning_domain(company) + [
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("commercial_partner_id", "in", drafts.partner_id.commercial_partner_id.ids),
+                ("invoice_date_due", "<", latest),
+            ], order="invoice_date_due, name")
+            for company in drafts.company_id
+        ))
         by_key = {}
         for invoice in invoices:
             by_key.setdefault((invoice.commercial_partner_id, invoice.company_id), []).append(invoice)

@@ -2,6 +2,7 @@ import re
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -48,6 +49,15 @@ class TestDunningLetter(ArReportsCommon):
         self.assertEqual(second.invoice_ids, self.inv4 | self.inv5)
         self.assertEqual(second.deadline_date, self.d("2024-07-20"))
         self.assertEqual(second.amount_due, 1200.0)
+
+    def test_disputed_and_excluded_invoices_are_not_dunned(self):
+        self.env["ar.dispute"].with_user(self.collector).create({
+            "partner_id": self.customer2.id, "invoice_ids": [Command.set(self.inv4.ids)], "reason": "quality"})
+        letter = self.new_letter(self.customer2)
+        self.assertEqual(letter.invoice_ids, self.inv5)
+        self.assertEqual(letter.amount_due, 700.0)
+        self.inv5.with_user(self.collector)._ar_set_collection_exclusion("Goods returned, credit note coming")
+        self.assertFalse(self.new_letter(self.customer2).invoice_ids)
 
     def test_level_follows_the_customers_stage(self):
         """After the nightly run, a customer 106 days overdue is in the last stage of the
