@@ -8,3 +8,4 @@ from . import test_amount_to_chinese
 from . import test_ar_dunning_letter
 from . import test_ar_statement
 from . import test_ar_scheduled_reports
+from . import test_tours
