@@ -9,3 +9,4 @@ from . import test_ar_dunning_letter
 from . import test_ar_statement
 from . import test_ar_scheduled_reports
 from . import test_tours
+from . import test_screenshots
