@@ -12,3 +12,7 @@ from . import payment_transaction
 from . import ar_dunning_letter
 from . import ar_statement
 from . import ar_report_mailer
+from . import ar_collection_channel
+from . import ar_collection_stage_history
+from . import ar_collection_run
+from . import mail_activity

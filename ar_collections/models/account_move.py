@@ -1,4 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
+AGING_BUCKETS = [
+    ("not_due", "Not Due"),
+    ("1_30", "1-30 Days"),
+    ("31_60", "31-60 Days"),
+    ("61_90", "61-90 Days"),
+    ("over_90", "Over 90 Days"),
+]
+EXCLUSION_FIELDS = ("ar_collection_excluded", "ar_exclusion_reason", "ar_exclusion_date", "ar_exclusion_user_id")
+SQL_OPERATORS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "IN", "not in": "NOT IN"}
 
 
 class AccountMove(models.Model):
@@ -8,3 +21,160 @@ class AccountMove(models.Model):
         "ar.collection.stage", string="Collection Stage", copy=False, index="btree_not_null",
         tracking=True, readonly=True, help="Set every night by the collections run.")
     collection_stage_date = fields.Date(string="In Stage Since", copy=False, readonly=True)
+    ar_stage_history_ids = fields.One2many(
+        "ar.collection.stage.history", "move_id", string="Stage History", readonly=True)
+
+    # Relative to today: computed, never stored; searchable, sortable and groupable through
+    # their SQL expression (see _field_to_sql).
+    days_overdue = fields.Integer(
+        string="Days Overdue", compute="_compute_ar_aging", search="_search_days_overdue",
+        help="Days since the due date of an unpaid customer invoice (negative: days left before it is due).")
+    aging_bucket = fields.Selection(
+        AGING_BUCKETS, string="Aging", compute="_compute_ar_aging", search="_search_aging_bucket",
+        help="Aging bucket of an unpaid customer invoice, as of today (limits in the Collections settings).")
+
+    ar_collection_excluded = fields.Boolean(
+        string="Excluded from Collections", copy=False, tracking=True, readonly=True,
+        help="The collections run leaves this invoice alone (no stage, no follow-up), e.g. while it is disputed.")
+    ar_exclusion_reason = fields.Char(string="Exclusion Reason", copy=False, tracking=True, readonly=True)
+    ar_exclusion_date = fields.Date(string="Excluded On", copy=False, readonly=True)
+    ar_exclusion_user_id = fields.Many2one("res.users", string="Excluded By", copy=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Days overdue and aging bucket (relative to today)
+    # ------------------------------------------------------------------
+    def _ar_is_open_invoice(self):
+        self.ensure_one()
+        return self.state == "posted" and self.move_type == "out_invoice" and self.amount_residual > 0
+
+    @api.depends_context("tz")
+    @api.depends("invoice_date_due", "date", "state", "move_type", "amount_residual", "company_id")
+    def _compute_ar_aging(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if not move._ar_is_open_invoice():
+                move.days_overdue = 0
+                move.aging_bucket = False
+                continue
+            days = (today - (move.invoice_date_due or move.date)).days
+            move.days_overdue = days
+            move.aging_bucket = self.env["ar.aging"]._ar_bucket_of_days(days, move.company_id)
+
+    def _ar_aging_sql(self, alias, fname, query):
+        """SQL expression of ``days_overdue`` / ``aging_bucket`` on table ``alias``."""
+        def column(name):
+            return self._field_to_sql(alias, name, query)
+
+        today = fields.Date.context_today(self)
+        self.env["res.company"].flush_model(["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"])
+        is_open = SQL(
+            "(%s = 'posted' AND %s = 'out_invoice' AND %s > 0)",
+            column("state"), column("move_type"), column("amount_residual"))
+        days = SQL("(%s::date - COALESCE(%s, %s))", today, column("invoice_date_due"), column("date"))
+        if fname == "days_overdue":
+            return SQL("(CASE WHEN %s THEN %s ELSE 0 END)", is_open, days)
+        return SQL(
+            """(CASE WHEN %(is_open)s THEN (
+                    SELECT CASE WHEN %(days)s <= 0 THEN 'not_due'
+                                WHEN %(days)s <= ar_company.ar_bucket_1_days THEN '1_30'
+                                WHEN %(days)s <= ar_company.ar_bucket_2_days THEN '31_60'
+                                WHEN %(days)s <= ar_company.ar_bucket_3_days THEN '61_90'
+                                ELSE 'over_90' END
+                      FROM res_company ar_company WHERE ar_company.id = %(company)s)
+               END)""",
+            is_open=is_open, days=days, company=column("company_id"))
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        if fname in ("days_overdue", "aging_bucket"):
+            return self._ar_aging_sql(alias, fname, query)
+        return super()._field_to_sql(alias, fname, query, flush)
+
+    def _ar_search_aging(self, fname, operator, value):
+        if operator not in SQL_OPERATORS:
+            raise UserError(self.env._("Operation %(operator)s is not supported on this field.", operator=operator))
+        if operator in ("in", "not in"):
+            values = [v for v in value if v is not False and v is not None]
+            condition = SQL("%s %s %s", self._ar_aging_sql("account_move", fname, None),
+                            SQL(SQL_OPERATORS[operator]), tuple(values) or (None,))
+            if len(values) != len(value):  # searching for "not set"
+                null = SQL("%s IS NULL", self._ar_aging_sql("account_move", fname, None))
+                condition = SQL("(%s OR %s)", condition, null) if operator == "in" else SQL(
+                    "(%s AND NOT %s)", condition, null)
+        elif value is False or value is None:
+            condition = SQL("%s %s", self._ar_aging_sql("account_move", fname, None),
+                            SQL("IS NULL" if operator == "=" else "IS NOT NULL"))
+        else:
+            condition = SQL("%s %s %s", self._ar_aging_sql("account_move", fname, None),
+                            SQL(SQL_OPERATORS[operator]), value)
+        return [("id", "in", SQL("(SELECT account_move.id FROM account_move WHERE %s)", condition))]
+
+    def _search_days_overdue(self, operator, value):
+        return self._ar_search_aging("days_overdue", operator, value)
+
+    def _search_aging_bucket(self, operator, value):
+        return self._ar_search_aging("aging_bucket", operator, value)
+
+    # ------------------------------------------------------------------
+    # Dunning selection (overridable hooks)
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_get_dunning_domain(self, company):
+        """Invoices the collections run may put in a stage and follow up. Extend with
+        ``super()`` to leave more invoices alone (disputes, open promises ...)."""
+        return [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("ar_collection_excluded", "=", False),
+        ]
+
+    # ------------------------------------------------------------------
+    # Exclusion from collections
+    # ------------------------------------------------------------------
+    def _ar_check_collections_user(self):
+        if not self.env.su and not self.env.user.has_group(COLLECTIONS_USER_GROUP):
+            raise AccessError(self.env._("Only collectors and credit managers can exclude invoices from collections."))
+
+    def write(self, vals):
+        if any(fname in vals for fname in EXCLUSION_FIELDS):
+            self._ar_check_collections_user()
+        return super().write(vals)
+
+    def _ar_set_collection_exclusion(self, reason):
+        """Exclude the customer invoices of ``self`` from collections, with ``reason``."""
+        self._ar_check_collections_user()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for excluding the invoices from collections."))
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if invoices != self:
+            raise UserError(self.env._("Only customer invoices can be excluded from collections."))
+        invoices.write({
+            "ar_collection_excluded": True,
+            "ar_exclusion_reason": reason.strip(),
+            "ar_exclusion_date": fields.Date.context_today(self),
+            "ar_exclusion_user_id": self.env.user.id,
+        })
+        return invoices
+
+    def action_ar_exclude_collections(self):
+        self._ar_check_collections_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Exclude from Collections"),
+            "res_model": "account.move.ar.exclude",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }
+
+    def action_ar_include_collections(self):
+        """Put excluded invoices back under the collections run."""
+        self._ar_check_collections_user()
+        invoices = self.filtered("ar_collection_excluded")
+        invoices.write({
+            "ar_collection_excluded": False,
+            "ar_exclusion_reason": False,
+            "ar_exclusion_date": False,
+            "ar_exclusion_user_id": False,
+        })
+        return True

@@ -71,7 +71,9 @@ class ArAging(models.AbstractModel):
         :param domain: extra domain on ``account.move.line``
         :returns: ``SQL`` with columns ``key, partner_id, company_id, residual,
             not_due, 1_30, 31_60, 61_90, over_90, overdue_gross, credits,
-            overdue, max_days_overdue, oldest_due_date``
+            overdue, max_days_overdue, oldest_due_date, max_days`` (``max_days``: days
+            after the due date of the oldest unpaid item, negative before it; NULL when
+            nothing is unpaid)
         """
         today = fields.Date.context_today(self)
         date = fields.Date.to_date(date) or today
@@ -141,7 +143,8 @@ class ArAging(models.AbstractModel):
                    GREATEST(COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0)
                             + COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.residual < 0), 0), 0) AS overdue,
                    COALESCE(MAX(ar_line.days) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0) AS max_days_overdue,
-                   MIN(ar_line.due_date) FILTER (WHERE ar_line.residual > 0) AS oldest_due_date
+                   MIN(ar_line.due_date) FILTER (WHERE ar_line.residual > 0) AS oldest_due_date,
+                   MAX(ar_line.days) FILTER (WHERE ar_line.residual > 0) AS max_days
               FROM ar_line
              WHERE ar_line.residual != 0
              GROUP BY %(key)s, ar_line.partner_id, ar_line.company_id
@@ -204,3 +207,17 @@ class ArAging(models.AbstractModel):
             SQL(" AND ").join(conditions),
         ))
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _ar_bucket_of_days(self, days, company=None):
+        """Bucket key (see ``BUCKETS``) of an item ``days`` after its due date."""
+        b1, b2, b3 = self._get_bucket_limits(company)
+        if days <= 0:
+            return "not_due"
+        if days <= b1:
+            return "1_30"
+        if days <= b2:
+            return "31_60"
+        if days <= b3:
+            return "61_90"
+        return "over_90"

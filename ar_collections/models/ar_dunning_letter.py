@@ -75,13 +75,9 @@ class ArDunningLetter(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _ar_default_letter_level(self, partner):
-        """Letter level for ``partner``: the one of the customer's collection stage when the
-        stages feature provides it, else a demand letter."""
-        if "collection_stage_id" in partner._fields:
-            stage = partner.commercial_partner_id.collection_stage_id
-            if "letter_level" in stage._fields and stage.letter_level:
-                return stage.letter_level
-        return "demand"
+        """Letter level for ``partner``: the one of the customer's collection stage, else a
+        demand letter."""
+        return partner.commercial_partner_id.collection_stage_id.letter_level or "demand"
 
     @api.model
     def _ar_deadline_days(self, level):

@@ -11,3 +11,11 @@ class ResConfigSettings(models.TransientModel):
     ar_credit_approver_id = fields.Many2one(related="company_id.ar_credit_approver_id", readonly=False)
     # --- Scheduled reports (reports feature) ---
     ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)
+
+    # Aging engine and collection stages (collections run feature)
+    ar_credit_manager_user_id = fields.Many2one(related="company_id.ar_credit_manager_user_id", readonly=False)
+    ar_legal_user_id = fields.Many2one(related="company_id.ar_legal_user_id", readonly=False)
+    ar_key_amount_threshold = fields.Monetary(
+        related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id")
+    ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
+    ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)

@@ -331,3 +331,112 @@ class ResPartner(models.Model):
         for partner, stage, names in groups:
             result.setdefault(partner.id, []).append((stage, sorted(names)))
         return result
+    # Collection stage, procedure and follow-ups
+    # (feature: aging engine, collection policy and stages, nightly run)
+    # ------------------------------------------------------------------
+    collection_stage_id = fields.Many2one(
+        "ar.collection.stage", string="Collection Stage", company_dependent=True, copy=False, readonly=True,
+        help="Worst collection stage of the customer's open invoices in the current company, "
+             "set by the nightly collections run.")
+    ar_procedure = fields.Selection(
+        [("general", "General"), ("key", "Key")], string="Collection Procedure", company_dependent=True,
+        copy=False, readonly=True,
+        help="From the strategy matrix (amount owed × aging), set by the collections run: key customers owe "
+             "at least the key amount and are followed up first.")
+    ar_strategy = fields.Selection(
+        [("short_small", "Short aging, small amount"), ("long_small", "Long aging, small amount"),
+         ("short_large", "Short aging, large amount"), ("long_large", "Long aging, large amount")],
+        string="Collection Strategy", company_dependent=True, copy=False, readonly=True,
+        help="Quadrant of the strategy matrix. Long aging and large amount: the credit manager owns the "
+             "follow-up in the early stages.")
+
+    @api.model
+    def _ar_get_strategy(self, amount, max_days_overdue, company):
+        """Quadrant and procedure of the strategy matrix for a customer owing ``amount``
+        with its oldest invoice ``max_days_overdue`` days late."""
+        large = company.currency_id.compare_amounts(amount, company.ar_key_amount_threshold) >= 0 \
+            and amount > 0
+        long_aging = max_days_overdue >= company.ar_long_aging_days and max_days_overdue > 0
+        strategy = "%s_%s" % ("long" if long_aging else "short", "large" if large else "small")
+        return strategy, "key" if large else "general"
+
+    def _ar_get_followup_user(self, stage, strategy=None):
+        """Owner of the follow-up of commercial partner ``self`` in ``stage`` (current
+        company): the stage's owner role resolved on the customer, falling back on the
+        company's default collector, then its credit manager."""
+        self.ensure_one()
+        from .ar_collection_stage import OWNER_ROLE_RANK
+
+        company = self.env.company
+        role = stage.owner_role or "collector"
+        if strategy == "long_large" and OWNER_ROLE_RANK[role] < OWNER_ROLE_RANK["credit_manager"]:
+            role = "credit_manager"
+        salesperson = self.user_id
+        users = {
+            "collector": self.collector_id,
+            "salesperson": salesperson,
+            "sales_manager": salesperson.sale_team_id.user_id,
+            "credit_manager": company.ar_credit_manager_user_id,
+            "legal": company.ar_legal_user_id,
+        }
+        return (users.get(role) or company.ar_default_collector_id or company.ar_credit_manager_user_id
+                or self.collector_id or salesperson or self.env.user)
+
+    def _ar_get_followup_activity(self):
+        """Open collections activities of the partners of ``self`` in the current company
+        (at most one per commercial partner)."""
+        partners = self.commercial_partner_id
+        if not partners:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"),
+            ("res_id", "in", partners.ids),
+            ("ar_company_id", "=", self.env.company.id),
+        ])
+
+    def _ar_prepare_followup_activity_vals(self, stage, deadline, user, note=None):
+        """Values of the collections activity of commercial partner ``self`` (overridable)."""
+        self.ensure_one()
+        activity_type = stage.activity_type_id or self.env.ref("ar_collections.mail_activity_type_collection")
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": self.env._("Collections: %(stage)s", stage=stage.name),
+            "note": note or stage.note or False,
+            "date_deadline": deadline,
+            "user_id": user.id,
+            "ar_company_id": self.env.company.id,
+            "ar_stage_id": stage.id,
+        }
+
+    def _ar_schedule_followup(self, stage=None, deadline=None, user=None, note=None, feedback=None):
+        """Close the open collections activity of each commercial partner of ``self`` (if
+        any) and schedule the next one, in the current company.
+
+        :param stage: stage of the follow-up (default: the customer's stage)
+        :param deadline: default: today + the stage's cadence
+        :param user: default: the owner of the stage (see ``_ar_get_followup_user``)
+        :param note: note of the new activity (default: the stage's note)
+        :param feedback: feedback recorded on the closed activity
+        :returns: the new activities
+        """
+        today = self.env.company._ar_get_today()[0]
+        partners = self.commercial_partner_id
+        old = partners._ar_get_followup_activity()
+        if old:
+            # sudo: a collector closes a follow-up that may be assigned to a colleague
+            old.sudo().action_feedback(feedback=feedback or self.env._("Follow-up done."))
+        vals_list = []
+        for partner in partners:
+            partner_stage = stage or partner.collection_stage_id
+            if not partner_stage:
+                continue
+            vals_list.append(partner._ar_prepare_followup_activity_vals(
+                partner_stage,
+                deadline or fields.Date.add(today, days=partner_stage.cadence_days),
+                user or partner._ar_get_followup_user(partner_stage, partner.ar_strategy),
+                note=note,
+            ))
+        # sudo: the follow-up may be assigned to another user (salesperson, legal ...)
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

@@ -59,21 +59,9 @@ class ReportArAging(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _ar_get_partner_stages(self, partners, rows_by_partner, company):
-        """Collection stage of each customer: the customer's worst stage when the stages
-        feature provides it, else the company's stage whose day range holds the oldest
-        overdue days (overridable)."""
-        if "collection_stage_id" in partners._fields:
-            return {p.id: p.with_company(company).collection_stage_id for p in partners}
-        stages = self.env["ar.collection.stage"].search(
-            [("company_id", "=", company.id)]).sorted("days_from", reverse=True)
-        result = {}
-        for partner in partners:
-            days = rows_by_partner[partner.id]["max_days_overdue"]
-            result[partner.id] = next(
-                (s for s in stages if s.days_from <= days and (not s.days_to or days <= s.days_to)),
-                stages.browse(),
-            ) if days > 0 else stages.browse()
-        return result
+        """Collection stage of each customer: its current worst stage, as set by the
+        nightly collections run (overridable)."""
+        return {p.id: p.with_company(company).collection_stage_id for p in partners}
 
     @api.model
     def _ar_get_contact_summary(self, partner_ids):

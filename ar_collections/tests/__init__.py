@@ -8,5 +8,8 @@ from . import test_amount_to_chinese
 from . import test_ar_dunning_letter
 from . import test_ar_statement
 from . import test_ar_scheduled_reports
+from . import test_invoice_aging
+from . import test_collection_stages
+from . import test_collection_run
 from . import test_tours
 from . import test_screenshots

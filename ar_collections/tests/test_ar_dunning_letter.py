@@ -49,6 +49,14 @@ class TestDunningLetter(ArReportsCommon):
         self.assertEqual(second.deadline_date, self.d("2024-07-20"))
         self.assertEqual(second.amount_due, 1200.0)
 
+    def test_level_follows_the_customers_stage(self):
+        """After the nightly run, a customer 106 days overdue is in the last stage of the
+        default ladder, whose letter is the lawyer letter; the level can still be chosen."""
+        self.env["ar.collection.run"].sudo()._ar_start_runs(self.company)._ar_run_to_end()
+        self.assertEqual(self.customer.collection_stage_id.letter_level, "lawyer")
+        self.assertEqual(self.new_letter(self.customer).level, "lawyer")
+        self.assertEqual(self.new_letter(self.customer, level="reminder").level, "reminder")
+
     def test_letter_pdf_english(self):
         letter = self.new_letter(self.customer)
         text = self.render(letter)

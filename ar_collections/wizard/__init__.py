@@ -1,3 +1,4 @@
 from . import ar_partner_blacklist
 from . import ar_credit_release_wizard
 from . import ar_aging_report_wizard
+from . import account_move_ar_exclude

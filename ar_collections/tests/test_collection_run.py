@@ -1,0 +1,335 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from odoo.addons.ar_collections.models.res_partner import ResPartner
+
+from .common_collections import ArCollectionRunCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionRun(ArCollectionRunCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.collector_id = cls.collector
+        cls.customer2 = cls.env["res.partner"].create({
+            "name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1})
+        cls.activity_type = cls.env.ref("ar_collections.mail_activity_type_collection")
+
+    # ------------------------------------------------------------------
+    # Stages and follow-ups
+    # ------------------------------------------------------------------
+    @freeze_time("2026-06-15")
+    def test_run_stages_invoices_and_creates_one_followup(self):
+        inv_40 = self.ar_invoice(self.contact, 1000.0, "2026-04-06", "2026-05-06")  # 40 days
+        inv_10 = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")  # 10 days
+        inv_future = self.ar_invoice(self.customer, 700.0, "2026-06-01", "2026-07-15")  # not in a stage
+        run = self.run_collections()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.date, self.d("2026-06-15"))
+        self.assertEqual((run.invoice_count, run.stage_change_count, run.partner_count,
+                          run.activity_created_count), (3, 2, 1, 1))
+        self.assertEqual(inv_40.collection_stage_id, self.stage_31_60)
+        self.assertEqual(inv_10.collection_stage_id, self.stage_1_30)
+        self.assertFalse(inv_future.collection_stage_id)
+        # the customer's stage is the worst of its invoices (the contact's invoice counts)
+        customer = self.customer.with_company(self.company)
+        self.assertEqual(customer.collection_stage_id, self.stage_31_60)
+        self.assertEqual((customer.ar_procedure, customer.ar_strategy), ("general", "short_small"))
+        activity = self.followup(self.customer)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.res_id, self.customer.id)
+        self.assertEqual(activity.user_id, self.salesman, "31-60: the salesperson follows up")
+        self.assertEqual(activity.date_deadline, self.d("2026-06-15"))
+        self.assertEqual(activity.activity_type_id, self.activity_type)
+        self.assertEqual(activity.summary, "Collections: 31-60 days overdue")
+        history = inv_40.ar_stage_history_ids
+        self.assertEqual((history.from_stage_id, history.to_stage_id, history.run_id, history.partner_id),
+                         (self.env["ar.collection.stage"], self.stage_31_60, run, self.customer))
+
+    @freeze_time("2026-06-15")
+    def test_running_twice_creates_nothing(self):
+        invoice = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        self.run_collections()
+        activity = self.followup(self.customer)
+        run = self.run_collections()
+        self.assertEqual((run.stage_change_count, run.activity_created_count, run.activity_escalated_count,
+                          run.activity_closed_count), (0, 0, 0, 0))
+        self.assertEqual(self.followup(self.customer), activity)
+        self.assertEqual(len(invoice.ar_stage_history_ids), 1)
+        self.assertEqual(invoice.collection_stage_date, self.d("2026-06-15"))
+
+    def test_escalation_changes_owner_and_deadline(self):
+        with freeze_time("2026-06-15"):
+            self.ar_invoice(self.customer, 1000.0, "2026-04-21", "2026-05-21")  # 25 days
+            self.run_collections()
+            activity = self.followup(self.customer)
+            self.assertEqual(activity.user_id, self.collector)
+        with freeze_time("2026-06-25"):  # 35 days
+            run = self.run_collections()
+            self.assertEqual(run.activity_escalated_count, 1)
+            escalated = self.followup(self.customer)
+            self.assertEqual(escalated, activity, "still one open follow-up")
+            self.assertEqual(escalated.user_id, self.salesman)
+            self.assertEqual(escalated.ar_stage_id, self.stage_31_60)
+            self.assertEqual(escalated.date_deadline, self.d("2026-06-25"))
+            note = self.customer.message_ids.filtered(lambda m: "escalated" in (m.body or ""))[:1]
+            self.assertIn("1-30 days overdue", note.body)
+            self.assertIn("31-60 days overdue", note.body)
+            self.assertIn("Salesman Zhang", note.body)
+        with freeze_time("2026-07-25"):  # 65 days: the salesperson's team leader
+            self.run_collections()
+            self.assertEqual(self.followup(self.customer).user_id, self.sales_manager)
+        with freeze_time("2026-08-25"):  # 96 days: legal
+            self.run_collections()
+            self.assertEqual(self.followup(self.customer).user_id, self.legal)
+
+    def test_payment_closes_followup(self):
+        with freeze_time("2026-06-15"):
+            invoice = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+            self.run_collections()
+            self.assertTrue(self.followup(self.customer))
+        with freeze_time("2026-06-16"):
+            self.ar_pay(invoice, 400.0, "2026-06-16")
+            run = self.run_collections()
+            self.assertEqual(invoice.collection_stage_id, self.stage_1_30, "partly paid: still collected")
+            self.assertEqual(run.activity_closed_count, 0)
+            self.ar_pay(invoice, 600.0, "2026-06-16")
+            run = self.run_collections()
+            self.assertEqual(run.activity_closed_count, 1)
+            self.assertFalse(invoice.collection_stage_id)
+            self.assertFalse(invoice.collection_stage_date)
+            self.assertEqual(invoice.ar_stage_history_ids[:1].from_stage_id, self.stage_1_30)
+            self.assertFalse(invoice.ar_stage_history_ids[:1].to_stage_id)
+            customer = self.customer.with_company(self.company)
+            self.assertFalse(customer.collection_stage_id)
+            self.assertFalse(customer.ar_procedure)
+            self.assertFalse(self.followup(self.customer))
+            done = self.customer.message_ids.filtered(lambda m: m.mail_activity_type_id == self.activity_type)
+            self.assertIn("Nothing left to collect", done[:1].body)
+
+    @freeze_time("2026-06-15")
+    def test_cancelled_invoice_and_better_stage(self):
+        inv_old = self.ar_invoice(self.customer, 1000.0, "2026-03-01", "2026-04-01")  # 75 days
+        inv_new = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")  # 10 days
+        self.run_collections()
+        activity = self.followup(self.customer)
+        self.assertEqual((activity.ar_stage_id, activity.user_id), (self.stage_61_90, self.sales_manager))
+        # the oldest invoice is cancelled: the customer is back in 1-30, owned by its collector
+        inv_old.button_draft()
+        inv_old.button_cancel()
+        run = self.run_collections()
+        self.assertFalse(inv_old.collection_stage_id)
+        self.assertEqual(inv_new.collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.customer.with_company(self.company).collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.followup(self.customer), activity)
+        self.assertEqual((activity.ar_stage_id, activity.user_id), (self.stage_1_30, self.collector))
+        self.assertEqual((run.activity_escalated_count, run.activity_created_count), (0, 0))
+
+    @freeze_time("2026-06-15")
+    def test_credit_notes_and_unapplied_payments_are_applied_to_oldest(self):
+        inv_old = self.ar_invoice(self.customer, 1000.0, "2026-04-01", "2026-05-01")  # 45 days
+        inv_new = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")  # 10 days
+        refund = self.ar_invoice(self.customer, 1000.0, "2026-06-01", move_type="out_refund")
+        self.run_collections()
+        self.assertFalse(refund.collection_stage_id, "a credit note is never dunned")
+        self.assertFalse(inv_old.collection_stage_id, "covered by the unapplied credit note")
+        self.assertEqual(inv_new.collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.customer.with_company(self.company).collection_stage_id, self.stage_1_30)
+        self.assertEqual(self.followup(self.customer).user_id, self.collector)
+        # a payment not matched to any invoice covers the rest: nothing to collect
+        payment = self.ar_unreconciled_payment(self.customer, 500.0, "2026-06-15")
+        self.run_collections()
+        self.assertFalse(inv_new.collection_stage_id)
+        self.assertFalse(self.followup(self.customer))
+        self.assertFalse(payment.move_id.collection_stage_id)
+
+    @freeze_time("2026-06-15")
+    def test_foreign_currency_amounts_in_company_currency(self):
+        foreign = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])  # 2 EUR = 1 company unit
+        invoice = self.ar_invoice(self.customer, 80000.0, "2026-03-01", "2026-03-31", currency=foreign)
+        self.run_collections()
+        self.assertEqual(invoice.collection_stage_id, self.stage_61_90)
+        customer = self.customer.with_company(self.company)
+        # 40,000 in company currency: under the key amount of 50,000 (80,000 EUR would be over)
+        self.assertEqual((customer.ar_procedure, customer.ar_strategy), ("general", "long_small"))
+        self.company.ar_key_amount_threshold = 40000.0
+        self.run_collections()
+        self.assertEqual((customer.ar_procedure, customer.ar_strategy), ("key", "long_large"))
+
+    @freeze_time("2026-06-15")
+    def test_key_customer_with_long_aging_is_owned_by_credit_manager(self):
+        self.ar_invoice(self.customer, 60000.0, "2026-03-01", "2026-04-01")  # 75 days
+        self.ar_invoice(self.customer2, 60000.0, "2026-05-01", "2026-06-05")  # 10 days
+        self.run_collections()
+        self.assertEqual(self.customer.with_company(self.company).ar_strategy, "long_large")
+        self.assertEqual(self.followup(self.customer).user_id, self.credit_manager)
+        customer2 = self.customer2.with_company(self.company)
+        self.assertEqual((customer2.ar_procedure, customer2.ar_strategy), ("key", "short_large"))
+        # no collector of its own: the company's default collector
+        self.assertEqual(self.followup(self.customer2).user_id, self.collector)
+
+    def test_multi_company_isolation(self):
+        company2 = self.setup_other_company()["company"]
+        company2.partner_id.tz = "UTC"
+        stage2_over_90 = self.env["ar.collection.stage"]._ar_get_ladder(company2)[-1]
+        with freeze_time("2026-06-15"):
+            inv1 = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-05")  # 10 days
+            inv2 = self.ar_invoice(self.customer, 2000.0, "2026-01-01", "2026-02-01", company=company2)
+            run = self.run_collections()
+            self.assertEqual(run.invoice_count, 1)
+            self.assertEqual(inv1.collection_stage_id, self.stage_1_30)
+            self.assertFalse(inv2.collection_stage_id, "another company's run touches it")
+            self.assertFalse(self.customer.with_company(company2).collection_stage_id)
+            self.run_collections(company2)
+            self.assertEqual(inv2.collection_stage_id, stage2_over_90)
+            self.assertEqual(self.customer.with_company(company2).collection_stage_id, stage2_over_90)
+            self.assertEqual(self.customer.with_company(self.company).collection_stage_id, self.stage_1_30)
+            activity1 = self.followup(self.customer)
+            activity2 = self.followup(self.customer, company2)
+            self.assertEqual(len(activity1 | activity2), 2)
+            self.assertEqual(activity2.ar_stage_id, stage2_over_90)
+            # paying in one company closes only that company's follow-up
+            self.ar_pay(inv1, 1000.0, "2026-06-15")
+            self.run_collections()
+            self.assertFalse(self.followup(self.customer).exists())
+            self.assertTrue(activity2.exists())
+            self.assertEqual(inv2.collection_stage_id, stage2_over_90)
+
+    def test_company_today_not_utc(self):
+        self.company.partner_id.tz = "Asia/Shanghai"
+        invoice = self.ar_invoice(self.customer, 1000.0, "2026-05-15", "2026-06-14")
+        # 20:00 UTC on 14 June is 04:00 on 15 June in Shanghai: the invoice is 1 day late
+        with freeze_time("2026-06-14 20:00:00"):
+            run = self.run_collections()
+        self.assertEqual(run.date, self.d("2026-06-15"))
+        self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
+
+    # ------------------------------------------------------------------
+    # Exclusion
+    # ------------------------------------------------------------------
+    @freeze_time("2026-06-15")
+    def test_excluded_invoice_is_left_alone(self):
+        invoice = self.ar_invoice(self.customer, 1000.0, "2026-04-01", "2026-05-01")
+        self.run_collections()
+        self.assertEqual(invoice.collection_stage_id, self.stage_31_60)
+        # a salesperson may not exclude; a collector may, with a reason
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.salesman).write({"ar_collection_excluded": True})
+        Wizard = self.env["account.move.ar.exclude"].with_user(self.collector).with_context(
+            active_model="account.move", active_ids=invoice.ids)
+        with self.assertRaises(UserError):
+            Wizard.create({"reason": "  "}).action_confirm()
+        self.assertFalse(invoice.ar_collection_excluded)
+        wizard = Form(Wizard)
+        self.assertEqual(wizard.move_ids[:], invoice)
+        wizard.reason = "Quality dispute on the March delivery"
+        wizard.save().action_confirm()
+        self.assertTrue(invoice.ar_collection_excluded)
+        self.assertEqual(invoice.ar_exclusion_user_id, self.collector)
+        self.assertEqual(invoice.ar_exclusion_reason, "Quality dispute on the March delivery")
+        run = self.run_collections()
+        self.assertEqual(run.invoice_count, 0)
+        self.assertFalse(invoice.collection_stage_id)
+        self.assertFalse(self.followup(self.customer))
+        # back under collections
+        invoice.with_user(self.collector).action_ar_include_collections()
+        self.run_collections()
+        self.assertEqual(invoice.collection_stage_id, self.stage_31_60)
+
+    # ------------------------------------------------------------------
+    # Robustness, cron, access
+    # ------------------------------------------------------------------
+    @freeze_time("2026-06-15")
+    def test_broken_customer_does_not_stop_the_batch(self):
+        self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        self.ar_invoice(self.customer2, 1000.0, "2026-05-01", "2026-06-01")
+        original = ResPartner._ar_prepare_followup_activity_vals
+        broken = self.customer
+
+        def prepare(partner, *args, **kwargs):
+            if partner == broken:
+                raise ValueError("corrupted customer data")
+            return original(partner, *args, **kwargs)
+
+        with patch.object(ResPartner, "_ar_prepare_followup_activity_vals", prepare):
+            run = self.run_collections()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.error_count, 1)
+        self.assertIn("Huadong Machinery", run.error_log)
+        self.assertIn("corrupted customer data", run.error_log)
+        self.assertTrue(self.followup(self.customer2))
+        self.assertFalse(self.followup(self.customer))
+        # the next run catches up
+        run = self.run_collections()
+        self.assertEqual((run.error_count, run.activity_created_count), (0, 1))
+
+    @freeze_time("2026-06-15")
+    def test_cron_works_in_batches(self):
+        self.company.ar_collection_batch_size = 2
+        customers = self.customer | self.customer2 | self.env["res.partner"].create([
+            {"name": f"Customer {i}", "is_company": True} for i in range(3)])
+        for customer in customers:
+            self.ar_invoice(customer, 100.0, "2026-05-01", "2026-06-01")
+        Run = self.env["ar.collection.run"].sudo()
+        calls = 0
+        while True:
+            calls += 1
+            if not Run._cron_run_collections() or calls > 20:
+                break
+        run = Run.search([("company_id", "=", self.company.id)], limit=1)
+        self.assertEqual(run.state, "done")
+        self.assertEqual((run.partner_count, run.activity_created_count), (5, 5))
+        # one call for the stages, three batches of at most 2 customers (the last one partial)
+        self.assertGreaterEqual(calls, 4)
+        for customer in customers:
+            self.assertEqual(len(self.followup(customer)), 1)
+        self.assertTrue(self.env.ref("ar_collections.ir_cron_collection_run").active)
+
+    @freeze_time("2026-06-15")
+    def test_run_now_and_access(self):
+        self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        Run = self.env["ar.collection.run"]
+        with self.assertRaises(AccessError):
+            Run.with_user(self.collector).action_run_now()
+        with self.assertRaises(AccessError):
+            Run.with_user(self.collector).search([])
+        action = Run.with_user(self.credit_manager).action_run_now()
+        run = Run.browse(action["res_id"])
+        self.assertEqual((run.state, run.trigger, run.user_id), ("done", "manual", self.credit_manager))
+        self.assertEqual(run.activity_created_count, 1)
+        # auditors read the runs, cannot launch them
+        self.assertEqual(Run.with_user(self.auditor).search([("id", "=", run.id)]), run)
+        with self.assertRaises(AccessError):
+            Run.with_user(self.auditor).action_run_now()
+
+    def test_cadence_after_a_followup_is_done(self):
+        with freeze_time("2026-06-15"):
+            self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")  # 14 days
+            self.run_collections()
+            self.followup(self.customer).with_user(self.collector).action_feedback("Called, pays Friday")
+        with freeze_time("2026-06-16"):
+            self.run_collections()
+            # the 1-30 stage repeats every 3 days: next follow-up due 3 days after the last one
+            self.assertEqual(self.followup(self.customer).date_deadline, self.d("2026-06-18"))
+
+    def test_schedule_followup_api(self):
+        with freeze_time("2026-06-15"):
+            self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+            self.run_collections()
+            first = self.followup(self.customer)
+            customer = self.customer.with_company(self.company).with_user(self.collector)
+            new = customer._ar_schedule_followup(feedback="Promised to pay")
+            self.assertFalse(first.exists())
+            self.assertEqual(self.followup(self.customer), new)
+            self.assertEqual((new.user_id, new.date_deadline, new.ar_stage_id),
+                             (self.collector, self.d("2026-06-18"), self.stage_1_30))
+            other = customer._ar_schedule_followup(deadline=self.d("2026-06-30"), user=self.credit_manager,
+                                                   note="Check the bank")
+            self.assertEqual((other.user_id, other.date_deadline), (self.credit_manager, self.d("2026-06-30")))
+            self.assertEqual(len(self.followup(self.customer)), 1)

@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+"""Benchmark of the nightly collections run of ar_collections.
+
+    python3 scripts/bench.py -c $ODOO_RC -d $DB [--scale N] [--commit]
+
+On a database with ar_collections installed (no demo data needed), in the main
+company:
+
+1. builds a realistic ledger through the ORM (batches of 500 ``create([...])`` +
+   ``action_post()``): 100 x scale customers and 2,000 x scale posted invoices due
+   from 120 days ago to 30 days ahead, about 20 % of them partly paid (one
+   journal entry per batch, reconciled with ``_reconcile_plan``), unapplied credit
+   notes (1 per 50 invoices) and unapplied payments;
+2. runs the collections cron on that small ledger (the reference), rolls the run
+   back, grows the ledger tenfold (1,000 x scale customers, 20,000 x scale
+   invoices) by copying it 9 times in SQL for 9 new sets of customers (whole
+   balanced moves, their lines and partial reconciliations: a consistent ledger,
+   100 times faster than the ORM), and runs the cron again, as the cron framework
+   does (one call per unit of work until nothing remains) but without commits;
+3. measures wall time (flush included) and SQL queries (``cr.sql_log_count``) of
+   each full run, and the floor: one plain SQL aggregate over the same receivable
+   journal items (median of 3).
+
+Everything happens in one transaction that is rolled back at the end (unless
+``--commit``), so the script can also be run on a development database.
+"""
+
+import argparse
+import random
+import sys
+import time
+from datetime import timedelta
+
+import odoo
+from odoo import Command, api, fields
+from odoo.tools import SQL
+
+SMALL_CUSTOMERS = 100
+SMALL_INVOICES = 2000
+GROWTH = 10
+BATCH = 500
+
+
+class _Rollback(Exception):
+    pass
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class LedgerBuilder:
+    def __init__(self, env, company, seed):
+        self.env = env
+        self.company = company
+        self.random = random.Random(seed)
+        self.today = fields.Date.context_today(env["res.partner"].with_context(tz=company.partner_id.tz or "UTC"))
+        self.journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        self.misc_journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+        bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        self.bank_account = bank.default_account_id
+        self.receivable = env["account.account"].search([
+            ("company_ids", "in", company.ids), ("account_type", "=", "asset_receivable")], limit=1)
+        self.income = env["account.account"].search([
+            ("company_ids", "in", company.ids), ("account_type", "=", "income")], limit=1)
+        self.customers = env["res.partner"]
+        self.invoice_count = 0
+        self.users = self._users()
+
+    def _users(self):
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        group_ids = [self.env.ref("base.group_user").id, self.env.ref("ar_collections.group_ar_collections_user").id,
+                     self.env.ref("sales_team.group_sale_salesman").id]
+        users = Users.create([{
+            "name": f"Bench {role} {i}", "login": f"bench_{role}_{i}_{time.time_ns()}",
+            "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)],
+            "groups_id": [Command.set(group_ids)],
+        } for role in ("collector", "sales") for i in range(5)])
+        collectors, salespeople = users[:5], users[5:]
+        self.company.write({
+            "ar_default_collector_id": collectors[0].id,
+            "ar_credit_manager_user_id": collectors[1].id,
+            "ar_legal_user_id": collectors[2].id,
+        })
+        return {"collectors": collectors, "salespeople": salespeople}
+
+    def add_customers(self, count):
+        start = len(self.customers)
+        customers = self.env["res.partner"].create([{
+            "name": f"Bench Customer {start + i:05d}",
+            "is_company": True,
+            "customer_rank": 1,
+            "user_id": self.users["salespeople"][i % 5].id,
+        } for i in range(count)])
+        # a collector of its own for half the customers
+        for i, collector in enumerate(self.users["collectors"]):
+            customers[i::10].with_company(self.company).collector_id = collector
+        self.customers |= customers
+        return customers
+
+    def add_invoices(self, count, customers):
+        """``count`` invoices spread over ``customers``, in batches: create + post, then
+        partial payments of ~20 % of them, credit notes and unapplied payments."""
+        rnd = self.random
+        Move = self.env["account.move"].with_company(self.company).with_context(
+            tracking_disable=True, skip_invoice_sync=False)
+        done = 0
+        while done < count:
+            size = min(BATCH, count - done)
+            vals_list = []
+            for i in range(size):
+                due = self.today + timedelta(days=rnd.randint(-120, 30))
+                invoice_date = due - timedelta(days=30)
+                vals_list.append({
+                    "move_type": "out_invoice",
+                    "partner_id": customers[(done + i) % len(customers)].id,
+                    "journal_id": self.journal.id,
+                    "invoice_date": invoice_date,
+                    "date": invoice_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [Command.create({
+                        "name": "Goods", "quantity": 1, "price_unit": round(rnd.uniform(100, 20000), 2),
+                        "account_id": self.income.id, "tax_ids": [Command.clear()],
+                    })],
+                })
+            # a few credit notes, never matched to an invoice
+            for _i in range(size // 50):
+                date = self.today - timedelta(days=rnd.randint(0, 60))
+                vals_list.append({
+                    "move_type": "out_refund",
+                    "partner_id": rnd.choice(customers).id,
+                    "journal_id": self.journal.id,
+                    "invoice_date": date,
+                    "date": date,
+                    "invoice_line_ids": [Command.create({
+                        "name": "Return", "quantity": 1, "price_unit": round(rnd.uniform(50, 2000), 2),
+                        "account_id": self.income.id, "tax_ids": [Command.clear()],
+                    })],
+                })
+            moves = Move.create(vals_list)
+            moves.action_post()
+            invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
+            self._pay_partly(invoices.filtered(lambda m: rnd.random() < 0.2), customers)
+            done += size
+            self.invoice_count += size
+            self.env.flush_all()
+            self.env.invalidate_all()
+            log(f"  {done}/{count} invoices")
+
+    def _pay_partly(self, invoices, customers):
+        """One journal entry paying 30-70 % of each invoice (reconciled), plus a few
+        payments that are matched to nothing."""
+        rnd = self.random
+        lines = []
+        receivables = []
+        for invoice in invoices:
+            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            amount = invoice.currency_id.round(invoice.amount_residual * rnd.uniform(0.3, 0.7))
+            receivables.append(receivable)
+            lines.append({"name": f"Payment {invoice.name}", "partner_id": invoice.partner_id.id,
+                          "account_id": receivable.account_id.id, "credit": amount})
+        for _i in range(max(1, len(invoices) // 20)):
+            lines.append({"name": "Unapplied payment", "partner_id": rnd.choice(customers).id,
+                          "account_id": self.receivable.id, "credit": round(rnd.uniform(100, 3000), 2)})
+        total = sum(line["credit"] for line in lines)
+        entry = self.env["account.move"].create({
+            "move_type": "entry",
+            "journal_id": self.misc_journal.id,
+            "date": self.today,
+            "line_ids": [Command.create({"name": "Bank", "account_id": self.bank_account.id, "debit": total})]
+            + [Command.create(line) for line in lines],
+        })
+        entry.action_post()
+        payment_lines = entry.line_ids.filtered(lambda line: line.credit)[:len(receivables)]
+        self.env["account.move.line"]._reconcile_plan([
+            receivable + payment for receivable, payment in zip(receivables, payment_lines)])
+
+
+    # ------------------------------------------------------------------
+    # Growing the ledger by copying it in SQL (a consistent copy: same balanced
+    # moves, same partial reconciliations, for a new set of customers)
+    # ------------------------------------------------------------------
+    def _columns(self, table):
+        self.env.cr.execute(SQL(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+            table))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _copy_table(self, table, source_where, overrides, id_map):
+        """INSERT a copy of the rows of ``table`` matching ``source_where`` (alias src),
+        with new ids taken from temp table ``id_map`` (old_id, new_id)."""
+        columns = [c for c in self._columns(table) if c != "id"]
+        select = [overrides.get(c, SQL.identifier("src", c)) for c in columns]
+        self.env.cr.execute(SQL(
+            "INSERT INTO %s (id, %s) SELECT map.new_id, %s FROM %s src JOIN %s map ON map.old_id = src.id WHERE %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL(", ").join(select),
+            SQL.identifier(table),
+            SQL.identifier(id_map),
+            source_where,
+        ))
+
+    def clone_ledger(self, template_customers, new_customers, copy_number):
+        """Copy every move of ``template_customers`` (invoices, credit notes, payment
+        entries with their partial reconciliations) to ``new_customers`` (same order)."""
+        env, cr = self.env, self.env.cr
+        env.flush_all()
+        cr.execute(SQL(
+            """DROP TABLE IF EXISTS bench_partner_map, bench_move_map, bench_line_map, bench_partial_map;
+               CREATE TEMP TABLE bench_partner_map AS
+                   SELECT * FROM unnest(%s::int[], %s::int[]) AS m(old_id, new_id);
+               CREATE TEMP TABLE bench_move_map AS
+                   SELECT DISTINCT l.move_id AS old_id, 0 AS new_id
+                     FROM account_move_line l
+                    WHERE l.company_id = %s AND l.partner_id IN (SELECT old_id FROM bench_partner_map);
+               UPDATE bench_move_map SET new_id = nextval('account_move_id_seq');
+               CREATE TEMP TABLE bench_line_map AS
+                   SELECT l.id AS old_id, nextval('account_move_line_id_seq') AS new_id
+                     FROM account_move_line l WHERE l.move_id IN (SELECT old_id FROM bench_move_map);
+               CREATE TEMP TABLE bench_partial_map AS
+                   SELECT p.id AS old_id, nextval('account_partial_reconcile_id_seq') AS new_id
+                     FROM account_partial_reconcile p
+                    WHERE p.debit_move_id IN (SELECT old_id FROM bench_line_map)
+                      AND p.credit_move_id IN (SELECT old_id FROM bench_line_map);""",
+            template_customers.ids, new_customers.ids, self.company.id,
+        ))
+        # a payment entry paying several customers is copied whole: its lines of
+        # customers outside the template keep their partner
+        partner = SQL("COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.%s), src.%s)",
+                      SQL.identifier("partner_id"), SQL.identifier("partner_id"))
+        suffix = f"/C{copy_number}"
+        self._copy_table("account_move", SQL("TRUE"), {
+            "name": SQL("src.name || %s", suffix),
+            "partner_id": partner,
+            "commercial_partner_id": SQL(
+                "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.commercial_partner_id),"
+                " src.commercial_partner_id)"),
+            "partner_shipping_id": SQL(
+                "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.partner_shipping_id),"
+                " src.partner_shipping_id)"),
+            "access_token": SQL("NULL"),
+            "collection_stage_id": SQL("NULL"),
+            "collection_stage_date": SQL("NULL"),
+        }, "bench_move_map")
+        self._copy_table("account_move_line", SQL("TRUE"), {
+            "move_id": SQL("(SELECT mm.new_id FROM bench_move_map mm WHERE mm.old_id = src.move_id)"),
+            "move_name": SQL("src.move_name || %s", suffix),
+            "partner_id": partner,
+            "full_reconcile_id": SQL("NULL"),
+        }, "bench_line_map")
+        self._copy_table("account_partial_reconcile", SQL("TRUE"), {
+            "debit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.debit_move_id)"),
+            "credit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.credit_move_id)"),
+            "full_reconcile_id": SQL("NULL"),
+            "exchange_move_id": SQL("NULL"),
+        }, "bench_partial_map")
+        # matching numbers of partially reconciled items point to their partial
+        cr.execute(SQL(
+            """UPDATE account_move_line l
+                  SET matching_number = 'P' || (SELECT MIN(pm.new_id) FROM bench_partial_map pm
+                                                  JOIN account_partial_reconcile p ON p.id = pm.new_id
+                                                 WHERE p.debit_move_id = l.id OR p.credit_move_id = l.id)
+                WHERE l.id IN (SELECT new_id FROM bench_line_map) AND l.matching_number LIKE 'P%%'"""))
+        cr.execute(SQL("SELECT COUNT(*) FROM bench_move_map m JOIN account_move am ON am.id = m.old_id "
+                       "WHERE am.move_type = 'out_invoice'"))
+        copied = cr.fetchone()[0]
+        self.invoice_count += copied
+        env.invalidate_all()
+        return copied
+
+
+def measure_run(env):
+    """Run the collections cron to the end; return (seconds, queries, calls, run)."""
+    env.flush_all()
+    env.invalidate_all()
+    Run = env["ar.collection.run"]
+    cr = env.cr
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    calls = 1
+    while Run._cron_run_collections():
+        calls += 1
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    queries = cr.sql_log_count - queries
+    run = Run.search([], limit=1, order="id desc")
+    return seconds, queries, calls, run
+
+
+def check_ledger(env, company):
+    """The generated ledger must be consistent: balanced moves, and residuals of the
+    receivable items equal to their balance less their partial reconciliations."""
+    env.flush_all()
+    env.cr.execute(SQL(
+        """SELECT
+             (SELECT COUNT(*) FROM (SELECT move_id FROM account_move_line WHERE company_id = %(c)s
+                                     GROUP BY move_id HAVING ROUND(SUM(balance), 2) != 0) unbalanced),
+             (SELECT COUNT(*) FROM account_move_line l
+                JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+               WHERE l.company_id = %(c)s AND l.parent_state = 'posted'
+                 AND ROUND(l.balance
+                     - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p WHERE p.debit_move_id = l.id), 0)
+                     + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p WHERE p.credit_move_id = l.id), 0)
+                     - l.amount_residual, 2) != 0)""",
+        c=company.id))
+    unbalanced, wrong_residuals = env.cr.fetchone()
+    if unbalanced or wrong_residuals:
+        raise AssertionError(f"inconsistent ledger: {unbalanced} unbalanced moves, {wrong_residuals} wrong residuals")
+
+
+def analyze(env):
+    """Fresh planner statistics after the bulk load (what autovacuum does in real life)."""
+    env.flush_all()
+    env.cr.execute("ANALYZE account_move, account_move_line, account_partial_reconcile, res_partner, mail_activity")
+
+
+def measure_floor(env, company):
+    """One plain SQL aggregate over the same receivable items (median of 3)."""
+    env.flush_all()
+    query = SQL(
+        """SELECT p.commercial_partner_id,
+                  SUM(aml.amount_residual),
+                  SUM(aml.amount_residual) FILTER (WHERE %(today)s::date - aml.date_maturity > 0)
+             FROM account_move_line aml
+             JOIN account_account a ON a.id = aml.account_id
+             JOIN res_partner p ON p.id = aml.partner_id
+            WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+              AND a.account_type = 'asset_receivable' AND NOT aml.reconciled
+            GROUP BY p.commercial_partner_id""",
+        today=fields.Date.today(), company=company.id)
+    times = []
+    for _i in range(3):
+        start = time.perf_counter()
+        env.cr.execute(query)
+        env.cr.fetchall()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[1]
+
+
+def bench_run(env, label, invoices):
+    """Measure a full run and roll it back (the data stays)."""
+    result = {}
+    try:
+        with env.cr.savepoint():
+            seconds, queries, calls, run = measure_run(env)
+            result = {
+                "label": label, "invoices": invoices, "seconds": seconds, "queries": queries, "calls": calls,
+                "aged": run.invoice_count, "changes": run.stage_change_count, "partners": run.partner_count,
+                "created": run.activity_created_count, "errors": run.error_count, "state": run.state,
+            }
+            # a second run the same day: nothing new, how long?
+            seconds2, queries2, _calls2, run2 = measure_run(env)
+            result.update(rerun_seconds=seconds2, rerun_queries=queries2, rerun_created=run2.activity_created_count)
+            raise _Rollback
+    except _Rollback:
+        pass
+    env.invalidate_all()
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the data (default 1: 1,000 customers and 20,000 invoices)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--commit", action="store_true", help="keep the generated data (default: roll back)")
+    args = parser.parse_args()
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    small_customers = max(1, int(SMALL_CUSTOMERS * args.scale))
+    small_invoices = max(1, int(SMALL_INVOICES * args.scale))
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        env = env(context={"allowed_company_ids": company.ids})
+        if not company.partner_id.tz:
+            company.partner_id.tz = "UTC"
+        builder = LedgerBuilder(env, company, args.seed)
+
+        log(f"Building {small_invoices} invoices for {small_customers} customers ...")
+        start = time.perf_counter()
+        customers = builder.add_customers(small_customers)
+        builder.add_invoices(small_invoices, customers)
+        build_small = time.perf_counter() - start
+        analyze(env)
+        log("Measuring the run on the small ledger ...")
+        small = bench_run(env, "small", builder.invoice_count)
+        small["floor"] = measure_floor(env, company)
+
+        big_customers = small_customers * GROWTH
+        log(f"Growing to {small_invoices * GROWTH} invoices for {big_customers} customers (SQL copies) ...")
+        start = time.perf_counter()
+        for copy_number in range(1, GROWTH):
+            new_customers = builder.add_customers(small_customers)
+            builder.clone_ledger(customers, new_customers, copy_number)
+            log(f"  copy {copy_number}: {builder.invoice_count} invoices")
+        analyze(env)
+        check_ledger(env, company)
+        build_big = time.perf_counter() - start
+        log("Measuring the run on the full ledger ...")
+        big = bench_run(env, "full", builder.invoice_count)
+        big["floor"] = measure_floor(env, company)
+        batch_size = company.ar_collection_batch_size
+
+        if args.commit:
+            cr.commit()
+        else:
+            cr.rollback()
+
+    print()
+    print(f"ar_collections nightly run benchmark (scale {args.scale:g}, batch size {batch_size})")
+    print(f"data build: {build_small:.0f} s for the small ledger (ORM), {build_big:.0f} s more for the full one "
+          f"(SQL copies; ledger checked: balanced moves, residuals = balance - partials)")
+    print()
+    header = (f"{'ledger':<8}{'invoices':>9}{'customers':>10}{'run (s)':>9}{'queries':>9}{'cron calls':>11}"
+              f"{'q/invoice':>10}{'floor (ms)':>11}{'run/floor':>10}{'rerun (s)':>10}{'rerun q':>8}")
+    print(header)
+    print("-" * len(header))
+    for row, customers_count in ((small, small_customers), (big, big_customers)):
+        print(f"{row['label']:<8}{row['invoices']:>9}{customers_count:>10}{row['seconds']:>9.2f}{row['queries']:>9}"
+              f"{row['calls']:>11}{row['queries'] / row['invoices']:>10.4f}{row['floor'] * 1000:>11.1f}"
+              f"{row['seconds'] / row['floor']:>10.0f}{row['rerun_seconds']:>10.2f}{row['rerun_queries']:>8}")
+    print()
+    for row in (small, big):
+        print(f"{row['label']}: {row['aged']} invoices aged, {row['changes']} stage changes, {row['partners']} "
+              f"customers, {row['created']} follow-ups created, {row['errors']} errors, state {row['state']}; "
+              f"second run the same day created {row['rerun_created']} follow-ups")
+    ratio = big["seconds"] / (GROWTH * small["seconds"])
+    print()
+    print(f"full run / (10 x small run) = {big['seconds']:.2f} / {GROWTH * small['seconds']:.2f} = {ratio:.2f}"
+          f"  (target <= 3)")
+    print(f"full run / small run = {big['seconds'] / small['seconds']:.2f} for x{GROWTH} invoices")
+    print(f"queries per invoice (full run) = {big['queries'] / big['invoices']:.4f}  (target < 0.02, "
+          f"i.e. under 1 query per 50 invoices)")
+    print(f"queries: small {small['queries']}, full {big['queries']} "
+          f"(x{big['queries'] / max(small['queries'], 1):.1f} for x{GROWTH} invoices)")
+    ok = ratio <= 3 and big["queries"] / big["invoices"] < 0.02 and big["errors"] == 0
+    print("RESULT:", "OK" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
