@@ -16,3 +16,9 @@ from . import ar_collection_channel
 from . import ar_collection_stage_history
 from . import ar_collection_run
 from . import mail_activity
+from . import ar_collection_result
+from . import ar_collection_log
+from . import ar_payment_promise
+from . import ar_dispute
+from . import ar_extension_request
+from . import ar_collection_worklist

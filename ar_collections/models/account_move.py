@@ -126,7 +126,15 @@ class AccountMove(models.Model):
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("ar_collection_excluded", "=", False),
+            ("id", "not in", list(self._ar_get_paused_invoice_ids(company))),
         ]
+
+    @api.model
+    def _ar_get_paused_invoice_ids(self, company):
+        """Invoices whose dunning is paused (collector's workspace): in an open dispute,
+        or covered by an open promise to pay that is not yet due."""
+        return (self.env["ar.dispute"]._ar_get_paused_invoice_ids(company)
+                | self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(company))
 
     # ------------------------------------------------------------------
     # Exclusion from collections

@@ -140,7 +140,15 @@ class ArCollectionRun(models.Model):
     def _ar_run_steps(self):
         """Ordered names of the step methods of a run. Each step method processes one
         unit of work and returns True when the step is complete (extend with super())."""
-        return ["_ar_step_stage_invoices", "_ar_step_follow_up_customers"]
+        return ["_ar_step_check_promises", "_ar_step_stage_invoices", "_ar_step_follow_up_customers"]
+
+    def _ar_step_check_promises(self):
+        """Step 0 (collector's workspace): check the open promises to pay of the run's
+        company before the invoices are staged, so that the invoices of a broken promise
+        are dunned again the same night."""
+        self.ensure_one()
+        self.env["ar.payment.promise"]._cron_check_promises(self.company_id, today=self.date)
+        return True
 
     def _ar_process_next(self):
         """Process one unit of work of run ``self``; a failure of a whole step fails the run."""

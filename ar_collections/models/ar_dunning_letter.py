@@ -270,3 +270,4 @@ class ArDunningLetter(models.Model):
         # sudo: a collector may not be allowed to edit the customer, but the letter he sent belongs
         # in the customer's history; the author stays the current user
         partner.commercial_partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.env["ar.collection.log"]._ar_log_letter(partner, letter, channel, body)

@@ -1,5 +1,16 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+# Collector's workspace: how good a weekday is for a phone call (seed 003: Friday, then
+# Thursday and Tuesday; never Monday or Wednesday).
+CALL_DAY_RANKS = [("best", "Best"), ("good", "Good"), ("possible", "Possible"), ("avoid", "Avoid")]
+CALL_DAY_ORDER = {"best": 0, "good": 1, "possible": 2}
+CALL_DAY_FIELDS = ("ar_call_monday", "ar_call_tuesday", "ar_call_wednesday", "ar_call_thursday",
+                   "ar_call_friday", "ar_call_saturday", "ar_call_sunday")
 
 
 class ResCompany(models.Model):
@@ -87,3 +98,89 @@ class ResCompany(models.Model):
             for template in templates:
                 vals_list.append(template.copy_data({"company_id": company.id})[0])
         return Stage.create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Collector's workspace: promises to pay and calling days
+    # ------------------------------------------------------------------
+    ar_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)", default=3,
+        help="Days after the promised date during which a payment still keeps the promise.")
+    ar_call_monday = fields.Selection(CALL_DAY_RANKS, string="Monday", default="avoid", required=True)
+    ar_call_tuesday = fields.Selection(CALL_DAY_RANKS, string="Tuesday", default="good", required=True)
+    ar_call_wednesday = fields.Selection(CALL_DAY_RANKS, string="Wednesday", default="avoid", required=True)
+    ar_call_thursday = fields.Selection(CALL_DAY_RANKS, string="Thursday", default="good", required=True)
+    ar_call_friday = fields.Selection(CALL_DAY_RANKS, string="Friday", default="best", required=True)
+    ar_call_saturday = fields.Selection(CALL_DAY_RANKS, string="Saturday", default="avoid", required=True)
+    ar_call_sunday = fields.Selection(CALL_DAY_RANKS, string="Sunday", default="avoid", required=True)
+    ar_call_max_delay_days = fields.Integer(
+        string="Wait for a Better Day (days)", default=3,
+        help="A phone follow-up may be postponed by up to this many days to fall on a better calling day.")
+    ar_call_avoid_month_end_days = fields.Integer(
+        string="Avoid Month End (days)", default=2,
+        help="Phone follow-ups avoid the last days of the month (0: no restriction).")
+    ar_call_hour_from = fields.Float(
+        string="Call From", default=9.0, help="Phone follow-ups are scheduled at this time (collector's time zone).")
+    ar_call_hour_to = fields.Float(string="Call Until", default=9.25)
+
+    @api.constrains("ar_promise_grace_days", "ar_call_max_delay_days", "ar_call_avoid_month_end_days",
+                    "ar_call_hour_from", "ar_call_hour_to")
+    def _check_ar_workspace_settings(self):
+        for company in self:
+            if company.ar_promise_grace_days < 0 or company.ar_call_max_delay_days < 0 \
+                    or company.ar_call_avoid_month_end_days < 0:
+                raise ValidationError(self.env._(
+                    "The promise grace period and the calling-day delays cannot be negative."))
+            if not 0 <= company.ar_call_hour_from <= company.ar_call_hour_to < 24:
+                raise ValidationError(self.env._(
+                    "The calling hours must be within the day, the start before the end."))
+
+    def _ar_call_day_rank(self, day):
+        """Rank of ``day`` for a phone call: 0 best, 1 good, 2 possible, None avoided."""
+        self.ensure_one()
+        rank = self[CALL_DAY_FIELDS[day.weekday()]]
+        if rank == "avoid":
+            return None
+        avoid_days = self.ar_call_avoid_month_end_days
+        if avoid_days and (day + timedelta(days=avoid_days)).month != day.month:
+            return None
+        return CALL_DAY_ORDER[rank]
+
+    def _ar_next_call_date(self, from_date, max_delay=None):
+        """The day to phone a customer whose follow-up falls on ``from_date``: the best
+        ranked calling day within the allowed delay (the earliest of equal ones), else
+        the first day that is not avoided, else ``from_date`` itself.
+
+        :param max_delay: days the call may wait for a better day (default: the setting);
+            0 for a follow-up bound to a date (a promise): only avoided days are skipped
+        """
+        self.ensure_one()
+        max_delay = self.ar_call_max_delay_days if max_delay is None else max_delay
+        window = [from_date + timedelta(days=offset) for offset in range(max_delay + 1)]
+        ranked = [(rank, day) for day in window if (rank := self._ar_call_day_rank(day)) is not None]
+        if ranked:
+            return min(ranked)[1]
+        for offset in range(len(window), len(window) + 31):
+            day = from_date + timedelta(days=offset)
+            if self._ar_call_day_rank(day) is not None:
+                return day
+        return from_date
+
+    def _ar_next_call_datetime(self, from_dt, tz=None, max_delay=None):
+        """Date and time (UTC, naive) of the next phone follow-up on or after ``from_dt``
+        (a date, or a UTC datetime): a good calling day, at the start of the calling
+        hours in time zone ``tz`` (default: the current user's)."""
+        self.ensure_one()
+        zone = pytz.timezone(tz or self.env.user.tz or "UTC")
+        if isinstance(from_dt, datetime):
+            local = pytz.utc.localize(from_dt).astimezone(zone)
+            start = local.date()
+            hour_to = self.ar_call_hour_to
+            if local.hour + local.minute / 60.0 > hour_to:
+                start += timedelta(days=1)  # today's calling hours are over
+        else:
+            start = from_dt
+        day = self._ar_next_call_date(start, max_delay=max_delay)
+        hours = int(self.ar_call_hour_from)
+        minutes = int(round((self.ar_call_hour_from - hours) * 60))
+        local_dt = zone.localize(datetime.combine(day, time(hours, minutes)))
+        return local_dt.astimezone(pytz.utc).replace(tzinfo=None)

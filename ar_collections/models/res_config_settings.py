@@ -19,3 +19,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id")
     ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
+
+    # Collector's workspace: promises to pay and calling days
+    ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)
+    ar_call_monday = fields.Selection(related="company_id.ar_call_monday", readonly=False)
+    ar_call_tuesday = fields.Selection(related="company_id.ar_call_tuesday", readonly=False)
+    ar_call_wednesday = fields.Selection(related="company_id.ar_call_wednesday", readonly=False)
+    ar_call_thursday = fields.Selection(related="company_id.ar_call_thursday", readonly=False)
+    ar_call_friday = fields.Selection(related="company_id.ar_call_friday", readonly=False)
+    ar_call_saturday = fields.Selection(related="company_id.ar_call_saturday", readonly=False)
+    ar_call_sunday = fields.Selection(related="company_id.ar_call_sunday", readonly=False)
+    ar_call_max_delay_days = fields.Integer(related="company_id.ar_call_max_delay_days", readonly=False)
+    ar_call_avoid_month_end_days = fields.Integer(related="company_id.ar_call_avoid_month_end_days", readonly=False)
+    ar_call_hour_from = fields.Float(related="company_id.ar_call_hour_from", readonly=False)
+    ar_call_hour_to = fields.Float(related="company_id.ar_call_hour_to", readonly=False)

@@ -440,3 +440,142 @@ class ResPartner(models.Model):
             ))
         # sudo: the follow-up may be assigned to another user (salesperson, legal ...)
         return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Collector's workspace: contacts, promises, disputes
+    # (feature: contact log, promises to pay, disputes, extension requests)
+    # ------------------------------------------------------------------
+    ar_contact_count = fields.Integer(
+        string="Contacts", compute="_compute_ar_workspace_figures",
+        help="Number of collection contacts logged with the customer in the current company.")
+    ar_last_contact_date = fields.Datetime(string="Last Contact", compute="_compute_ar_workspace_figures")
+    ar_broken_promise_count = fields.Integer(
+        string="Broken Promises", compute="_compute_ar_workspace_figures",
+        help="Promises to pay the customer broke or only partially kept.")
+    ar_next_promise_date = fields.Date(
+        string="Next Promised Payment", compute="_compute_ar_workspace_figures")
+    ar_next_promise_amount = fields.Monetary(
+        string="Next Promised Amount", currency_field="ar_currency_id", compute="_compute_ar_workspace_figures")
+    ar_open_dispute_count = fields.Integer(string="Open Disputes", compute="_compute_ar_workspace_figures")
+
+    @api.depends_context("company")
+    def _compute_ar_workspace_figures(self):
+        commercial_ids = list({p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False})
+        company_domain = [("partner_id", "in", commercial_ids), ("company_id", "=", self.env.company.id)]
+        # sudo: counts and dates only, for the current company; a salesperson sees the history
+        # figures of his customers even when he may not read every colleague's log.
+        contacts = {
+            partner.id: (count, last)
+            for partner, count, last in self.env["ar.collection.log"].sudo()._read_group(
+                company_domain, ["partner_id"], ["__count", "date:max"])
+        }
+        Promise = self.env["ar.payment.promise"].sudo()
+        broken = {
+            partner.id: count for partner, count in Promise._read_group(
+                company_domain + [("state", "in", ("broken", "partial"))], ["partner_id"], ["__count"])
+        }
+        next_promise = {}
+        for partner, date, amount in Promise._read_group(
+                company_domain + [("state", "=", "open")], ["partner_id", "date:day"], ["amount:sum"],
+                order="date:day desc"):
+            next_promise[partner.id] = (date, amount)  # the earliest date wins (last written)
+        disputes = {
+            partner.id: count for partner, count in self.env["ar.dispute"].sudo()._read_group(
+                company_domain + [("state", "=", "open")], ["partner_id"], ["__count"])
+        }
+        for partner in self:
+            commercial = partner.commercial_partner_id._origin or partner._origin
+            count, last = contacts.get(commercial.id, (0, False))
+            partner.ar_contact_count = count
+            partner.ar_last_contact_date = last
+            partner.ar_broken_promise_count = broken.get(commercial.id, 0)
+            date, amount = next_promise.get(commercial.id, (False, 0.0))
+            partner.ar_next_promise_date = date
+            partner.ar_next_promise_amount = amount
+            partner.ar_open_dispute_count = disputes.get(commercial.id, 0)
+
+    def _ar_escalate_followup(self, reasons):
+        """A signal against the customers of ``self`` (e.g. a broken promise), in the
+        current company: note it on the customer and give its follow-up, due today, to
+        the owner of the next stage of the ladder (the credit manager past the last one).
+
+        :param reasons: text, or dict commercial partner id -> text
+        """
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        company = self.env.company
+        today = company._ar_get_today()[0]
+        Stage = self.env["ar.collection.stage"]
+        ladder = Stage._ar_get_ladder(company)
+        activity_of = {a.res_id: a for a in partners._ar_get_followup_activity()}
+        # customers whose invoices were all paused have no stage yet: the stage of their
+        # oldest overdue invoice (one aging query for all)
+        unstaged = partners.filtered(lambda p: not p.collection_stage_id and not activity_of.get(p.id))
+        aging = self.env["ar.aging"]._get_partner_aging(
+            partner_ids=unstaged.ids, company_ids=company.ids) if unstaged else {}
+        for partner in partners:
+            reason = reasons.get(partner.id, "") if isinstance(reasons, dict) else reasons
+            partner.message_post(body=reason)
+            activity = activity_of.get(partner.id)
+            stage = partner.collection_stage_id or (activity and activity.ar_stage_id) or Stage._ar_stage_for_days(
+                ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))
+            if not stage:
+                continue
+            current = activity.user_id if activity else partner._ar_get_followup_user(stage, partner.ar_strategy)
+            next_stage = ladder.filtered(lambda s, stage=stage: s.days_from > stage.days_from)[:1]
+            user = next_stage and partner._ar_get_followup_user(next_stage, partner.ar_strategy)
+            if not user or user == current:
+                user = company.ar_credit_manager_user_id or current
+            partner._ar_schedule_followup(
+                stage=stage, deadline=today, user=user, note=reason,
+                feedback=self.env._("Escalated: %(reason)s", reason=reason))
+
+    def action_ar_log_contact(self):
+        """One click from a customer: the "Log a Contact" dialog, filled with its overdue invoices."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        today = fields.Date.context_today(self)
+        invoices = self.env["account.move"].search([
+            ("commercial_partner_id", "=", partner.id),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+        ])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Contact"),
+            "res_model": "ar.collection.log",
+            "view_mode": "form",
+            "views": [(self.env.ref("ar_collections.ar_collection_log_view_form_dialog").id, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_contact_id": self.id if self != partner else False,
+                "default_invoice_ids": invoices.ids,
+                "default_amount_requested": sum(invoices.mapped("amount_residual_signed")),
+            },
+        }
+
+    def _ar_open_related(self, model, name):
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", partner.id)],
+            "context": {"default_partner_id": partner.id},
+        }
+
+    def action_ar_view_contacts(self):
+        return self._ar_open_related("ar.collection.log", self.env._("Contacts"))
+
+    def action_ar_view_promises(self):
+        return self._ar_open_related("ar.payment.promise", self.env._("Promises to Pay"))
+
+    def action_ar_view_disputes(self):
+        return self._ar_open_related("ar.dispute", self.env._("Disputes"))

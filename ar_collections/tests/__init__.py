@@ -11,5 +11,11 @@ from . import test_ar_scheduled_reports
 from . import test_invoice_aging
 from . import test_collection_stages
 from . import test_collection_run
+from . import test_calling_days
+from . import test_collection_log
+from . import test_payment_promise
+from . import test_dispute_extension
+from . import test_workspace_access
+from . import test_workspace_wiring
 from . import test_tours
 from . import test_screenshots

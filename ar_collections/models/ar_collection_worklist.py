@@ -1,0 +1,132 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class ArCollectionWorklist(models.Model):
+    """The collector's worklist ("My Collections"): one line per open collections
+    follow-up, with what the customer owes, live.
+
+    A read-only view computed at each read (``_table_query``): the open collections
+    activities of the allowed companies joined with the one aging query, the last
+    contact and the next promised payment. Ordered by priority: key procedure before
+    general, then overdue amount × days overdue, then the worse credit grade first."""
+
+    _name = "ar.collection.worklist"
+    _description = "Collections Worklist"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "procedure_rank, priority desc, grade_rank desc, date_deadline, id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    activity_id = fields.Many2one("mail.activity", string="Follow-up", readonly=True)
+    date_deadline = fields.Date(string="Follow-up Deadline", readonly=True)
+    summary = fields.Char(string="Summary", readonly=True)
+    stage_id = fields.Many2one("ar.collection.stage", string="Stage", readonly=True)
+    procedure = fields.Selection(
+        [("general", "General"), ("key", "Key")], string="Procedure", readonly=True)
+    procedure_rank = fields.Integer(readonly=True)
+    credit_grade_id = fields.Many2one("ar.credit.grade", string="Grade", readonly=True)
+    grade_rank = fields.Integer(readonly=True)
+    overdue_amount = fields.Monetary(string="Overdue", readonly=True, aggregator="sum")
+    not_due_amount = fields.Monetary(string="Not Due", readonly=True, aggregator="sum")
+    amount_1_30 = fields.Monetary(string="1-30", readonly=True, aggregator="sum")
+    amount_31_60 = fields.Monetary(string="31-60", readonly=True, aggregator="sum")
+    amount_61_90 = fields.Monetary(string="61-90", readonly=True, aggregator="sum")
+    amount_over_90 = fields.Monetary(string="Over 90", readonly=True, aggregator="sum")
+    days_overdue = fields.Integer(string="Oldest Overdue (days)", readonly=True, aggregator="max")
+    priority = fields.Float(
+        readonly=True, aggregator="sum", help="Overdue amount × days overdue of the oldest invoice.")
+    last_contact_date = fields.Datetime(string="Last Contact", readonly=True)
+    contact_count = fields.Integer(string="Contacts", readonly=True, aggregator="sum")
+    next_promise_date = fields.Date(string="Next Promised Payment", readonly=True)
+    next_promise_amount = fields.Monetary(string="Promised Amount", readonly=True, aggregator="sum")
+    broken_promise_count = fields.Integer(string="Broken Promises", readonly=True, aggregator="sum")
+
+    @property
+    def _table_query(self):
+        company_ids = self.env.companies.ids
+        # sudo: the worklist shows aggregated figures of the customers assigned to the
+        # user (a salesperson may not read every journal item); rows are restricted below
+        # and by the record rules of this model.
+        aging = self.env["ar.aging"].sudo()._aging_sql("partner", company_ids=company_ids)
+        for model, fnames in (
+            ("mail.activity", ["res_model", "res_id", "user_id", "date_deadline", "summary", "ar_company_id",
+                               "ar_stage_id", "active"]),
+            ("res.partner", ["collection_stage_id", "ar_procedure", "credit_grade_id"]),
+            ("ar.collection.log", ["partner_id", "company_id", "date"]),
+            ("ar.payment.promise", ["partner_id", "company_id", "date", "amount", "state"]),
+        ):
+            self.env[model].flush_model(fnames)
+        return SQL(
+            """
+            SELECT act.id AS id,
+                   act.id AS activity_id,
+                   act.res_id AS partner_id,
+                   act.user_id,
+                   act.ar_company_id AS company_id,
+                   company.currency_id,
+                   act.date_deadline,
+                   act.summary,
+                   COALESCE((partner.collection_stage_id ->> act.ar_company_id::text)::int, act.ar_stage_id) AS stage_id,
+                   partner.ar_procedure ->> act.ar_company_id::text AS procedure,
+                   CASE WHEN partner.ar_procedure ->> act.ar_company_id::text = 'key' THEN 0 ELSE 1 END
+                       AS procedure_rank,
+                   grade.id AS credit_grade_id,
+                   COALESCE(grade.sequence, 0) AS grade_rank,
+                   COALESCE(aging.overdue, 0) AS overdue_amount,
+                   COALESCE(aging.not_due, 0) AS not_due_amount,
+                   COALESCE(aging."1_30", 0) AS amount_1_30,
+                   COALESCE(aging."31_60", 0) AS amount_31_60,
+                   COALESCE(aging."61_90", 0) AS amount_61_90,
+                   COALESCE(aging.over_90, 0) AS amount_over_90,
+                   COALESCE(aging.max_days_overdue, 0) AS days_overdue,
+                   COALESCE(aging.overdue, 0) * GREATEST(COALESCE(aging.max_days_overdue, 0), 0) AS priority,
+                   contact.last_date AS last_contact_date,
+                   COALESCE(contact.count, 0) AS contact_count,
+                   promise.next_date AS next_promise_date,
+                   promise.next_amount AS next_promise_amount,
+                   COALESCE(promise.broken, 0) AS broken_promise_count
+              FROM mail_activity act
+              JOIN res_partner partner ON partner.id = act.res_id
+              JOIN res_company company ON company.id = act.ar_company_id
+         LEFT JOIN ar_credit_grade grade
+                ON grade.id = (partner.credit_grade_id ->> act.ar_company_id::text)::int
+         LEFT JOIN (%(aging)s) aging
+                ON aging.partner_id = act.res_id AND aging.company_id = act.ar_company_id
+         LEFT JOIN LATERAL (
+                   SELECT MAX(log.date) AS last_date, COUNT(*) AS count
+                     FROM ar_collection_log log
+                    WHERE log.partner_id = act.res_id AND log.company_id = act.ar_company_id
+                   ) contact ON TRUE
+         LEFT JOIN LATERAL (
+                   SELECT MIN(p.date) FILTER (WHERE p.state = 'open') AS next_date,
+                          (ARRAY_AGG(p.amount ORDER BY p.date, p.id) FILTER (WHERE p.state = 'open'))[1] AS next_amount,
+                          COUNT(*) FILTER (WHERE p.state IN ('broken', 'partial')) AS broken
+                     FROM ar_payment_promise p
+                    WHERE p.partner_id = act.res_id AND p.company_id = act.ar_company_id
+                   ) promise ON TRUE
+             WHERE act.res_model = 'res.partner'
+               AND act.active
+               AND act.ar_company_id = ANY(%(company_ids)s)
+            """,
+            aging=aging,
+            company_ids=company_ids,
+        )
+
+    def action_log_contact(self):
+        """One click from the worklist: log a contact with the customer."""
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_ar_log_contact()
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
