@@ -97,6 +97,14 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         cls.ar_invoice(lianyun, 5600.0, days(-2), days(28))
         cls.ar_pay(cls.ar_invoice(lianyun, 8000.0, days(-40), days(-10)), 8000.0, days(-12))
 
+        # the nightly collections run: stages and follow-ups; then a call with a promise to pay
+        cls.env["ar.collection.run"].sudo()._ar_start_runs(cls.company)._ar_run_to_end()
+        cls.env["ar.collection.log"].with_user(cls.collector).create({
+            "partner_id": pearl.id, "channel": "phone",
+            "result_id": cls.env.ref("ar_collections.ar_collection_result_promise").id,
+            "promise_date": days(5), "promise_amount": 3300.0,
+            "customer_feedback": "Will pay the March invoice on Friday.",
+        })
         cls.order = cls.ar_order(cls.customer, 6000.0, payment_term=cls.term_30)
         cls.letter = cls.env["ar.dunning.letter"].with_user(cls.collector).create({"partner_id": cls.customer.id})
 
@@ -157,6 +165,10 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
                        before=[(click_tab, ".o_notebook .tab-pane.active .o_field_widget[name=credit_grade_id]")])
             self.shoot(browser, "aging_analysis_pivot.png", "/odoo/action-ar_collections.ar_aging_report_action",
                        ".o_pivot table .o_pivot_cell_value")
+
+            self.login(browser, self.collector)
+            self.shoot(browser, "my_collections.png", "/odoo/action-ar_collections.ar_collection_worklist_action",
+                       ".o_list_view .o_data_row")
 
             self.login(browser, self.salesman)
             self.shoot(browser, "sale_order_credit_hold.png", f"/odoo/sale.order/{self.order.id}",

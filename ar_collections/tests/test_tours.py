@@ -82,3 +82,30 @@ class TestArTours(CreditHoldCommon, HttpCase):
         self.assertTrue(wizard.show_detail)
         self.env.invalidate_all()
         self.assertEqual(snapshot(), before, "printing a report changes nothing")
+
+    def test_collector_logs_a_promise(self):
+        today = fields.Date.context_today(self.customer)
+        self.customer.collector_id = self.collector
+        stage = self.env["ar.collection.stage"].search([("company_id", "=", self.company.id)], order="days_from",
+                                                       limit=1)
+        self.customer.with_company(self.company)._ar_schedule_followup(
+            stage=stage, deadline=today, user=self.collector)
+        self.start_tour("/odoo", "ar_collections_collector_call_tour", login=self.collector.login)
+
+        log = self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.user_id, self.collector)
+        self.assertEqual(log.channel, "phone")
+        self.assertEqual(log.result_id, self.env.ref("ar_collections.ar_collection_result_promise"))
+        self.assertEqual(log.invoice_ids, self.overdue_invoice)
+        self.assertIn("Finance director Wang will pay 2,500 next week", log.customer_feedback)
+        promise = log.promise_ids
+        self.assertEqual(len(promise), 1)
+        self.assertEqual(promise.amount, 2500.0)
+        self.assertEqual(promise.state, "open")
+        # "in a week" as the browser counts it: its day may differ from the server's around midnight
+        self.assertIn((promise.date - today).days, (6, 7, 8))
+        self.assertEqual(promise.invoice_ids, self.overdue_invoice)
+        followup = self.customer.with_company(self.company)._ar_get_followup_activity()
+        self.assertEqual(followup.user_id, self.collector, "the next follow-up is the collector's again")
+        self.assertGreater(followup.date_deadline, today)
