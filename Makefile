@@ -5,12 +5,13 @@
 #   make test [ARGS=..]  lint + pytest on a throwaway database (ARGS go to pytest)
 #   make bench [ARGS=..] scripts/bench.py on a throwaway database
 #   make lint            ruff (+ pylint-odoo error checks when installed)
+#   make screenshots     refresh docs/screenshots/ (headless Chromium, throwaway database)
 #   make clean           remove .odoo/ and the private PostgreSQL cluster in .pgdata/
 
 SHELL := /bin/bash
 ARGS ?=
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean screenshots
 
 demo:
 	bash scripts/demo.sh
@@ -23,6 +24,9 @@ bench:
 
 lint:
 	bash scripts/lint.sh
+
+screenshots:
+	bash scripts/screenshots.sh $(ARGS)
 
 clean:
 	bash scripts/clean.sh

@@ -60,6 +60,11 @@
     "demo": [
         "demo/ar_collections_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "ar_collections/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -370,6 +370,11 @@ class ArCollectionLog(models.Model):
             return self.invoice_ids.action_send_and_print()
         if self.next_step == "check_payments":
             return self.action_view_unreconciled_payments()
+        if self.env.context.get("ar_log_from_worklist"):
+            # the follow-up line it was logged from is closed: reopen the worklist, not that line
+            action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_collection_worklist_action")
+            action["target"] = "main"
+            return action
         return {"type": "ir.actions.act_window_close"}
 
     def action_view_unreconciled_payments(self):

@@ -119,7 +119,10 @@ class ArCollectionWorklist(models.Model):
     def action_log_contact(self):
         """One click from the worklist: log a contact with the customer."""
         self.ensure_one()
-        return self.partner_id.with_company(self.company_id).action_ar_log_contact()
+        action = self.partner_id.with_company(self.company_id).action_ar_log_contact()
+        # logging closes this follow-up (the worklist line disappears): back to the worklist after
+        action["context"] = {**action["context"], "ar_log_from_worklist": True}
+        return action
 
     def action_open_partner(self):
         self.ensure_one()

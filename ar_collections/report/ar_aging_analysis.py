@@ -36,6 +36,16 @@ class ArAgingReport(models.Model):
         labels = self.env["ar.aging"]._get_bucket_labels(self.env.company)
         return [(key, labels[key]) for key in BUCKETS]
 
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Buckets in aging order (not due, 1-30 ... over 90), not in the alphabetical order
+        of their keys, wherever the analysis is grouped by bucket first."""
+        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        if groupby and groupby[0] == "bucket" and not order:
+            rank = {key: index for index, key in enumerate(BUCKETS)}
+            rows = sorted(rows, key=lambda row: rank.get(row[0], len(rank)))
+        return rows
+
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)

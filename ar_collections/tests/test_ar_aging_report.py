@@ -312,3 +312,9 @@ class TestAgingAnalysisView(ArReportsCommon):
         labels = dict(Analysis._fields["bucket"]._description_selection(Analysis.env))
         self.assertEqual(labels["over_90"], "Over 90 days")
         self.assertEqual(Analysis.fields_get(["bucket_1"])["bucket_1"]["string"], "1-30 days")
+
+    def test_pivot_buckets_in_aging_order(self):
+        Analysis = self.env["ar.aging.report"].with_user(self.auditor)
+        groups = Analysis._read_group(
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["bucket"], ["residual:sum"])
+        self.assertEqual([bucket for bucket, _amount in groups], ["not_due", "1_30", "61_90", "over_90"])

@@ -55,6 +55,15 @@ class TestCreditAccess(ArCollectionsCommon):
         with self.assertRaises(AccessError):
             self.env["ar.credit.grade"].with_user(self.collector).create({"code": "E", "name": "E"})
 
+    def test_credit_manager_reads_every_salespersons_orders(self):
+        """Credit Managers open the held orders of every salesperson to release them."""
+        self.assertTrue(self.credit_manager.has_group("sales_team.group_sale_salesman_all_leads"))
+        order = self.env["sale.order"].with_user(self.salesman).create({"partner_id": self.customer.id})
+        self.assertIn(order, self.env["sale.order"].with_user(self.credit_manager).search([]))
+        # the quotation form reads the quote builder's documents (auto-installed with sale_management)
+        if "product.document" in self.env:
+            self.assertTrue(self.env["product.document"].with_user(self.credit_manager).has_access("read"))
+
     def test_accounting_manager_is_credit_manager(self):
         manager = self.env.ref("account.group_account_manager")
         self.assertIn(self.env.ref("ar_collections.group_ar_credit_manager"), manager.trans_implied_ids)

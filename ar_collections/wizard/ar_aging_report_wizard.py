@@ -71,7 +71,9 @@ class ArAgingReportWizard(models.TransientModel):
                 "aging": "ar_collections.ar_aging_report_action_pdf",
                 "overdue": "ar_collections.ar_overdue_report_action_pdf",
             }[self.report_kind])
-            return report.report_action(self, data={"options": self._prepare_options()})
+            action = report.report_action(self, data={"options": self._prepare_options()})
+            action["close_on_report_download"] = True  # the options dialog closes once the PDF is downloaded
+            return action
         name, content = self._get_xlsx_content()
         attachment = self.env["ir.attachment"].create({
             "name": name,
