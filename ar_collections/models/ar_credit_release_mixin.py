@@ -1,5 +1,7 @@
 from odoo import models
 
+MAX_LISTED_INVOICES = 5
+
 
 class ArCreditReleaseMixin(models.AbstractModel):
     """What a document that can be held for credit reasons (a sale order, a delivery)
@@ -16,6 +18,36 @@ class ArCreditReleaseMixin(models.AbstractModel):
 
     def _ar_credit_hold_messages(self):
         raise NotImplementedError
+
+    def _ar_blacklist_reasons(self, partner):
+        """The blacklist as a hold reason, if ``partner`` is blacklisted."""
+        if not partner.credit_blacklisted:
+            return []
+        return [{"code": "blacklist", "message": self.env._(
+            "The customer %(partner)s is blacklisted: %(reason)s",
+            partner=partner.display_name, reason=partner.credit_blacklist_reason or "")}]
+
+    def _ar_held_stage_reasons(self, held_invoices, flag):
+        """Hold reasons for invoices in stages that hold sales or lock deliveries.
+
+        :param held_invoices: list of (stage, [invoice names]) (see ``res.partner._ar_get_held_invoices``)
+        :param flag: ``"hold_sales"`` or ``"lock_deliveries"``
+        """
+        reasons = []
+        for stage, names in held_invoices:
+            listed = ", ".join(names[:MAX_LISTED_INVOICES])
+            if len(names) > MAX_LISTED_INVOICES:
+                listed = self.env._("%(invoices)s and %(count)s more",
+                                    invoices=listed, count=len(names) - MAX_LISTED_INVOICES)
+            if flag == "hold_sales":
+                message = self.env._("Invoices in collection stage %(stage)s, which holds new sales: %(invoices)s.",
+                                     stage=stage.display_name, invoices=listed)
+            else:
+                message = self.env._(
+                    "Invoices in collection stage %(stage)s, which locks deliveries: %(invoices)s.",
+                    stage=stage.display_name, invoices=listed)
+            reasons.append({"code": "stage", "message": message})
+        return reasons
 
     def _ar_credit_open_release_wizard(self, mode):
         self.ensure_one()

@@ -3,8 +3,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
-MAX_LISTED_INVOICES = 5
-
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -99,11 +97,7 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         partner, currency = snapshot["partner"], snapshot["currency"]
-        reasons = []
-        if partner.credit_blacklisted:
-            reasons.append({"code": "blacklist", "message": self.env._(
-                "The customer %(partner)s is blacklisted: %(reason)s",
-                partner=partner.display_name, reason=partner.credit_blacklist_reason or "")})
+        reasons = self._ar_blacklist_reasons(partner)
         grade = snapshot["grade"]
         if grade and not grade.credit_sales_allowed and not self._ar_is_immediate_payment():
             reasons.append({"code": "grade", "message": self.env._(
@@ -121,14 +115,7 @@ class SaleOrder(models.Model):
                 total=formatLang(self.env, total, currency_obj=currency),
                 limit=formatLang(self.env, snapshot["limit"], currency_obj=currency),
                 excess=formatLang(self.env, total - snapshot["limit"], currency_obj=currency))})
-        for stage, names in snapshot["held_invoices"]:
-            listed = ", ".join(names[:MAX_LISTED_INVOICES])
-            if len(names) > MAX_LISTED_INVOICES:
-                listed = self.env._("%(invoices)s and %(count)s more",
-                                    invoices=listed, count=len(names) - MAX_LISTED_INVOICES)
-            reasons.append({"code": "stage", "message": self.env._(
-                "Invoices in collection stage %(stage)s, which holds new sales: %(invoices)s.",
-                stage=stage.display_name, invoices=listed)})
+        reasons += self._ar_held_stage_reasons(snapshot["held_invoices"], "hold_sales")
         return reasons
 
     def _ar_get_credit_hold_reasons(self):

@@ -2,8 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
-MAX_LISTED_INVOICES = 5
-
 
 class StockPicking(models.Model):
     _name = "stock.picking"
@@ -60,19 +58,8 @@ class StockPicking(models.Model):
         ``code`` and ``message``."""
         self.ensure_one()
         partner = snapshot["partner"]
-        reasons = []
-        if partner.credit_blacklisted:
-            reasons.append({"code": "blacklist", "message": self.env._(
-                "The customer %(partner)s is blacklisted: %(reason)s",
-                partner=partner.display_name, reason=partner.credit_blacklist_reason or "")})
-        for stage, names in snapshot["held_invoices"]:
-            listed = ", ".join(names[:MAX_LISTED_INVOICES])
-            if len(names) > MAX_LISTED_INVOICES:
-                listed = self.env._("%(invoices)s and %(count)s more",
-                                    invoices=listed, count=len(names) - MAX_LISTED_INVOICES)
-            reasons.append({"code": "stage", "message": self.env._(
-                "Invoices in collection stage %(stage)s, which locks deliveries: %(invoices)s.",
-                stage=stage.display_name, invoices=listed)})
+        reasons = self._ar_blacklist_reasons(partner)
+        reasons += self._ar_held_stage_reasons(snapshot["held_invoices"], "lock_deliveries")
         return reasons
 
     def _ar_delivery_lock_text(self, snapshot, release=None):
