@@ -39,11 +39,13 @@ class ArAgingReport(models.Model):
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         """Buckets in aging order (not due, 1-30 ... over 90), not in the alphabetical order
-        of their keys, wherever the analysis is grouped by bucket first."""
+        of their keys, wherever the analysis is grouped and ordered by bucket first."""
         rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        if groupby and groupby[0] == "bucket" and not order:
+        first_order = (order or "bucket").split(",")[0].split()
+        if next(iter(groupby), None) == "bucket" and first_order[0] == "bucket":
             rank = {key: index for index, key in enumerate(BUCKETS)}
-            rows = sorted(rows, key=lambda row: rank.get(row[0], len(rank)))
+            descending = len(first_order) > 1 and first_order[1].lower() == "desc"
+            rows = sorted(rows, key=lambda row: rank.get(row[0], len(rank)), reverse=descending)
         return rows
 
     @property

@@ -318,3 +318,7 @@ class TestAgingAnalysisView(ArReportsCommon):
         groups = Analysis._read_group(
             [("partner_id", "in", (self.customer | self.customer2).ids)], ["bucket"], ["residual:sum"])
         self.assertEqual([bucket for bucket, _amount in groups], ["not_due", "1_30", "61_90", "over_90"])
+        # the same through the public read_group of the pivot view
+        groups = Analysis.read_group(
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["residual:sum"], ["bucket"], lazy=False)
+        self.assertEqual([group["bucket"] for group in groups], ["not_due", "1_30", "61_90", "over_90"])
