@@ -106,6 +106,9 @@ class TestDunningLetter(ArReportsCommon):
         self.assertIn("上海钢铁有限公司", text)
         self.assertIn("大写", text)
         self.assertIn("壹拾万零伍元伍角整", text)
+        # the company's currency is not the renminbi: the capital amount names it
+        self.assertEqual(self.company.currency_id.name, "USD")
+        self.assertRegex(text, r"USD\s*壹拾万零伍元伍角整")
 
     def test_send_by_email(self):
         letter = self.new_letter(self.customer)
