@@ -10,6 +10,7 @@ from . import ar_credit_release
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import ar_customer_document_mixin
 from . import ar_dunning_letter
 from . import ar_statement
 from . import ar_report_mailer

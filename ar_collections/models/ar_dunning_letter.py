@@ -7,7 +7,6 @@ the PDF attached) or printing it from the letter logs it on the customer."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
 
 LETTER_LEVELS = [
     ("reminder", "Reminder"),
@@ -20,7 +19,10 @@ LETTER_LEVELS = [
 class ArDunningLetter(models.Model):
     _name = "ar.dunning.letter"
     _description = "Dunning Letter"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ar.customer.document.mixin"]
+    _ar_sequence_code = "ar.dunning.letter"
+    _ar_locked_fields = ("partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id")
+    _ar_amount_field = "amount_due"
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -144,28 +146,11 @@ class ArDunningLetter(models.Model):
             if not letter.bank_account_id or letter.bank_account_id.partner_id != letter.company_id.partner_id:
                 letter.bank_account_id = letter.company_id.partner_id.bank_ids[:1]
 
-    @api.depends("name", "partner_id")
-    def _compute_display_name(self):
-        for letter in self:
-            letter.display_name = f"{letter.name} {letter.partner_id.name or ''}".strip()
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "ar.dunning.letter", sequence_date=vals.get("date")) or "/"
-        return super().create(vals_list)
-
-    def write(self, vals):
-        locked = set(vals) & {"partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id"}
-        if locked and any(letter.state != "draft" for letter in self):
-            raise UserError(self.env._("A dunning letter that was sent or printed cannot be changed."))
-        return super().write(vals)
+    def _ar_locked_message(self):
+        return self.env._("A dunning letter that was sent or printed cannot be changed.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
@@ -175,15 +160,6 @@ class ArDunningLetter(models.Model):
     # ------------------------------------------------------------------
     # Printing helpers
     # ------------------------------------------------------------------
-    def _ar_amount_in_chinese(self):
-        """Arrears in Chinese capital numerals (大写)."""
-        self.ensure_one()
-        return amount_to_chinese(self.amount_due)
-
-    def _ar_is_chinese(self):
-        self.ensure_one()
-        return (self.partner_id.lang or "").startswith("zh")
-
     def _ar_get_letter_lines(self):
         """One dict per invoice: the invoice, its order/contract reference and date, amounts
         and days overdue on the letter date."""

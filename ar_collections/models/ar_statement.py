@@ -12,13 +12,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
 
 
 class ArStatement(models.Model):
     _name = "ar.statement"
     _description = "Statement of Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "ar.customer.document.mixin"]
+    _ar_sequence_code = "ar.statement"
+    _ar_locked_fields = ("partner_id", "company_id", "date_from", "date_to", "statement_type")
+    _ar_amount_field = "closing_balance"
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -173,36 +175,11 @@ class ArStatement(models.Model):
             })
         return result
 
-    def _ar_amount_in_chinese(self):
-        self.ensure_one()
-        return amount_to_chinese(self.closing_balance)
-
-    def _ar_is_chinese(self):
-        self.ensure_one()
-        return (self.partner_id.lang or "").startswith("zh")
-
-    @api.depends("name", "partner_id")
-    def _compute_display_name(self):
-        for statement in self:
-            statement.display_name = f"{statement.name} {statement.partner_id.name or ''}".strip()
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "ar.statement", sequence_date=vals.get("date")) or "/"
-        return super().create(vals_list)
-
-    def write(self, vals):
-        locked = set(vals) & {"partner_id", "company_id", "date_from", "date_to", "statement_type"}
-        if locked and any(statement.state != "draft" for statement in self):
-            raise UserError(self.env._("A statement that was sent cannot be changed."))
-        return super().write(vals)
+    def _ar_locked_message(self):
+        return self.env._("A statement that was sent cannot be changed.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
