@@ -91,26 +91,37 @@ class ArCollectionStage(models.Model):
     @api.constrains("days_from", "days_to", "no_end", "active", "company_id")
     def _check_ladder(self):
         for company in self.with_context(active_test=True).company_id:
-            ladder = self._ar_get_ladder(company)
-            previous = None
-            for stage in ladder:
-                if not stage.no_end and stage.days_to < stage.days_from:
+            self._ar_check_ladder(self._ar_get_ladder(company))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_hole(self):
+        """Deleting a stage may not leave a hole in the ladder, as archiving it may not."""
+        for company in self.company_id:
+            self._ar_check_ladder(self._ar_get_ladder(company) - self)
+
+    @api.model
+    def _ar_check_ladder(self, ladder):
+        """Refuse a ladder (stages in ladder order) whose ranges are inverted, overlap or leave a
+        hole, or where a stage follows the one without end."""
+        previous = None
+        for stage in ladder:
+            if not stage.no_end and stage.days_to < stage.days_from:
+                raise ValidationError(self.env._(
+                    "Stage %(stage)s ends (day %(to)s) before it starts (day %(from_day)s).",
+                    stage=stage.name, to=stage.days_to, from_day=stage.days_from))
+            if previous:
+                if previous.no_end:
                     raise ValidationError(self.env._(
-                        "Stage %(stage)s ends (day %(to)s) before it starts (day %(from_day)s).",
-                        stage=stage.name, to=stage.days_to, from_day=stage.days_from))
-                if previous:
-                    if previous.no_end:
-                        raise ValidationError(self.env._(
-                            "Stage %(stage)s has no end, so no stage can follow it (%(next)s).",
-                            stage=previous.name, next=stage.name))
-                    if stage.days_from <= previous.days_to:
-                        raise ValidationError(self.env._(
-                            "Stages %(first)s and %(second)s overlap: day %(day)s is in both.",
-                            first=previous.name, second=stage.name, day=stage.days_from))
-                    if stage.days_from > previous.days_to + 1:
-                        raise ValidationError(self.env._(
-                            "There is a hole between stages %(first)s (to day %(to)s) and %(second)s "
-                            "(from day %(from_day)s): every day must belong to a stage.",
-                            first=previous.name, to=previous.days_to, second=stage.name,
-                            from_day=stage.days_from))
-                previous = stage
+                        "Stage %(stage)s has no end, so no stage can follow it (%(next)s).",
+                        stage=previous.name, next=stage.name))
+                if stage.days_from <= previous.days_to:
+                    raise ValidationError(self.env._(
+                        "Stages %(first)s and %(second)s overlap: day %(day)s is in both.",
+                        first=previous.name, second=stage.name, day=stage.days_from))
+                if stage.days_from > previous.days_to + 1:
+                    raise ValidationError(self.env._(
+                        "There is a hole between stages %(first)s (to day %(to)s) and %(second)s "
+                        "(from day %(from_day)s): every day must belong to a stage.",
+                        first=previous.name, to=previous.days_to, second=stage.name,
+                        from_day=stage.days_from))
+            previous = stage

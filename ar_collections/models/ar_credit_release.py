@@ -20,7 +20,7 @@ class ArCreditRelease(models.Model):
     _description = "Credit Hold Release"
     _order = "approval_date desc, id desc"
     _check_company_auto = True
-    _rec_name = "display_name"
+    _rec_names_search = ["sale_order_id", "picking_id", "partner_id"]  # not display_name: it loops forever
 
     sale_order_id = fields.Many2one(
         "sale.order", string="Sale Order", index="btree_not_null", readonly=True, ondelete="cascade",

@@ -324,8 +324,7 @@ class ArDemoLoader(models.AbstractModel):
         Letter = self.env["ar.dunning.letter"].with_user(collector).with_company(company)
         # a demand letter sent by email to Lingnan
         sent = Letter.create({"partner_id": self._ar_demo_partner("demo_partner_grade_b").id})
-        sent.with_context(mark_ar_letter_as_sent=True).message_post(
-            body="Demand letter sent by email.", subtype_xmlid="mail.mt_note")
+        sent._ar_mark_sent("email")
         # a lawyer letter printed and posted to Sanhe
         printed = Letter.create({"partner_id": self._ar_demo_partner("demo_partner_blacklisted").id})
         printed.action_print()

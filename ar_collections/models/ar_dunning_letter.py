@@ -21,12 +21,19 @@ class ArDunningLetter(models.Model):
     _description = "Dunning Letter"
     _inherit = ["mail.thread", "ar.customer.document.mixin"]
     _ar_sequence_code = "ar.dunning.letter"
-    _ar_locked_fields = ("partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id")
+    _ar_sequence_template = "ar_collections.seq_ar_dunning_letter"
+    # everything printed on the letter
+    _ar_locked_fields = (
+        "partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id", "bank_account_id",
+        "user_id", "note", "amount_invoiced", "amount_paid", "amount_due")
+    _ar_cancel_states = ("draft", "sent", "printed")
     _ar_amount_field = "amount_due"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    name = fields.Char(
+        string="Number", readonly=True, copy=False,
+        help="Given from the company's series when the letter is sent or printed; a draft has none.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True,
         readonly=True)
@@ -40,8 +47,8 @@ class ArDunningLetter(models.Model):
         precompute=True, help="Reminder, demand letter, final notice or lawyer letter; by default from the "
                               "customer's collection stage.")
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("printed", "Printed")], default="draft", required=True,
-        tracking=True, copy=False)
+        [("draft", "Draft"), ("sent", "Sent"), ("printed", "Printed"), ("cancel", "Cancelled")],
+        default="draft", required=True, readonly=True, tracking=True, copy=False)
     invoice_ids = fields.Many2many(
         "account.move", string="Invoices", compute="_compute_invoice_ids", store=True, readonly=False,
         precompute=True, check_company=True,
@@ -152,11 +159,6 @@ class ArDunningLetter(models.Model):
     def _ar_locked_message(self):
         return self.env._("A dunning letter that was sent or printed cannot be changed.")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(letter.state != "draft" for letter in self):
-            raise UserError(self.env._("A dunning letter that was sent or printed cannot be deleted."))
-
     # ------------------------------------------------------------------
     # Printing helpers
     # ------------------------------------------------------------------
@@ -186,6 +188,7 @@ class ArDunningLetter(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _ar_check_sendable(self):
+        super()._ar_check_sendable()
         for letter in self:
             if not letter.invoice_ids or letter.currency_id.is_zero(letter.amount_due):
                 raise UserError(self.env._(
@@ -195,46 +198,34 @@ class ArDunningLetter(models.Model):
         """Mail template of the letter (overridable, e.g. per collection stage)."""
         return self.env.ref("ar_collections.mail_template_ar_dunning_letter", raise_if_not_found=False)
 
-    def action_send_email(self):
-        self.ensure_one()
-        self.check_access("write")
-        self._ar_check_sendable()
-        template = self._ar_get_mail_template()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
-                "mark_ar_letter_as_sent": True,
-                "force_email": True,
-            },
-        }
+    def _ar_sent_state(self, channel):
+        return "printed" if channel == "letter" else "sent"
 
     def action_print(self):
-        """Print the letter (to send it by post): marks it printed and logs it. Printing from
-        the Print menu (e.g. by an auditor) renders it without changing anything."""
-        self.check_access("write")
+        """Print the letter (to send it by post): numbers it, marks it printed and logs it.
+        Printing from the Print menu (e.g. by an auditor) renders it without changing anything."""
+        self._ar_check_caller()
         self._ar_check_sendable()
+        drafts = self._ar_mark_sent("letter")
         for letter in self:
-            if letter.state == "draft":
-                letter.write({"state": "printed", "sent_date": fields.Date.context_today(letter)})
             letter.message_post(body=self.env._("Dunning letter printed to be sent by post."))
-            self._ar_log_letter_sent(letter.partner_id, letter, channel="letter")
+            if letter not in drafts:  # a reprint is a contact too
+                letter._ar_log_sent("letter")
         return self.env.ref("ar_collections.ar_dunning_letter_report_action").report_action(self)
 
     def message_post(self, **kwargs):
-        if self.env.context.get("mark_ar_letter_as_sent"):
-            for letter in self.filtered(lambda letter: letter.state != "sent"):
-                letter.write({"state": "sent", "sent_date": fields.Date.context_today(letter)})
-                self._ar_log_letter_sent(letter.partner_id, letter, channel="email")
-        return super().message_post(**kwargs)
+        message = super().message_post(**kwargs)
+        self._ar_after_email(message)
+        return message
+
+    def _ar_email_sent(self):
+        drafts = super()._ar_email_sent()
+        (self - drafts)._ar_log_sent("email")  # a letter emailed again is a contact too
+        return drafts
+
+    def _ar_log_sent(self, channel):
+        for letter in self:
+            self._ar_log_letter_sent(letter.partner_id, letter, channel=channel)
 
     @api.model
     def _ar_log_letter_sent(self, partner, letter, channel="email"):

@@ -19,12 +19,24 @@ class ArStatement(models.Model):
     _description = "Statement of Account"
     _inherit = ["mail.thread", "ar.customer.document.mixin"]
     _ar_sequence_code = "ar.statement"
-    _ar_locked_fields = ("partner_id", "company_id", "date_from", "date_to", "statement_type")
+    _ar_sequence_template = "ar_collections.seq_ar_statement"
+    # the number, the state and the dates of sending and of the reply are set by the buttons only
+    _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id")
+    # everything printed on the statement
+    _ar_locked_fields = (
+        "partner_id", "company_id", "date_from", "date_to", "statement_type", "date", "reply_deadline",
+        "user_id", "opening_balance", "invoiced_amount", "refunded_amount", "paid_amount", "other_amount",
+        "closing_balance")
+    # the customer's reply, written while the statement awaits it, then recorded by its buttons
+    _ar_reply_fields = ("disputed_amount", "dispute_reason")
+    _ar_cancel_states = ("draft", "sent")
     _ar_amount_field = "closing_balance"
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    name = fields.Char(
+        string="Number", readonly=True, copy=False,
+        help="Given from the company's series when the statement is sent or printed; a draft has none.")
     statement_type = fields.Selection(
         [("statement", "Statement of Account"), ("confirmation", "Balance Confirmation")],
         string="Type", required=True, default="confirmation", tracking=True,
@@ -46,8 +58,9 @@ class ArStatement(models.Model):
         help="Date by which the customer should return the signed reply slip.")
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("confirmed", "Confirmed"), ("disputed", "Disputed")],
-        default="draft", required=True, tracking=True, copy=False)
+        [("draft", "Draft"), ("sent", "Sent"), ("confirmed", "Confirmed"), ("disputed", "Disputed"),
+         ("cancel", "Cancelled")],
+        default="draft", required=True, readonly=True, tracking=True, copy=False)
     opening_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
     invoiced_amount = fields.Monetary(string="Invoiced", compute="_compute_balances", store=True, readonly=True)
     refunded_amount = fields.Monetary(string="Credit Notes", compute="_compute_balances", store=True, readonly=True)
@@ -181,10 +194,19 @@ class ArStatement(models.Model):
     def _ar_locked_message(self):
         return self.env._("A statement that was sent cannot be changed.")
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(statement.state != "draft" for statement in self):
-            raise UserError(self.env._("A statement that was sent cannot be deleted."))
+    def _ar_check_write_values(self, vals):
+        super()._ar_check_write_values(vals)
+        if set(vals) & set(self._ar_reply_fields) and any(statement.state != "sent" for statement in self):
+            raise UserError(self.env._(
+                "The customer's reply is entered while the statement awaits it (sent), then recorded with "
+                "the Customer Confirmed or Customer Disputed button; it cannot change afterwards."))
+
+    @api.model
+    def _ar_check_create_values(self, vals):
+        super()._ar_check_create_values(vals)
+        if any(vals.get(field_name) for field_name in self._ar_reply_fields):
+            raise UserError(self.env._(
+                "The customer's reply is entered once the statement was sent, not when it is created."))
 
     # ------------------------------------------------------------------
     # Actions
@@ -202,67 +224,53 @@ class ArStatement(models.Model):
             statement.partner_id.commercial_partner_id.sudo().message_post(body=body(statement),
                                                                            subtype_xmlid="mail.mt_note")
 
-    def _ar_mark_sent(self, how):
-        drafts = self.filtered(lambda st: st.state == "draft")
-        drafts.write({"state": "sent", "sent_date": fields.Date.context_today(self)})
-        drafts._ar_log_on_partner(lambda st: self.env._(
+    def _ar_log_sent(self, channel):
+        how = self.env._("sent by email") if channel == "email" else self.env._("printed for posting")
+        self._ar_log_on_partner(lambda st: self.env._(
             "%(type)s %(number)s for %(date_from)s – %(date_to)s (closing balance %(amount)s) %(how)s.",
             type=dict(st._fields["statement_type"]._description_selection(st.env))[st.statement_type],
             number=st.name, date_from=fields.Date.to_string(st.date_from),
             date_to=fields.Date.to_string(st.date_to), amount=st.currency_id.format(st.closing_balance), how=how))
 
-    def action_send_email(self):
-        self.ensure_one()
-        self.check_access("write")
-        template = self.env.ref("ar_collections.mail_template_ar_statement", raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "mark_ar_statement_as_sent": True,
-                "force_email": True,
-            },
-        }
+    def _ar_get_mail_template(self):
+        return self.env.ref("ar_collections.mail_template_ar_statement", raise_if_not_found=False)
 
     def action_print(self):
-        """Print to send by post: marks the statement sent. Printing from the Print menu (e.g. by
-        an auditor) renders it without changing anything."""
-        self.check_access("write")
-        self._ar_mark_sent(self.env._("printed for posting"))
+        """Print to send by post: numbers the statement and marks it sent. Printing from the Print
+        menu (e.g. by an auditor) renders it without changing anything."""
+        self._ar_check_caller()
+        self._ar_check_sendable()
+        self._ar_mark_sent("letter")
         return self.env.ref("ar_collections.ar_statement_report_action").report_action(self)
 
     def message_post(self, **kwargs):
-        if self.env.context.get("mark_ar_statement_as_sent"):
-            self._ar_mark_sent(self.env._("sent by email"))
-        return super().message_post(**kwargs)
+        message = super().message_post(**kwargs)
+        self._ar_after_email(message)
+        return message
 
     def action_customer_confirmed(self):
-        self.check_access("write")
+        """The customer returned the reply slip signed: the only way to a confirmed statement."""
+        self._ar_check_caller()
         if any(statement.state != "sent" for statement in self):
             raise UserError(self.env._("Only a statement that was sent can be confirmed by the customer."))
-        self.write({"state": "confirmed", "reply_date": fields.Date.context_today(self),
-                    "disputed_amount": 0.0})
+        self._ar_write_guarded({"state": "confirmed", "reply_date": fields.Date.context_today(self),
+                                "disputed_amount": 0.0})
         self._ar_log_on_partner(lambda st: self.env._(
             "The customer confirmed the balance of %(amount)s at %(date)s (%(number)s).",
             amount=st.currency_id.format(st.closing_balance), date=fields.Date.to_string(st.date_to),
             number=st.name))
 
     def action_customer_disputed(self):
-        self.check_access("write")
+        """The customer disputes the balance (difference and reason entered): the only way to a
+        disputed statement."""
+        self._ar_check_caller()
         for statement in self:
             if statement.state != "sent":
                 raise UserError(self.env._("Only a statement that was sent can be disputed by the customer."))
             if statement.currency_id.is_zero(statement.disputed_amount) or not statement.dispute_reason:
                 raise UserError(self.env._(
                     "Enter the difference claimed by the customer and its reason before recording the dispute."))
-        self.write({"state": "disputed", "reply_date": fields.Date.context_today(self)})
+        self._ar_write_guarded({"state": "disputed", "reply_date": fields.Date.context_today(self)})
         self._ar_log_on_partner(lambda st: self.env._(
             "The customer disputed the balance of %(amount)s at %(date)s (%(number)s): difference %(difference)s, "
             "%(reason)s",

@@ -108,6 +108,7 @@ class ReportArAging(models.AbstractModel):
         """
         options = {**self._ar_default_options(company_ids=options.get("company_ids")), **options}
         date = fields.Date.to_date(options["date"])
+        self.env["ar.aging.report.wizard"]._ar_check_as_of_date(date)  # also when called without the wizard
         companies = self.env["res.company"].browse(options["company_ids"]).sorted("name")
         Aging = self.env["ar.aging"]
         labels = Aging._get_bucket_labels(companies[:1])

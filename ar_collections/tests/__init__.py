@@ -7,6 +7,8 @@ from . import test_ar_aging_report
 from . import test_amount_to_chinese
 from . import test_ar_dunning_letter
 from . import test_ar_statement
+from . import test_sent_documents
+from . import test_name_search
 from . import test_ar_scheduled_reports
 from . import test_invoice_aging
 from . import test_collection_stages

@@ -21,7 +21,7 @@ class TestStatement(ArReportsCommon):
 
     def test_figures(self):
         statement = self.new_statement()
-        self.assertRegex(statement.name, r"^ST/2024/\d{4}$")
+        self.assertFalse(statement.name, "a draft carries no number")
         # opening on 06-01: invoices of March (1,000) and May (2,000)
         self.assertEqual(statement.opening_balance, 3000.0)
         self.assertEqual(statement.invoiced_amount, 3000.0)
@@ -87,6 +87,7 @@ class TestStatement(ArReportsCommon):
             confirmation.with_user(self.collector).action_customer_confirmed()  # not sent yet
         confirmation.with_user(self.collector).action_print()
         self.assertEqual(confirmation.state, "sent")
+        self.assertRegex(confirmation.name, r"^ST/2024/\d{4}$")
         confirmation.with_user(self.collector).action_customer_confirmed()
         self.assertEqual(confirmation.state, "confirmed")
         self.assertTrue(self.customer.message_ids.filtered(lambda m: "confirmed the balance" in (m.body or "")))

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 
 class ArAgingReportWizard(models.TransientModel):
@@ -28,6 +29,24 @@ class ArAgingReportWizard(models.TransientModel):
     partner_ids = fields.Many2many("res.partner", string="Customers")
     show_detail = fields.Boolean(string="Invoice Detail", help="List the open invoices of each customer.")
     output = fields.Selection([("pdf", "PDF"), ("xlsx", "Excel (XLSX)")], required=True, default="pdf")
+
+    @api.constrains("date")
+    def _check_date(self):
+        for wizard in self:
+            self._ar_check_as_of_date(wizard.date)
+
+    @api.model
+    def _ar_check_as_of_date(self, date):
+        """Receivables are known up to today: an aging as of a later day would show today's as if
+        they were that day's. Also checked by the report itself (it can be called without this
+        wizard)."""
+        date = fields.Date.to_date(date)
+        today = fields.Date.context_today(self)
+        if date and date > today:
+            raise ValidationError(self.env._(
+                "The aging analysis cannot be made as of %(date)s: that day has not come yet (today is "
+                "%(today)s). Choose today or an earlier day.",
+                date=format_date(self.env, date), today=format_date(self.env, today)))
 
     @api.onchange("report_kind")
     def _onchange_report_kind(self):
