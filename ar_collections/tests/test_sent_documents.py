@@ -322,73 +322,76 @@ class TestSentDocumentsRpc(ArSentDocumentsCommon, HttpCase):
             "kwargs": {"context": dict(TEMPTING_CONTEXT), **(kwargs or {})},
         })
 
-    def assertRefused(self, login, model, method, args, kwargs=None):
-        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException):
+    def assertRefused(self, error, login, model, method, args, kwargs=None):
+        """The call fails with ``error`` (not with a failed login or a broken request)."""
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as catcher:
             self.call(login, model, method, args, kwargs)
+        self.assertEqual(str(catcher.exception), f"odoo.exceptions.{error}")
 
     def test_letter_over_rpc(self):
         printed = self.new_letter(note="Please call us.")
         printed.with_user(self.collector).action_print()
         before = self.snapshot(printed, LETTER_FIELDS)
-        for login, vals in (
-            ("ar_collector", {"state": "draft"}),
-            ("ar_collector", {"note": "Nothing to pay.", "bank_account_id": self.other_bank_account.id}),
-            ("ar_credit_manager", {"name": "DL/2024/0099"}),
-            ("ar_credit_manager", {"amount_due": 1.0}),
-            ("ar_invoicing", {"state": "draft"}),
-            ("ar_salesman", {"note": "x"}),
+        for error, login, vals in (
+            ("UserError", "ar_collector", {"state": "draft"}),
+            ("UserError", "ar_collector", {"note": "Nothing to pay.", "bank_account_id": self.other_bank_account.id}),
+            ("UserError", "ar_credit_manager", {"name": "DL/2024/0099"}),
+            ("UserError", "ar_credit_manager", {"amount_due": 1.0}),
+            ("AccessError", "ar_invoicing", {"state": "draft"}),
+            ("AccessError", "ar_salesman", {"note": "x"}),
+            ("AccessError", "ar_auditor", {"state": "draft"}),
         ):
             with self.subTest(login=login, vals=vals):
-                self.assertRefused(login, "ar.dunning.letter", "write", [printed.ids, vals])
-        self.assertRefused("ar_collector", "ar.dunning.letter", "unlink", [printed.ids])
+                self.assertRefused(error, login, "ar.dunning.letter", "write", [printed.ids, vals])
+        self.assertRefused("UserError", "ar_collector", "ar.dunning.letter", "unlink", [printed.ids])
         self.assertEqual(self.snapshot(printed, LETTER_FIELDS), before)
 
         draft = self.new_letter(self.customer2)
         # the note of the attack: accepted as a note, sends nothing
         self.call("ar_collector", "ar.dunning.letter", "message_post", [draft.ids],
                   {"body": "Demand letter sent by email.", "subtype_xmlid": "mail.mt_note"})
-        self.assertRefused("ar_collector", "ar.dunning.letter", "create",
+        self.assertRefused("UserError", "ar_collector", "ar.dunning.letter", "create",
                            [{"partner_id": self.customer2.id, "name": "DL/2099/0001"}])
-        self.assertRefused("ar_collector", "ar.dunning.letter", "write", [draft.ids, {"state": "sent"}])
+        self.assertRefused("UserError", "ar_collector", "ar.dunning.letter", "write", [draft.ids, {"state": "sent"}])
         for login in ("ar_auditor", "ar_salesman", "ar_invoicing"):
             for method in ("action_print", "action_cancel", "action_send_email"):
                 with self.subTest(login=login, method=method):
-                    self.assertRefused(login, "ar.dunning.letter", method, [draft.ids])
+                    self.assertRefused("AccessError", login, "ar.dunning.letter", method, [draft.ids])
         self.assertEqual(self.snapshot(draft, ("state", "name", "sent_date")),
                          {"state": "draft", "name": False, "sent_date": False})
         self.assertEqual(self.env["ar.dunning.letter"].search_count([("partner_id", "=", self.customer2.id)]), 1)
 
     def test_statement_over_rpc(self):
         draft = self.new_statement()
-        self.assertRefused("ar_collector", "ar.statement", "write", [draft.ids, {"state": "confirmed"}])
-        self.assertRefused("ar_credit_manager", "ar.statement", "write",
+        self.assertRefused("UserError", "ar_collector", "ar.statement", "write", [draft.ids, {"state": "confirmed"}])
+        self.assertRefused("UserError", "ar_credit_manager", "ar.statement", "write",
                            [draft.ids, {"state": "confirmed", "reply_date": fields.Date.to_string(
                                fields.Date.today())}])
         self.assertEqual(self.snapshot(draft, ("state", "reply_date")), {"state": "draft", "reply_date": False})
         # a statement is confirmed by the customer's reply, recorded with the button, only once sent
-        self.assertRefused("ar_collector", "ar.statement", "action_customer_confirmed", [draft.ids])
+        self.assertRefused("UserError", "ar_collector", "ar.statement", "action_customer_confirmed", [draft.ids])
         self.assertEqual(self.snapshot(draft, ("state",)), {"state": "draft"})
 
         sent = self.new_statement()
         sent.with_user(self.collector).action_print()
         before = self.snapshot(sent, STATEMENT_FIELDS)
-        for login, vals in (
-            ("ar_collector", {"closing_balance": 0.0}),
-            ("ar_collector", {"state": "draft"}),
-            ("ar_credit_manager", {"date_to": "2024-06-29"}),
-            ("ar_auditor", {"disputed_amount": 5.0}),
-            ("ar_invoicing", {"state": "confirmed"}),
+        for error, login, vals in (
+            ("UserError", "ar_collector", {"closing_balance": 0.0}),
+            ("UserError", "ar_collector", {"state": "draft"}),
+            ("UserError", "ar_credit_manager", {"date_to": "2024-06-29"}),
+            ("AccessError", "ar_auditor", {"disputed_amount": 5.0}),
+            ("AccessError", "ar_invoicing", {"state": "confirmed"}),
         ):
             with self.subTest(login=login, vals=vals):
-                self.assertRefused(login, "ar.statement", "write", [sent.ids, vals])
-        self.assertRefused("ar_auditor", "ar.statement", "action_customer_confirmed", [sent.ids])
+                self.assertRefused(error, login, "ar.statement", "write", [sent.ids, vals])
+        self.assertRefused("AccessError", "ar_auditor", "ar.statement", "action_customer_confirmed", [sent.ids])
         self.assertEqual(self.snapshot(sent, STATEMENT_FIELDS), before)
 
     def test_stage_and_aging_over_rpc(self):
         ladder = self.env["ar.collection.stage"]._ar_get_ladder(self.company)
         middle = ladder.filtered(lambda s: s.days_from == 31)
-        self.assertRefused("ar_credit_manager", "ar.collection.stage", "unlink", [middle.ids])
+        self.assertRefused("ValidationError", "ar_credit_manager", "ar.collection.stage", "unlink", [middle.ids])
         self.assertTrue(middle.exists())
         tomorrow = fields.Date.to_string(fields.Date.today() + timedelta(days=2))
-        self.assertRefused("ar_auditor", "ar.aging.report.wizard", "create", [{"date": tomorrow}])
+        self.assertRefused("ValidationError", "ar_auditor", "ar.aging.report.wizard", "create", [{"date": tomorrow}])
         self.assertFalse(self.env["ar.aging.report.wizard"].search([("date", "=", tomorrow)]))
