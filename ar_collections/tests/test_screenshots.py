@@ -107,6 +107,7 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         })
         cls.order = cls.ar_order(cls.customer, 6000.0, payment_term=cls.term_30)
         cls.letter = cls.env["ar.dunning.letter"].with_user(cls.collector).create({"partner_id": cls.customer.id})
+        cls.letter.with_user(cls.collector).action_print()  # printed: the letter carries its number
 
     # ------------------------------------------------------------------
     # helpers
