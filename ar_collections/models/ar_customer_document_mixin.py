@@ -170,10 +170,10 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         superuser."""
         drafts = self.filtered(lambda doc: doc.state == "draft")
         drafts._ar_assign_number()
-        for document in drafts:
-            document._ar_write_guarded({
-                "state": document._ar_sent_state(channel),
-                "sent_date": fields.Date.context_today(document),
+        if drafts:
+            drafts._ar_write_guarded({
+                "state": drafts._ar_sent_state(channel),
+                "sent_date": fields.Date.context_today(self),
             })
         drafts._ar_log_sent(channel)
         return drafts
