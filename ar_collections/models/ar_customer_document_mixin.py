@@ -101,9 +101,11 @@ class ArCustomerDocumentMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
+        for vals in vals_list:
+            if not self.env.su:
                 self._ar_check_create_values(vals)
+            if vals.get("name") == "/":  # "no number yet", as in earlier versions
+                vals.pop("name")
         return super().create(vals_list)
 
     @api.model
@@ -115,8 +117,6 @@ class ArCustomerDocumentMixin(models.AbstractModel):
                 raise UserError(self.env._(
                     "%(field)s is set by the document's buttons, not typed in: it cannot be given when "
                     "the document is created.", field=self._fields[field_name]._description_string(self.env)))
-        if vals.get("name") == "/":
-            vals.pop("name")
 
     def write(self, vals):
         if not self.env.su:
@@ -166,8 +166,8 @@ class ArCustomerDocumentMixin(models.AbstractModel):
 
     def _ar_mark_sent(self, channel):
         """Number the drafts of ``self``, mark them sent (or printed) today and log them.
-        Private: the send and print buttons call it after their checks; the demo loader as
-        superuser."""
+        Private (not callable over RPC): the send and print buttons call it after their checks,
+        and the demo loader."""
         drafts = self.filtered(lambda doc: doc.state == "draft")
         drafts._ar_assign_number()
         if drafts:
