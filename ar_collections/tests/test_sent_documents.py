@@ -361,6 +361,29 @@ class TestSentDocumentsRpc(ArSentDocumentsCommon, HttpCase):
                          {"state": "draft", "name": False, "sent_date": False})
         self.assertEqual(self.env["ar.dunning.letter"].search_count([("partner_id", "=", self.customer2.id)]), 1)
 
+    def test_email_path_over_rpc(self):
+        letter = self.new_letter()
+        # the collector prepares the email (allowed: the letter is numbered, still a draft) ...
+        action = self.call("ar_collector", "ar.dunning.letter", "action_send_email", [letter.ids])
+        self.assertNotIn("mark_ar_letter_as_sent", action["context"])
+        self.assertEqual(self.snapshot(letter, ("state",)), {"state": "draft"})
+        self.assertRegex(letter.name, r"^DL/\d{4}/0001$")
+        # ... a note of his, or an email of someone else, with the old context key, sends nothing
+        self.call("ar_collector", "ar.dunning.letter", "message_post", [letter.ids],
+                  {"body": "Sent.", "subtype_xmlid": "mail.mt_note"})
+        self.call("ar_credit_manager", "ar.dunning.letter", "message_post", [letter.ids],
+                  {"body": "Hello", "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
+                   "partner_ids": self.customer.ids})
+        self.assertRefused("AccessError", "ar_auditor", "ar.dunning.letter", "message_post", [letter.ids],
+                           {"body": "Hello", "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
+                            "partner_ids": self.customer.ids})
+        self.assertEqual(self.snapshot(letter, ("state", "sent_date")), {"state": "draft", "sent_date": False})
+        # the collector's email to the customer from that composer is the sending
+        self.call("ar_collector", "ar.dunning.letter", "message_post", [letter.ids],
+                  {"body": "Please find our letter attached.", "message_type": "comment",
+                   "subtype_xmlid": "mail.mt_comment", "partner_ids": self.customer.ids})
+        self.assertEqual(self.snapshot(letter, ("state",)), {"state": "sent"})
+
     def test_statement_over_rpc(self):
         draft = self.new_statement()
         self.assertRefused("UserError", "ar_collector", "ar.statement", "write", [draft.ids, {"state": "confirmed"}])
