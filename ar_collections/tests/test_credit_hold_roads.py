@@ -7,7 +7,8 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 
 from .credit_hold_common import CreditHoldCommon
 
@@ -391,3 +392,110 @@ class TestDeliveryLockRoads(CreditHoldCommon):
         self.validate(picking)
         self.assertEqual(picking.state, "done")
         self.assertEqual(release.state, "used")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
+    """The same attacks over JSON-RPC, authenticated as the user each control must stop."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer._ar_set_blacklist("Refuses to pay")
+        cls.held_order = cls.ar_order(cls.customer, 100.0)
+        cls.good_customer = cls.env["res.partner"].create({"name": "Good payer Ltd.", "is_company": True})
+        cls.good_customer.write({"credit_grade_id": cls.grade_a.id, "credit_limit": 5000.0})
+        cls.confirmed = cls.ar_order(cls.good_customer, 1000.0)
+        cls.confirmed.sudo().action_confirm()
+
+    def rpc(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": model, "method": method, "args": list(args),
+            "kwargs": {"context": dict(TEMPTING_CONTEXT), **kwargs},
+        })
+
+    def assertRefused(self, model, method, *args, error=None, **kwargs):
+        with self.assertRaises(JsonRpcException) as caught:
+            self.rpc(model, method, *args, **kwargs)
+        if error:
+            self.assertEqual(caught.exception.args[0], error)
+
+    def test_salesperson_cannot_confirm_held_order_by_write(self):
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order = self.held_order
+        self.assertRefused("sale.order", "write", order.ids, {"state": "sale"}, error="odoo.exceptions.UserError")
+        self.assertRefused("sale.order", "write", order.ids, {"state": "done"})
+        self.assertRefused("sale.order", "action_confirm", order.ids, error="odoo.exceptions.UserError")
+        self.assertRefused("sale.order", "create", [{
+            "partner_id": self.customer.id, "state": "sale",
+            "order_line": [[0, 0, {"product_id": self.product.id, "price_unit": 10.0}]]}],
+            error="odoo.exceptions.UserError")
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        self.assertFalse(self.env["sale.order"].search([("partner_id", "=", self.customer.id), ("state", "=", "sale")]))
+
+    def test_salesperson_cannot_grow_confirmed_order_past_the_limit(self):
+        self.authenticate(self.salesman.login, self.salesman.login)
+        order, line = self.confirmed, self.confirmed.order_line
+        self.assertRefused("sale.order.line", "write", line.ids, {"price_unit": 6000.0},
+                           error="odoo.exceptions.UserError")
+        self.assertRefused("sale.order", "write", order.ids, {"order_line": [[0, 0, {
+            "product_id": self.product.id, "product_uom_qty": 1, "price_unit": 4500.0, "tax_id": [[5, 0, 0]]}]]},
+            error="odoo.exceptions.UserError")
+        self.assertRefused("sale.order", "write", order.ids, {"amount_total": 1.0},
+                           error="odoo.exceptions.AccessError")
+        self.assertRefused("sale.order", "write", order.ids, {"partner_invoice_id": self.contact.id},
+                           error="odoo.exceptions.UserError")
+        order.invalidate_recordset()
+        self.assertEqual(order.amount_total, 1000.0)
+        self.assertEqual(len(order.order_line), 1)
+        self.assertEqual(order.partner_invoice_id.commercial_partner_id, self.good_customer)
+        self.assertEqual(order.picking_ids.move_ids.product_uom_qty, 1)
+
+    def test_salesperson_cannot_forge_a_release(self):
+        release = self.env["ar.credit.release"].with_user(self.credit_manager)._approve(self.held_order, "Paid")
+        self.authenticate(self.salesman.login, self.salesman.login)
+        self.assertRefused("ar.credit.release", "create", [{
+            "sale_order_id": self.held_order.id, "partner_id": self.customer.id, "company_id": self.company.id,
+            "reason": "x", "approved_by_id": self.salesman.id, "approval_date": "2026-06-15 08:00:00"}])
+        self.assertRefused("ar.credit.release", "write", release.ids, {"amount": 1_000_000.0})
+        self.assertRefused("ar.credit.release", "write", release.ids, {"state": "approved", "expiry_date": False})
+        release.invalidate_recordset()
+        self.assertEqual((release.amount, release.state), (100.0, "approved"))
+        self.assertEqual(len(self.held_order.ar_credit_release_ids), 1)
+
+    def test_credit_manager_cannot_release_after_reassigning_his_order(self):
+        order = self.ar_order(self.customer, 100.0, user=self.credit_manager_2)
+        self.authenticate(self.credit_manager_2.login, self.credit_manager_2.login)
+        self.rpc("sale.order", "write", order.ids, {"user_id": self.salesman.id})
+        self.assertRefused("sale.order", "action_ar_approve_release", order.ids,
+                           error="odoo.exceptions.AccessError")
+        wizard_id = self.rpc("ar.credit.release.wizard", "create", [{
+            "sale_order_id": order.id, "mode": "approve", "reason": "Mine"}])
+        self.assertRefused("ar.credit.release.wizard", "action_confirm", wizard_id,
+                           error="odoo.exceptions.AccessError")
+        order.invalidate_recordset()
+        self.assertFalse(order.ar_credit_release_ids)
+        self.assertEqual(order.state, "draft")
+
+    def test_stock_user_cannot_unlock_a_delivery(self):
+        order = self.ar_order(self.customer, 100.0)
+        release = self.env["ar.credit.release"].with_user(self.credit_manager)._approve(order, "Paid")
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(release.state, "used")
+        picking = order.picking_ids
+        partner = picking.partner_id
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        self.authenticate(self.stock_user.login, self.stock_user.login)
+        self.assertRefused("stock.picking", "write", picking.ids, {"partner_id": False},
+                           error="odoo.exceptions.UserError")
+        other = self.env["res.partner"].create({"name": "Walk-in buyer"})
+        self.assertRefused("stock.picking", "write", picking.ids, {"partner_id": other.id},
+                           error="odoo.exceptions.UserError")
+        self.assertRefused("stock.picking", "button_validate", picking.ids, error="odoo.exceptions.UserError")
+        picking.invalidate_recordset()
+        self.assertEqual(picking.partner_id, partner)
+        self.assertNotEqual(picking.state, "done")
