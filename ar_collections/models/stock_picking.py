@@ -27,15 +27,15 @@ class StockPicking(models.Model):
         customer location, for a partner or for a sale order."""
         return self.filtered(
             lambda p: (p.picking_type_code == "outgoing" or p.location_dest_id.usage == "customer")
-            and (p.partner_id or p.sale_id) and p.state not in ("done", "cancel"))
+            and (p.partner_id or p.sale_id or p.sudo().move_ids.sale_line_id) and p.state not in ("done", "cancel"))
 
     def _ar_delivery_partners(self):
         """Commercial partners the lock of the delivery looks at: the customer and the invoiced
-        customer of its sale order first, then the partner of the delivery, whatever is written
-        on it."""
+        customer of its sale order (and of the orders of its moves) first, then the partner of
+        the delivery, whatever is written on it."""
         self.ensure_one()
         # sudo: a stock user may not read the sale order; the lock follows its customer
-        order = self.sudo().sale_id
+        order = self.sudo().sale_id | self.sudo().move_ids.sale_line_id.order_id
         partners = (order.partner_invoice_id.commercial_partner_id | order.partner_id.commercial_partner_id
                     | self.partner_id.commercial_partner_id)
         return partners.with_env(self.env)
@@ -191,3 +191,26 @@ class StockPicking(models.Model):
         self.ensure_one()
         return [r["message"] for r in self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])]
 
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def write(self, vals):
+        """The moves of a locked delivery stay locked: moved to another transfer or detached
+        from their sale order line, they must still be in a locked delivery (a backorder of the
+        delivery is)."""
+        if self.env.su or not {"picking_id", "sale_line_id"} & set(vals):
+            return super().write(vals)
+        locked_before = self.picking_id._ar_delivery_snapshot()
+        leaving = self.filtered(lambda m: locked_before.get(m.picking_id.id, {}).get("reasons"))
+        result = super().write(vals)
+        if leaving:
+            locked_after = leaving.picking_id._ar_delivery_snapshot()
+            if any(not locked_after.get(move.picking_id.id, {}).get("reasons") for move in leaving):
+                raise UserError("\n\n".join(
+                    [self.env._("The moves of a locked delivery cannot leave it.")]
+                    + [picking._ar_delivery_lock_text(snapshot)
+                       for picking in self.env["stock.picking"].browse(list(locked_before))
+                       for snapshot in [locked_before[picking.id]] if snapshot["reasons"]]))
+        return result

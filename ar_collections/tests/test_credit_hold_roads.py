@@ -384,6 +384,45 @@ class TestDeliveryLockRoads(CreditHoldCommon):
         self.assertNotEqual(locked.state, "done")
         self.assertNotEqual(clean.state, "done")
 
+    def test_moves_of_locked_delivery_stay_locked(self):
+        locked = self.delivery()
+        self.lock()
+        other_customer = self.env["res.partner"].create({"name": "Good payer", "is_company": True})
+        clean = self.delivery(other_customer)
+        move = locked.move_ids
+        with self.assertRaises(UserError):
+            move.with_user(self.stock_user).with_context(**TEMPTING_CONTEXT).write({"picking_id": False})
+        move.invalidate_recordset()
+        self.assertEqual(move.picking_id, locked)
+        # moved into another customer's delivery, the goods of the locked order lock it
+        move.with_user(self.stock_user).with_context(**TEMPTING_CONTEXT).write({"picking_id": clean.id})
+        self.assertTrue(clean.with_user(self.stock_user).ar_delivery_locked)
+        with self.assertRaises(UserError) as error:
+            self.validate(clean)
+        self.assertIn(self.old_invoice.name, str(error.exception))
+        clean.invalidate_recordset()
+        self.assertNotEqual(clean.state, "done")
+
+    def test_released_partial_delivery_keeps_its_backorder_locked(self):
+        order = self.ar_order(self.customer, 100.0)
+        order.order_line.product_uom_qty = 2
+        order.sudo().action_confirm()
+        picking = order.picking_ids
+        picking.picking_type_id.sudo().create_backorder = "always"
+        self.lock()
+        release = self.env["ar.credit.release"].with_user(self.credit_manager)._approve(picking, "Half paid")
+        picking.sudo().move_ids.write({"quantity": 1, "picked": True})
+        picking.with_user(self.stock_user).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(release.state, "used")
+        backorder = order.picking_ids - picking
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1)
+        self.assertTrue(backorder.with_user(self.stock_user).ar_delivery_locked)
+        with self.assertRaises(UserError):
+            self.validate(backorder)
+        backorder.invalidate_recordset()
+        self.assertNotEqual(backorder.state, "done")
+
     def test_release_of_delivery_for_its_customer(self):
         picking = self.delivery()
         self.lock()
