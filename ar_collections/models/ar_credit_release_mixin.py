@@ -135,7 +135,7 @@ class ArCreditReleaseMixin(models.AbstractModel):
     def _ar_held_stage_reasons(self, held_invoices, flag):
         """Hold reasons for invoices in stages that hold sales or lock deliveries.
 
-        :param held_invoices: list of (stage, [invoice names]) (see ``res.partner._ar_get_held_invoices``)
+        :param held_invoices: list of (stage, [invoice names]) (see ``_ar_get_hold_invoices``)
         :param flag: ``"hold_sales"`` or ``"lock_deliveries"``
         """
         reasons = []
