@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
@@ -29,6 +29,13 @@ class ArCreditRelease(models.Model):
         "stock.picking", string="Delivery", index="btree_not_null", readonly=True, ondelete="cascade",
         check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    invoice_partner_id = fields.Many2one(
+        "res.partner", string="Invoiced Customer", readonly=True,
+        help="Commercial partner of the order's invoice address when the release was approved: the release "
+             "no longer applies if the order is invoiced to someone else.")
+    salesperson_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True,
+        help="Salesperson of the document when the release was approved.")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     reason = fields.Text(required=True, readonly=True)
     hold_reasons = fields.Text(
@@ -36,8 +43,8 @@ class ArCreditRelease(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
         string="Approved Amount", readonly=True,
-        help="Total of the sale order when the release was approved: the release no longer applies if "
-             "the order grows beyond it.")
+        help="Total of the sale order when the release was approved, in its currency: the release no longer "
+             "applies if the order grows beyond it or changes currency.")
     approved_by_id = fields.Many2one("res.users", string="Approved By", required=True, readonly=True)
     approval_date = fields.Datetime(string="Approved On", required=True, readonly=True)
     expiry_date = fields.Date(
@@ -67,16 +74,17 @@ class ArCreditRelease(models.Model):
 
     # ------------------------------------------------------------------
     # Guards: releases are read-only for every group (ACL); they are created by approval
-    # and changed by the methods below only, as superuser
+    # and changed by the methods below only, as superuser (``sudo()`` after checking the
+    # caller); no context key opens them.
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("ar_credit_release_approval"):
+        if not self.env.su:
             raise AccessError(self.env._("Credit releases are created by approving a release on the document."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("ar_credit_release_update"):
+        if not self.env.su:
             raise AccessError(self.env._("A credit release cannot be changed; cancel it and approve a new one."))
         return super().write(vals)
 
@@ -97,7 +105,7 @@ class ArCreditRelease(models.Model):
             # sudo: whoever asks for a release must find the credit managers
             users = self.env.ref(CREDIT_MANAGER_GROUP).sudo().users.filtered(
                 lambda u: not u.share and u.id != SUPERUSER_ID and company in u.company_ids)
-        return users - document._ar_credit_salesperson()
+        return users - document._ar_credit_sellers()
 
     @api.model
     def _schedule_activities(self, document, users, summary, note):
@@ -136,14 +144,17 @@ class ArCreditRelease(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _check_can_approve(self, document):
-        """Only a Credit Manager releases a hold, and never on his own sale."""
+        """Only a Credit Manager releases a hold, and never on his own sale: not when he is,
+        was or created the document's order as its salesperson (reassigning the order to
+        someone else for the approval does not help)."""
+        if self.env.su:
+            return
         user = self.env.user
-        if not self.env.su and not user.has_group(CREDIT_MANAGER_GROUP):
+        if not user.has_group(CREDIT_MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can release a credit hold."))
-        salesperson = document._ar_credit_salesperson()
-        if salesperson and salesperson == user and not self.env.su:
+        if user in document._ar_credit_sellers():
             raise AccessError(self.env._(
-                "You are the salesperson of %(document)s: another Credit Manager must release it.",
+                "You are or were the salesperson of %(document)s: another Credit Manager must release it.",
                 document=document.display_name))
 
     @api.model
@@ -167,22 +178,20 @@ class ArCreditRelease(models.Model):
         # sudo: releases are written only through these methods (the guard above checked the approver)
         Release = self.sudo()
         previous = Release.search([(field, "=", document.id), ("state", "=", "approved")])
-        previous.with_context(ar_credit_release_update=True).write({"state": "cancelled"})
+        previous.write({"state": "cancelled"})
         reasons = document._ar_credit_hold_messages()
-        partner = document.partner_id.commercial_partner_id
-        is_order = document._name == "sale.order"
-        release = Release.with_context(ar_credit_release_approval=True).create({
+        release = Release.create({
             field: document.id,
-            "partner_id": partner.id,
+            **document._ar_credit_release_scope(),
             "company_id": document.company_id.id,
             "reason": reason.strip(),
             "hold_reasons": "\n".join(reasons) or False,
-            "currency_id": document.currency_id.id if is_order else False,
-            "amount": document.amount_total if is_order else 0.0,
+            "salesperson_id": document._ar_credit_salesperson().id,
             "approved_by_id": self.env.user.id,
             "approval_date": fields.Datetime.now(),
             "expiry_date": expiry_date or False,
         })
+        partner = release.partner_id
         body = self.env._(
             "Credit hold released for %(document)s by %(user)s: %(reason)s",
             document=document.display_name, user=self.env.user.name, reason=release.reason)
@@ -202,7 +211,7 @@ class ArCreditRelease(models.Model):
         if any(release.state != "approved" for release in self):
             raise UserError(self.env._("Only a release not yet used can be cancelled."))
         # sudo: releases are read-only for everyone (ACL); only these methods change them
-        self.sudo().with_context(ar_credit_release_update=True).write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         for release in self:
             document = release.sale_order_id or release.picking_id
             # sudo: see _approve
@@ -220,19 +229,49 @@ class ArCreditRelease(models.Model):
         today = today or fields.Date.context_today(self)
         if self.state != "approved" or (self.expiry_date and self.expiry_date < today):
             return False
-        if document._name == "sale.order":
-            return self.sale_order_id.id == document._origin.id and float_compare(
-                document.amount_total, self.amount, precision_rounding=document.currency_id.rounding) <= 0
-        return self.picking_id.id == document._origin.id
+        return self._ar_release_covers(document)
+
+    def _ar_release_covers(self, document):
+        """Whether the release covers ``document`` as it is now: the one document it was
+        approved for, with the customer, invoiced customer, currency and at most the amount
+        approved, and an approver who never became its salesperson."""
+        return not self._ar_release_mismatch(document)
+
+    def _ar_release_mismatch(self, document):
+        """Why this release does not cover ``document`` as it is now (translated), or ``False``."""
+        self.ensure_one()
+        if self[document._ar_credit_release_field()].id != document._origin.id:
+            return self.env._("The release is for another document.")
+        scope = document._ar_credit_release_scope()
+        if scope["partner_id"] != self.partner_id.id or (
+                self.invoice_partner_id and scope.get("invoice_partner_id") != self.invoice_partner_id.id):
+            return self.env._(
+                "The release approved by %(user)s was for %(partner)s; the customer has changed since.",
+                user=self.approved_by_id.name, partner=self.partner_id.display_name)
+        if self.currency_id and scope.get("currency_id") != self.currency_id.id:
+            return self.env._(
+                "The release approved by %(user)s was for an order in %(currency)s; the currency has changed since.",
+                user=self.approved_by_id.name, currency=self.currency_id.name)
+        if self.currency_id and float_compare(
+                scope.get("amount", 0.0), self.amount, precision_rounding=self.currency_id.rounding) > 0:
+            return self.env._(
+                "The release approved by %(user)s was for a total of %(amount)s; the order is now larger.",
+                user=self.approved_by_id.name,
+                amount=formatLang(self.env, self.amount, currency_obj=self.currency_id))
+        if self.approved_by_id in document._ar_credit_sellers():
+            return self.env._(
+                "The release was approved by %(user)s, who is or was the salesperson of the order since: "
+                "another Credit Manager must release it.", user=self.approved_by_id.name)
+        return False
 
     @api.model
-    def _get_releases(self, documents):
-        """Approved releases of ``documents``, by document id (one query)."""
+    def _get_releases(self, documents, states=("approved",)):
+        """Latest releases of ``documents`` in ``states``, by document id (one query)."""
         if not documents:
             return {}
         field = documents._ar_credit_release_field()
         # sudo: the check reads the releases whoever confirms (salesperson, portal, payment callback)
-        releases = self.sudo().search([(field, "in", documents.ids), ("state", "=", "approved")])
+        releases = self.sudo().search([(field, "in", documents._origin.ids), ("state", "in", list(states))])
         result = {}
         for release in releases:
             result.setdefault(release[field].id, release)
@@ -240,7 +279,7 @@ class ArCreditRelease(models.Model):
 
     def _mark_used(self):
         # sudo: the salesperson or the stock user who confirms does not write releases himself
-        self.sudo().with_context(ar_credit_release_update=True).write({
+        self.sudo().write({
             "state": "used",
             "used_date": fields.Datetime.now(),
             "used_by_id": self.env.user.id,
@@ -253,5 +292,5 @@ class ArCreditRelease(models.Model):
             ("state", "=", "approved"), ("expiry_date", "!=", False),
             ("expiry_date", "<", fields.Date.context_today(self)),
         ])
-        expired.with_context(ar_credit_release_update=True).write({"state": "expired"})
+        expired.write({"state": "expired"})
         return True
