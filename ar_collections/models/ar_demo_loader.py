@@ -233,9 +233,11 @@ class ArDemoLoader(models.AbstractModel):
                 "customer_feedback": feedback,
             })
             promise_date = today - timedelta(days=promise_days_ago)
-            log.with_context(ar_log_internal=True).write({
+            # sudo (demo data at install): the past is recorded as it happened, without a correction
+            # note and with a promised date that is past today; the collector stays the author
+            log.sudo().write({
                 "result_id": result("promise").id, "promise_date": promise_date, "promise_amount": amount})
-            self.env["ar.payment.promise"].with_user(collector).with_company(company).create({
+            self.env["ar.payment.promise"].with_user(collector).with_company(company).sudo().create({
                 "partner_id": partner.id,
                 "company_id": company.id,
                 "log_id": log.id,
@@ -324,8 +326,11 @@ class ArDemoLoader(models.AbstractModel):
         Letter = self.env["ar.dunning.letter"].with_user(collector).with_company(company)
         # a demand letter sent by email to Lingnan
         sent = Letter.create({"partner_id": self._ar_demo_partner("demo_partner_grade_b").id})
-        sent.with_context(mark_ar_letter_as_sent=True).message_post(
-            body="Demand letter sent by email.", subtype_xmlid="mail.mt_note")
+        # sudo (demo data at install): the letter went out by email before today; the sent state
+        # is the sending's, not a field anyone writes
+        sent.sudo().write({"state": "sent", "sent_date": today})
+        sent._ar_log_letter_sent(sent.partner_id, sent, channel="email")
+        sent.message_post(body="Demand letter sent by email.", subtype_xmlid="mail.mt_note")
         # a lawyer letter printed and posted to Sanhe
         printed = Letter.create({"partner_id": self._ar_demo_partner("demo_partner_blacklisted").id})
         printed.action_print()
