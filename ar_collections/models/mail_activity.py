@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class MailActivity(models.Model):
@@ -51,10 +51,3 @@ class MailMessage(models.Model):
     ar_company_id = fields.Many2one(
         "res.company", string="Collections Company", index="btree_not_null", readonly=True)
 
-
-class MailThread(models.AbstractModel):
-    _inherit = "mail.thread"
-
-    @api.model
-    def _get_message_create_valid_field_names(self):
-        return super()._get_message_create_valid_field_names() | {"ar_company_id"}

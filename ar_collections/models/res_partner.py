@@ -445,8 +445,9 @@ class ResPartner(models.Model):
         for partner in self:
             # sudo: a note of the collections of this company; the author stays the current user
             messages |= partner.sudo().message_post(
-                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id,
-                ar_company_id=self.env.company.id)
+                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        # sudo: tag the notes just posted (message_post does not take the field)
+        messages.sudo().write({"ar_company_id": self.env.company.id})
         return messages
 
     def _ar_open_blacklist_wizard(self, mode):
