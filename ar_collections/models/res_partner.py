@@ -293,14 +293,14 @@ class ResPartner(models.Model):
                 parent = partner.commercial_partner_id
             for fname in changed:
                 field = self._fields[fname]
-                new = field.convert_to_cache(vals[fname], parent or self.sudo().browse(), validate=False)
+                new_value = field.convert_to_cache(vals[fname], parent or self.sudo().browse(), validate=False)
                 if parent:
                     old = field.convert_to_cache(parent[fname], parent)
                 elif field.company_dependent:
                     old = field.convert_to_cache(field.get_company_dependent_fallback(self.sudo()), self)
                 else:
                     old = False
-                if new != old and (new or old):
+                if new_value != old and (new_value or old):
                     raise AccessError(self.env._(
                         "Only a Credit Manager can change the credit grade, credit limit, credit period "
                         "or collector of a customer (%(partner)s).",
