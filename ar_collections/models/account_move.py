@@ -11,6 +11,8 @@ AGING_BUCKETS = [
     ("over_90", "Over 90 Days"),
 ]
 EXCLUSION_FIELDS = ("ar_collection_excluded", "ar_exclusion_reason", "ar_exclusion_date", "ar_exclusion_user_id")
+# Written by the collections run only (in superuser mode): the stage holds orders and locks deliveries.
+STAGE_FIELDS = ("collection_stage_id", "collection_stage_date", "ar_stage_history_ids")
 SQL_OPERATORS = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "IN", "not in": "NOT IN"}
 
 
@@ -143,7 +145,20 @@ class AccountMove(models.Model):
         if not self.env.su and not self.env.user.has_group(COLLECTIONS_USER_GROUP):
             raise AccessError(self.env._("Only collectors and credit managers can exclude invoices from collections."))
 
+    def _ar_check_stage_write(self, vals):
+        """The collection stage of an invoice and its history are the collections run's
+        (superuser mode), whatever the context of the caller."""
+        if not self.env.su and any(fname in vals for fname in STAGE_FIELDS):
+            raise AccessError(self.env._("The collection stage of an invoice is set by the collections run only."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._ar_check_stage_write(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._ar_check_stage_write(vals)
         if any(fname in vals for fname in EXCLUSION_FIELDS):
             self._ar_check_collections_user()
         return super().write(vals)

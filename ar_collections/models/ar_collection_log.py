@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
 CHANNELS = [
@@ -26,6 +26,8 @@ LOCKED_FIELDS = (
     "result_id", "notes", "customer_feedback", "promise_date", "promise_amount", "dispute_reason",
     "extension_date", "company_id",
 )
+# Written by the log itself when it is logged (superuser mode), never by its users.
+INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime")
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 
 
@@ -127,6 +129,8 @@ class ArCollectionLog(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su and any(vals.get(fname) for fname in INTERNAL_FIELDS):
+                raise AccessError(self.env._("The next follow-up of a contact log is scheduled when it is logged."))
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -138,15 +142,19 @@ class ArCollectionLog(models.Model):
         return logs
 
     def write(self, vals):
-        corrected = [fname for fname in LOCKED_FIELDS if fname in vals]
-        if corrected and not self.env.context.get("ar_log_internal"):
+        # A correction needs its note whatever the context; only superuser mode (the
+        # addon's own bookkeeping, the demo data) writes without one.
+        corrected = [fname for fname in LOCKED_FIELDS if fname in vals] if not self.env.su else []
+        if not self.env.su and any(fname in vals for fname in INTERNAL_FIELDS):
+            raise AccessError(self.env._("The next follow-up of a contact log is scheduled when it is logged."))
+        if corrected:
             if not (vals.get("correction_note") or "").strip():
                 raise UserError(self.env._(
                     "A contact log is a record of what happened: to correct it, explain why in the correction note."))
             if "partner_id" in vals or "company_id" in vals:
                 raise UserError(self.env._("The customer and company of a contact log cannot be changed."))
         res = super().write(vals)
-        if corrected and not self.env.context.get("ar_log_internal"):
+        if corrected:
             for log in self:
                 log.message_post(body=self.env._("Corrected: %(note)s", note=vals["correction_note"]))
         return res
@@ -325,7 +333,8 @@ class ArCollectionLog(models.Model):
         one (its owner stays; the date per the result's rule or the stage's cadence)."""
         for log in self:
             day, call = log._ar_next_followup_date()
-            log.with_context(ar_log_internal=True).write({"next_followup_date": day, "next_call_datetime": call})
+            # sudo: the schedule is computed here from the contact just logged; users never write it
+            log.sudo().write({"next_followup_date": day, "next_call_datetime": call})
             partner = log.partner_id.with_company(log.company_id)
             current = partner._ar_get_followup_activity()[:1]
             stage = partner.collection_stage_id or current.ar_stage_id

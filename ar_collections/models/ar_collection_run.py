@@ -448,7 +448,7 @@ class ArCollectionRun(models.Model):
                 "summary": env._("Collections: %(stage)s", stage=stage.name),
                 "note": stage.note or activity.note,
             })
-            partner.message_post(body=env._(
+            partner._ar_post_company_note(env._(
                 "Collections escalated from %(old)s to %(new)s: follow-up assigned to %(user)s.",
                 old=old.name or env._("(none)"), new=stage.name, user=user.name))
         for activity, stage, user in to_move:

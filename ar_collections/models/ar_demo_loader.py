@@ -233,9 +233,11 @@ class ArDemoLoader(models.AbstractModel):
                 "customer_feedback": feedback,
             })
             promise_date = today - timedelta(days=promise_days_ago)
-            log.with_context(ar_log_internal=True).write({
+            # sudo (demo data at install): the past is recorded as it happened, without a correction
+            # note and with a promised date that is past today; the collector stays the author
+            log.sudo().write({
                 "result_id": result("promise").id, "promise_date": promise_date, "promise_amount": amount})
-            self.env["ar.payment.promise"].with_user(collector).with_company(company).create({
+            self.env["ar.payment.promise"].with_user(collector).with_company(company).sudo().create({
                 "partner_id": partner.id,
                 "company_id": company.id,
                 "log_id": log.id,

@@ -57,6 +57,7 @@ class ArDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_guarded_write(vals, new=True)
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         disputes = super().create(vals_list)
@@ -75,12 +76,32 @@ class ArDispute(models.Model):
                 raise ValidationError(self.env._(
                     "The disputed invoices must be invoices of %(partner)s.", partner=dispute.partner_id.name))
 
-    def write(self, vals):
-        if not self.env.su and not self.env.context.get("ar_dispute_resolution") \
-                and {"state", "resolved_date", "resolved_user_id"} & set(vals):
+    def _ar_check_guarded_write(self, vals, new=False):
+        """The resolution (state, date, user) is written by the Resolve and Reopen buttons
+        only, after they checked the caller (superuser mode), whatever the context."""
+        if self.env.su:
+            return
+        guarded = {"state", "resolved_date", "resolved_user_id"}
+        if new:
+            if vals.get("state", "open") == "open":
+                guarded.discard("state")
+        else:
+            guarded |= {"company_id", "log_id"}
+        if guarded & set(vals):
             raise AccessError(self.env._("Disputes are resolved or reopened with their buttons only."))
-        if "invoice_ids" in vals and any(d.state != "open" for d in self):
+
+    def _ar_check_same_customer(self, partner_id):
+        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
+        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
+        if any(record.partner_id != partner for record in self):
+            raise UserError(self.env._("The customer of a dispute cannot be changed: open a new dispute instead."))
+
+    def write(self, vals):
+        self._ar_check_guarded_write(vals)
+        if not self.env.su and {"invoice_ids", "partner_id"} & set(vals) and any(d.state != "open" for d in self):
             raise UserError(self.env._("The invoices of a resolved dispute cannot be changed."))
+        if "partner_id" in vals:
+            self._ar_check_same_customer(vals["partner_id"])
         res = super().write(vals)
         if "invoice_ids" in vals or "partner_id" in vals:
             self._check_invoices()
@@ -106,7 +127,8 @@ class ArDispute(models.Model):
                 raise UserError(self.env._(
                     "Write the resolution notes before resolving the dispute %(dispute)s.",
                     dispute=dispute.display_name))
-        self.with_context(ar_dispute_resolution=True).write({
+        # sudo: the resolution is written here only, after _ar_check_resolver
+        self.sudo().write({
             "state": "resolved",
             "resolved_date": fields.Date.context_today(self),
             "resolved_user_id": self.env.user.id,
@@ -115,7 +137,8 @@ class ArDispute(models.Model):
 
     def action_reopen(self):
         self._ar_check_resolver()
-        self.filtered(lambda d: d.state == "resolved").with_context(ar_dispute_resolution=True).write({
+        # sudo: see action_resolve (the caller was checked by _ar_check_resolver)
+        self.filtered(lambda d: d.state == "resolved").sudo().write({
             "state": "open", "resolved_date": False, "resolved_user_id": False})
         return True
 

@@ -4,6 +4,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 
 
+# Written by the approval buttons only (and, on create, the contact log that records the request).
+GUARDED_FIELDS = ("state", "approver_id", "decision_date", "promise_id", "log_id", "user_id", "company_id")
+# What the customer asked for: fixed once the request is decided.
+REQUEST_TERMS = ("partner_id", "invoice_ids", "requested_date", "amount", "reason", "refusal_reason")
+
+
 class ArExtensionRequest(models.Model):
     """A customer asks to pay later (延期申请): a Credit Manager approves it (it becomes a
     promise to pay by the new date) or refuses it (the collector calls on the due date)."""
@@ -61,26 +67,67 @@ class ArExtensionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_guarded_write(vals, new=True)
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         requests = super().create(vals_list)
+        requests._ar_check_request()
         for request in requests:
+            request._ar_check_date_not_past(request.requested_date)
+        requests._ar_ask_approval()
+        return requests
+
+    def _ar_check_guarded_write(self, vals, new=False):
+        """The decision (state, approver, date, promise) is written by the approval buttons
+        only, after they checked the caller (superuser mode), whatever the context."""
+        if self.env.su:
+            return
+        guarded = set(GUARDED_FIELDS)
+        if new:
+            # who asks, for which company, on which contact: the contact log's values (checked below)
+            guarded -= {"log_id", "user_id", "company_id"}
+            if vals.get("state", "to_approve") == "to_approve":
+                guarded.discard("state")
+        if guarded & set(vals):
+            raise AccessError(self.env._("Extension requests are approved or refused with their buttons only."))
+
+    def _ar_check_request(self):
+        """Rules of a request, on create and on every write."""
+        for request in self:
             if not request.invoice_ids:
                 raise ValidationError(self.env._("An extension request concerns at least one invoice."))
             if request.invoice_ids.commercial_partner_id != request.partner_id:
                 raise ValidationError(self.env._(
                     "The invoices of an extension request must be invoices of %(partner)s.",
                     partner=request.partner_id.name))
-            if request.requested_date < fields.Date.context_today(request):
-                raise ValidationError(self.env._("The requested new date cannot be in the past."))
-        requests._ar_ask_approval()
-        return requests
+            if request.log_id and request.log_id.partner_id != request.partner_id:
+                raise ValidationError(self.env._(
+                    "An extension request of %(partner)s cannot be recorded on a contact with another customer.",
+                    partner=request.partner_id.name))
+
+    def _ar_check_date_not_past(self, date):
+        if date and fields.Date.to_date(date) < fields.Date.context_today(self):
+            raise ValidationError(self.env._("The requested new date cannot be in the past."))
+
+    def _ar_check_same_customer(self, partner_id):
+        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
+        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
+        if any(record.partner_id != partner for record in self):
+            raise UserError(self.env._("The customer of an extension request cannot be changed: record a new request instead."))
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("ar_extension_decision") \
-                and {"state", "approver_id", "decision_date", "promise_id"} & set(vals):
-            raise AccessError(self.env._("Extension requests are approved or refused with their buttons only."))
-        return super().write(vals)
+        self._ar_check_guarded_write(vals)
+        if not self.env.su:
+            if set(vals) & set(REQUEST_TERMS) and any(r.state != "to_approve" for r in self):
+                raise UserError(self.env._("A decided extension request cannot be changed."))
+            if "requested_date" in vals:
+                self._ar_check_date_not_past(vals["requested_date"])
+        if "partner_id" in vals:
+            self._ar_check_same_customer(vals["partner_id"])
+        res = super().write(vals)
+        if {"partner_id", "invoice_ids"} & set(vals):
+            self._ar_check_request()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -129,7 +176,9 @@ class ArExtensionRequest(models.Model):
         """Approve: the extension becomes a promise to pay by the requested date."""
         self._ar_check_approver()
         today = fields.Date.context_today(self)
-        promises = self.env["ar.payment.promise"].create([{
+        # sudo: the promise is linked to its extension request (a guarded field) by the approval,
+        # once the caller was checked (_ar_check_approver above); the creator stays the approver
+        promises = self.env["ar.payment.promise"].sudo().create([{
             "partner_id": request.partner_id.id,
             "company_id": request.company_id.id,
             "user_id": request.user_id.id,
@@ -141,7 +190,8 @@ class ArExtensionRequest(models.Model):
             "invoice_ids": [fields.Command.set(request.invoice_ids.ids)],
         } for request in self])
         for request, promise in zip(self, promises):
-            request.with_context(ar_extension_decision=True).write({
+            # sudo: the decision is written here only, after _ar_check_approver (Credit Manager)
+            request.sudo().write({
                 "state": "approved", "approver_id": self.env.user.id, "decision_date": today,
                 "promise_id": promise.id,
             })
@@ -161,7 +211,8 @@ class ArExtensionRequest(models.Model):
                 raise UserError(self.env._("Give the reason for refusing the extension request."))
         today = fields.Date.context_today(self)
         for request in self:
-            request.with_context(ar_extension_decision=True).write({"state": "refused", "approver_id": self.env.user.id, "decision_date": today})
+            # sudo: see action_approve (the caller was checked by _ar_check_approver)
+            request.sudo().write({"state": "refused", "approver_id": self.env.user.id, "decision_date": today})
             request._ar_close_approval_activity(self.env._("Refused: %(reason)s", reason=request.refusal_reason))
             # sudo: the credit manager schedules the call for the collector
             request.sudo().activity_schedule(

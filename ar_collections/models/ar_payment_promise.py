@@ -14,6 +14,12 @@ PROMISE_STATES = [
 ]
 
 
+# Set by the check (and the extension's approval) only.
+GUARDED_FIELDS = ("state", "paid_amount", "checked_date", "extension_id", "log_id")
+# What the customer promised: fixed once the promise has been checked.
+PROMISE_TERMS = ("partner_id", "invoice_ids", "date", "date_start", "amount")
+
+
 class ArPaymentPromise(models.Model):
     """A customer's promise to pay an amount by a date (付款承诺). "A promise is not a
     payment": the nightly check compares it with the payments actually reconciled to
@@ -75,22 +81,75 @@ class ArPaymentPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_guarded_write(vals, new=True)
             if vals.get("partner_id"):
                 vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         promises = super().create(vals_list)
-        for promise in promises:
+        promises._ar_check_invoices()
+        if not self.env.su:
+            for promise in promises:
+                promise._ar_check_date_not_past(promise.date)
+        return promises
+
+    def _ar_check_date_not_past(self, date):
+        today = fields.Date.context_today(self)
+        if date and fields.Date.to_date(date) < today:
+            raise ValidationError(self.env._(
+                "The promised date (%(date)s) cannot be in the past.", date=fields.Date.to_date(date)))
+
+    def _ar_check_guarded_write(self, vals, new=False):
+        """The state and the figures of the check are set by the check only (superuser
+        mode, after it computed them), whatever the context; the link to an extension
+        request by its approval only; a promise stays in its company."""
+        if self.env.su:
+            return
+        guarded = set(GUARDED_FIELDS)
+        if new:
+            guarded.discard("log_id")  # the contact that recorded the promise (checked below)
+            if vals.get("state", "open") == "open":
+                guarded.discard("state")
+        else:
+            guarded.add("company_id")
+        if guarded & set(vals):
+            raise AccessError(self.env._("The state of a promise to pay is set by its check only."))
+
+    def _ar_check_invoices(self):
+        """Rules of a promise, on create and on every write: invoices of its customer,
+        the contact it was recorded on about the same customer."""
+        for promise in self:
             if not promise.invoice_ids:
                 raise ValidationError(self.env._("A promise to pay covers at least one invoice."))
             if promise.invoice_ids.commercial_partner_id != promise.partner_id:
                 raise ValidationError(self.env._(
                     "The invoices of a promise must be invoices of %(partner)s.", partner=promise.partner_id.name))
-        return promises
+            if promise.log_id and promise.log_id.partner_id != promise.partner_id:
+                raise ValidationError(self.env._(
+                    "A promise of %(partner)s cannot be recorded on a contact with another customer.",
+                    partner=promise.partner_id.name))
+
+    def _ar_check_same_customer(self, partner_id):
+        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
+        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
+        if any(record.partner_id != partner for record in self):
+            raise UserError(self.env._("The customer of a promise to pay cannot be changed: record a new promise instead."))
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("ar_promise_check") \
-                and {"state", "paid_amount", "checked_date", "extension_id", "log_id"} & set(vals):
-            raise AccessError(self.env._("The state of a promise to pay is set by its check only."))
-        return super().write(vals)
+        self._ar_check_guarded_write(vals)
+        if not self.env.su:
+            if set(vals) & set(PROMISE_TERMS) and any(p.state != "open" for p in self):
+                raise UserError(self.env._(
+                    "A promise that has been checked (kept, partially kept or broken) cannot be changed."))
+            if "date" in vals:
+                self._ar_check_date_not_past(vals["date"])
+            if "date_start" in vals:
+                raise UserError(self.env._(
+                    "The day a promise was made cannot be changed: record a new promise instead."))
+        if "partner_id" in vals:
+            self._ar_check_same_customer(vals["partner_id"])
+        res = super().write(vals)
+        if {"partner_id", "invoice_ids", "log_id"} & set(vals):
+            self._ar_check_invoices()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_checked(self):
@@ -158,7 +217,9 @@ class ArPaymentPromise(models.Model):
             if state != "open":
                 promise_vals["state"] = state
                 changed[state] |= promise
-            promise.with_context(ar_promise_check=True).write(promise_vals)
+            # sudo: the state and figures are the check's result (payments actually reconciled),
+            # not the caller's input; whoever runs the check may not write them himself
+            promise.sudo().write(promise_vals)
         changed["broken"]._ar_on_broken()
         changed["partial"]._ar_on_broken()
         return changed["kept"] | changed["partial"] | changed["broken"]
@@ -202,6 +263,8 @@ class ArPaymentPromise(models.Model):
         return changed
 
     def action_check_now(self):
+        """Check now (the same check as the nightly run's), for the users who may edit the promises."""
+        self.check_access("write")
         self._ar_check()
         return True
 

@@ -3,62 +3,91 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
+AUDITOR_GROUP = "ar_collections.group_ar_collections_auditor"
+SALESMAN_ALL_GROUP = "sales_team.group_sale_salesman_all_leads"
+# Credit facts are for employees only (not portal users, not even about their own company).
+CREDIT_FIELD_GROUPS = "base.group_user"
 
-# Fields of the credit profile that only a Credit Manager may change.
+# Fields of the credit profile that only a Credit Manager may change (create or write).
 CREDIT_PROFILE_FIELDS = (
     "credit_grade_id", "ar_credit_days", "credit_limit", "use_partner_credit_limit", "collector_id",
 )
+# Changes of these are recorded in the company's credit profile history (ar.credit.profile.history).
+PROFILE_HISTORY_FIELDS = ("credit_grade_id", "ar_credit_days", "credit_limit", "collector_id")
 BLACKLIST_FIELDS = ("credit_blacklisted", "credit_blacklist_reason", "credit_blacklist_date", "credit_blacklist_user_id")
+# Set by the collections run only.
+RUN_FIELDS = ("collection_stage_id", "ar_procedure", "ar_strategy")
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # Core fields, tracked: a change of limit is part of the customer's credit history.
-    credit_limit = fields.Float(tracking=True)
-
+    # No tracking of the credit profile in the chatter: the partner is shared by the companies
+    # and the profile is per company; its history is kept in ar.credit.profile.history instead.
     credit_grade_id = fields.Many2one(
-        "ar.credit.grade", string="Credit Grade", company_dependent=True, tracking=True,
+        "ar.credit.grade", string="Credit Grade", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
         domain="['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]",
         help="Credit grade of the customer in the current company (A/B/C/D ...).")
     ar_credit_days = fields.Integer(
-        string="Credit Period (days)", company_dependent=True, tracking=True,
+        string="Credit Period (days)", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
         help="Number of days of credit granted to the customer.")
     collector_id = fields.Many2one(
-        "res.users", string="Collector", company_dependent=True, tracking=True,
+        "res.users", string="Collector", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
         help="Person responsible for collecting this customer's receivables. "
              "Empty: the company's default collector.")
     credit_blacklisted = fields.Boolean(
-        string="Blacklisted", company_dependent=True, tracking=True, copy=False, readonly=True)
-    credit_blacklist_reason = fields.Text(string="Blacklist Reason", company_dependent=True, copy=False, readonly=True)
-    credit_blacklist_date = fields.Date(string="Blacklisted On", company_dependent=True, copy=False, readonly=True)
+        string="Blacklisted", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
+    credit_blacklist_reason = fields.Text(
+        string="Blacklist Reason", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
+    credit_blacklist_date = fields.Date(
+        string="Blacklisted On", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
     credit_blacklist_user_id = fields.Many2one(
-        "res.users", string="Blacklisted By", company_dependent=True, copy=False, readonly=True)
+        "res.users", string="Blacklisted By", company_dependent=True, copy=False, readonly=True,
+        groups=CREDIT_FIELD_GROUPS)
+    ar_credit_history_ids = fields.One2many(
+        "ar.credit.profile.history", "partner_id", string="Credit Profile History", readonly=True,
+        groups="ar_collections.group_ar_collections_user,ar_collections.group_ar_collections_auditor",
+        domain=lambda self: [("company_id", "=", self.env.company.id)])
+    ar_credit_visible = fields.Boolean(
+        string="Credit Figures Visible", compute="_compute_ar_credit_visible", groups=CREDIT_FIELD_GROUPS,
+        help="Whether the current user may see the credit figures of the customer: collectors, credit "
+             "managers, auditors and sales managers see every customer's, a salesperson those of his "
+             "customers and of the customers of his orders.")
 
     ar_currency_id = fields.Many2one("res.currency", compute="_compute_ar_currency_id")
     ar_receivable_amount = fields.Monetary(
         string="Open Receivable", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         help="Posted receivables not yet paid, net of unapplied payments and credit notes.")
     ar_to_invoice_amount = fields.Monetary(
         string="Ordered, Not Invoiced", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         help="Confirmed sale orders not yet invoiced (taxes included).")
     ar_exposure = fields.Monetary(
         string="Credit Exposure", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         help="Open receivable plus confirmed sale orders not yet invoiced, in company currency.")
     ar_credit_remaining = fields.Monetary(
         string="Remaining Credit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         help="Credit limit minus exposure (only for customers with a credit limit).")
     ar_overdue_amount = fields.Monetary(
         string="Overdue Amount", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         search="_search_ar_overdue_amount",
         help="Amount past its due date, less unapplied payments and credit notes.")
     ar_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute="_compute_ar_credit_figures",
+        string="Oldest Overdue (days)", compute="_compute_ar_credit_figures", groups=CREDIT_FIELD_GROUPS,
         help="Days overdue of the oldest unpaid invoice.")
     ar_credit_limit = fields.Monetary(
         string="Effective Credit Limit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
         help="The customer's own credit limit, else the company's default one; empty when no limit applies.")
-    ar_uses_credit_limit = fields.Boolean(string="Has a Credit Limit", compute="_compute_ar_credit_figures")
+    ar_uses_credit_limit = fields.Boolean(string="Has a Credit Limit", compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS)
+    # No groups= (the customer list decorates its rows with it): it is False for whoever may
+    # not see the customer's credit figures (see _ar_get_credit_visible_ids).
     ar_over_limit = fields.Boolean(
         string="Over Credit Limit", compute="_compute_ar_credit_figures", search="_search_ar_over_limit")
 
@@ -102,9 +131,56 @@ class ResPartner(models.Model):
             }
         return figures
 
-    @api.depends_context("company")
+    def _ar_sees_all_credit_figures(self):
+        """Whether the current user sees the credit figures of every customer (overridable):
+        collectors, credit managers, auditors, accountants and sales managers do."""
+        user = self.env.user
+        return self.env.su or any(user.has_group(group) for group in (
+            COLLECTIONS_USER_GROUP, AUDITOR_GROUP, SALESMAN_ALL_GROUP,
+            "account.group_account_invoice", "account.group_account_readonly"))
+
+    def _ar_get_credit_visible_ids(self, partner_ids=None):
+        """Commercial partners whose credit figures the current user may see, among
+        ``partner_ids`` (all when None); None when he sees every customer's.
+
+        A salesperson sees the figures of his customers and of the customers of his
+        orders in the current company (what the order's credit banner shows him), not
+        everyone's. One query for the orders, one for the salespersons of the customers.
+        """
+        if self._ar_sees_all_credit_figures():
+            return None
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            return set()
+        uid = self.env.uid
+        order_domain = [("user_id", "=", uid), ("company_id", "=", self.env.company.id)]
+        partner_domain = [("user_id", "=", uid)]
+        if partner_ids is not None:
+            order_domain.append(("partner_id.commercial_partner_id", "in", list(partner_ids)))
+            partner_domain.append(("id", "in", list(partner_ids)))
+        # sudo: which customers the salesperson has orders for, whoever may read the orders
+        visible = {
+            partner.id for [partner] in self.env["sale.order"].sudo()._read_group(
+                order_domain, ["partner_id"])
+        }
+        visible = {p.commercial_partner_id.id for p in self.browse(visible).sudo()}
+        visible.update(self.sudo().with_context(active_test=False)._search(partner_domain))
+        return visible
+
+    @api.depends_context("company", "uid")
+    def _compute_ar_credit_visible(self):
+        commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
+        visible = self._ar_get_credit_visible_ids(commercial_ids)
+        for partner in self:
+            commercial_id = partner.commercial_partner_id._origin.id or partner._origin.id
+            partner.ar_credit_visible = visible is None or commercial_id in visible
+
+    @api.depends_context("company", "uid")
     def _compute_ar_credit_figures(self):
+        commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
+        visible = self._ar_get_credit_visible_ids(commercial_ids)
         figures = self._ar_get_credit_figures()
+        if visible is not None:
+            figures = {pid: values for pid, values in figures.items() if pid in visible}
         # sudo: the limit fields are restricted to accountants; salespeople see the figure here.
         # Read for all commercial partners at once (one query, not one per partner).
         company_limit = self.env.company.account_use_credit_limit
@@ -120,7 +196,8 @@ class ResPartner(models.Model):
             partner.ar_exposure = values.get("exposure", 0.0)
             partner.ar_overdue_amount = values.get("overdue", 0.0)
             partner.ar_oldest_overdue_days = values.get("oldest_overdue_days", 0)
-            uses_limit, limit = limits.get(commercial.id, (False, 0.0))
+            uses_limit, limit = limits.get(commercial.id, (False, 0.0)) \
+                if visible is None or commercial.id in visible else (False, 0.0)
             limit = limit if uses_limit else 0.0
             partner.ar_uses_credit_limit = uses_limit
             partner.ar_credit_limit = limit
@@ -136,10 +213,16 @@ class ResPartner(models.Model):
             ">": lambda a: a > value, ">=": lambda a: a >= value, "<": lambda a: a < value,
             "<=": lambda a: a <= value, "=": lambda a: a == value, "!=": lambda a: a != value,
         }
+        visible = self._ar_get_credit_visible_ids()
+        if visible is not None:
+            # a salesperson searches among the customers whose figures he sees only
+            aging = {pid: values for pid, values in aging.items() if pid in visible}
         matching = [pid for pid, values in aging.items() if ops[operator](values["overdue"])]
         if ops[operator](0.0):
             # customers owing nothing match too: search by exclusion
             others = [pid for pid in aging if pid not in matching]
+            if visible is not None:
+                return [("commercial_partner_id", "in", [pid for pid in visible if pid not in others])]
             return [("commercial_partner_id", "not in", others)]
         return [("commercial_partner_id", "in", matching)]
 
@@ -151,7 +234,9 @@ class ResPartner(models.Model):
         exposure = Aging._get_uninvoiced_order_amounts(company_ids=company_ids)
         for pid, values in Aging._get_partner_aging(company_ids=company_ids).items():
             exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
-        candidates = self.browse([pid for pid, amount in exposure.items() if amount > 0])
+        visible = self._ar_get_credit_visible_ids()
+        candidates = self.browse([pid for pid, amount in exposure.items()
+                                  if amount > 0 and (visible is None or pid in visible)])
         over = candidates.filtered(lambda p: p.ar_over_limit)
         positive = (operator == "=") == bool(value)
         return [("commercial_partner_id", "in" if positive else "not in", over.ids)]
@@ -180,36 +265,117 @@ class ResPartner(models.Model):
                     partner=partner.display_name, days=partner.ar_credit_days, grade=grade.display_name,
                     max=grade.max_credit_days))
 
-    def _ar_check_profile_write(self, vals):
-        """Only Credit Managers change the credit profile of a customer; the blacklist only
-        through its actions. Values synchronised from the commercial partner to its
-        contacts are not a change of profile."""
-        if self.env.su or self.env.context.get("ar_blacklist_action"):
+    def _ar_check_profile_write(self, vals, new=False):
+        """Guard of the credit profile, for ``write`` and ``create`` (whatever the context):
+
+        - the blacklist changes only through its actions (``_ar_set_blacklist``,
+          ``_ar_release_blacklist``), which check the caller and write in superuser mode;
+        - the collection stage and procedure only through the collections run (superuser);
+        - grade, credit period, limit and collector only by a Credit Manager. Values
+          equal to the commercial partner's (synchronised to its contacts) are no change.
+        """
+        if self.env.su:
             return
         if any(fname in vals for fname in BLACKLIST_FIELDS):
             raise AccessError(self.env._("Use the Blacklist and Release actions to change a customer's blacklist."))
+        if any(fname in vals for fname in RUN_FIELDS):
+            raise AccessError(self.env._(
+                "The collection stage and procedure of a customer are set by the collections run only."))
         changed = [f for f in CREDIT_PROFILE_FIELDS if f in vals]
         if not changed or self.env.user.has_group(CREDIT_MANAGER_GROUP):
             return
-        for partner in self.filtered(lambda p: not p.parent_id or p.is_company):
+        # sudo: compare with the current values, which the caller may not be allowed to read
+        for partner in [None] if new else self.sudo():
+            if partner is None:  # a new partner: its own profile, or its commercial partner's
+                parent = self.sudo().browse(vals.get("parent_id")).commercial_partner_id \
+                    if vals.get("parent_id") and not vals.get("is_company") else self.sudo().browse()
+            else:
+                parent = partner.commercial_partner_id
             for fname in changed:
                 field = self._fields[fname]
-                new = field.convert_to_cache(vals[fname], partner)
-                old = field.convert_to_cache(partner[fname], partner)
-                if new != old and (new or old):
+                new_value = field.convert_to_cache(vals[fname], parent or self.sudo().browse(), validate=False)
+                if parent:
+                    old = field.convert_to_cache(parent[fname], parent)
+                elif field.company_dependent:
+                    old = field.convert_to_cache(field.get_company_dependent_fallback(self.sudo()), self)
+                else:
+                    old = False
+                if new_value != old and (new_value or old):
                     raise AccessError(self.env._(
                         "Only a Credit Manager can change the credit grade, credit limit, credit period "
-                        "or collector of a customer (%(partner)s).", partner=partner.display_name))
+                        "or collector of a customer (%(partner)s).",
+                        partner=partner.display_name if partner else vals.get("name") or ""))
+
+    def _ar_history_value(self, fname):
+        """Display value of field ``fname`` of ``self`` for the credit profile history."""
+        self.ensure_one()
+        field = self._fields[fname]
+        value = self[fname]
+        if field.type == "many2one":
+            return value.display_name or ""
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if field.type == "float":
+            return self.env.company.currency_id.format(value)
+        return str(value) if value or value == 0 else ""
+
+    def _ar_profile_snapshot(self, fnames):
+        """Current display values of ``fnames`` of the commercial partners of ``self``
+        (superuser: the values are recorded whoever changes them)."""
+        return {
+            partner.id: {fname: partner._ar_history_value(fname) for fname in fnames}
+            for partner in self.sudo() if not partner.parent_id or partner.is_company
+        }
+
+    def _ar_record_profile_history(self, before, fnames, note=False, kind="change"):
+        """Record the changes of ``fnames`` of the partners of ``self`` since ``before``
+        (see ``_ar_profile_snapshot``) in the current company's credit profile history."""
+        after = self._ar_profile_snapshot(fnames)
+        if not after:
+            return
+        vals_list = []
+        for partner_id, values in after.items():
+            for fname in fnames:
+                old = before.get(partner_id, {}).get(fname, "")
+                if old != values[fname]:
+                    vals_list.append({
+                        "partner_id": partner_id,
+                        "company_id": self.env.company.id,
+                        "user_id": self.env.uid,
+                        "kind": kind,
+                        "field_name": fname,
+                        "old_value": old,
+                        "new_value": values[fname],
+                        "note": note,
+                    })
+        if vals_list:
+            # sudo: the history is written only here, after the change was allowed; nobody writes it directly
+            self.env["ar.credit.profile.history"].sudo().create(vals_list)
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self.browse()._ar_check_profile_write({k: v for k, v in vals.items() if v})
-        return super().create(vals_list)
+            self.browse()._ar_check_profile_write({k: v for k, v in vals.items() if v}, new=True)
+        partners = super().create(vals_list)
+        tracked = [f for f in PROFILE_HISTORY_FIELDS if any(vals.get(f) for vals in vals_list)]
+        if tracked:
+            # a customer created with a profile: the values given are the first change
+            after = partners._ar_profile_snapshot(tracked)
+            before = {
+                partner.id: {f: "" if vals.get(f) else after[partner.id][f] for f in tracked}
+                for partner, vals in zip(partners, vals_list) if partner.id in after
+            }
+            partners._ar_record_profile_history(before, tracked)
+        return partners
 
     def write(self, vals):
         self._ar_check_profile_write(vals)
-        return super().write(vals)
+        tracked = [f for f in PROFILE_HISTORY_FIELDS if f in vals]
+        before = self._ar_profile_snapshot(tracked) if tracked else None
+        res = super().write(vals)
+        if tracked:
+            self._ar_record_profile_history(before, tracked)
+        return res
 
     def _commercial_fields(self):
         return super()._commercial_fields() + ["credit_grade_id", "ar_credit_days", "collector_id", *BLACKLIST_FIELDS]
@@ -238,14 +404,17 @@ class ResPartner(models.Model):
         partners = self.commercial_partner_id.filtered(lambda p: not p.credit_blacklisted)
         if not partners:
             raise UserError(self.env._("The selected customers are already blacklisted."))
-        partners.with_context(ar_blacklist_action=True).write({
+        before = partners._ar_profile_snapshot(["credit_blacklisted"])
+        # sudo: the blacklist fields are written in superuser mode only, here, once the caller
+        # was checked (Credit Manager, _ar_check_credit_manager above)
+        partners.sudo().write({
             "credit_blacklisted": True,
             "credit_blacklist_reason": reason,
             "credit_blacklist_date": fields.Date.context_today(self),
             "credit_blacklist_user_id": self.env.user.id,
         })
-        for partner in partners:
-            partner.message_post(body=self.env._("Blacklisted: %(reason)s", reason=reason))
+        partners._ar_record_profile_history(before, ["credit_blacklisted"], note=reason, kind="blacklist")
+        partners._ar_post_company_note(self.env._("Blacklisted: %(reason)s", reason=reason))
         return partners
 
     def _ar_release_blacklist(self, reason):
@@ -256,15 +425,30 @@ class ResPartner(models.Model):
         partners = self.commercial_partner_id.filtered("credit_blacklisted")
         if not partners:
             raise UserError(self.env._("The selected customers are not blacklisted."))
-        partners.with_context(ar_blacklist_action=True).write({
+        before = partners._ar_profile_snapshot(["credit_blacklisted"])
+        # sudo: see _ar_set_blacklist (the caller was checked above)
+        partners.sudo().write({
             "credit_blacklisted": False,
             "credit_blacklist_reason": False,
             "credit_blacklist_date": False,
             "credit_blacklist_user_id": False,
         })
-        for partner in partners:
-            partner.message_post(body=self.env._("Released from the blacklist: %(reason)s", reason=reason))
+        partners._ar_record_profile_history(before, ["credit_blacklisted"], note=reason, kind="release")
+        partners._ar_post_company_note(self.env._("Released from the blacklist: %(reason)s", reason=reason))
         return partners
+
+    def _ar_post_company_note(self, body):
+        """Post ``body`` as an internal note on each partner of ``self``, visible in the
+        current company only (``mail.message.ar_company_id`` and its record rule): a
+        customer shared by companies is followed up separately in each."""
+        messages = self.env["mail.message"]
+        for partner in self:
+            # sudo: a note of the collections of this company; the author stays the current user
+            messages |= partner.sudo().message_post(
+                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        # sudo: tag the notes just posted (message_post does not take the field)
+        messages.sudo().write({"ar_company_id": self.env.company.id})
+        return messages
 
     def _ar_open_blacklist_wizard(self, mode):
         self._ar_check_credit_manager()
@@ -336,17 +520,19 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     collection_stage_id = fields.Many2one(
         "ar.collection.stage", string="Collection Stage", company_dependent=True, copy=False, readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
         help="Worst collection stage of the customer's open invoices in the current company, "
              "set by the nightly collections run.")
     ar_procedure = fields.Selection(
         [("general", "General"), ("key", "Key")], string="Collection Procedure", company_dependent=True,
-        copy=False, readonly=True,
+        copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS,
         help="From the strategy matrix (amount owed × aging), set by the collections run: key customers owe "
              "at least the key amount and are followed up first.")
     ar_strategy = fields.Selection(
         [("short_small", "Short aging, small amount"), ("long_small", "Long aging, small amount"),
          ("short_large", "Short aging, large amount"), ("long_large", "Long aging, large amount")],
         string="Collection Strategy", company_dependent=True, copy=False, readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
         help="Quadrant of the strategy matrix. Long aging and large amount: the credit manager owns the "
              "follow-up in the early stages.")
 
@@ -446,21 +632,28 @@ class ResPartner(models.Model):
     # (feature: contact log, promises to pay, disputes, extension requests)
     # ------------------------------------------------------------------
     ar_contact_count = fields.Integer(
-        string="Contacts", compute="_compute_ar_workspace_figures",
+        string="Contacts", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS,
         help="Number of collection contacts logged with the customer in the current company.")
-    ar_last_contact_date = fields.Datetime(string="Last Contact", compute="_compute_ar_workspace_figures")
+    ar_last_contact_date = fields.Datetime(string="Last Contact", compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS)
     ar_broken_promise_count = fields.Integer(
-        string="Broken Promises", compute="_compute_ar_workspace_figures",
+        string="Broken Promises", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS,
         help="Promises to pay the customer broke or only partially kept.")
     ar_next_promise_date = fields.Date(
-        string="Next Promised Payment", compute="_compute_ar_workspace_figures")
+        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS)
     ar_next_promise_amount = fields.Monetary(
-        string="Next Promised Amount", currency_field="ar_currency_id", compute="_compute_ar_workspace_figures")
-    ar_open_dispute_count = fields.Integer(string="Open Disputes", compute="_compute_ar_workspace_figures")
+        string="Next Promised Amount", currency_field="ar_currency_id", compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS)
+    ar_open_dispute_count = fields.Integer(string="Open Disputes", compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_ar_workspace_figures(self):
-        commercial_ids = list({p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False})
+        commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
+        visible = self._ar_get_credit_visible_ids(commercial_ids)
+        if visible is not None:
+            commercial_ids &= visible
+        commercial_ids = list(commercial_ids)
         company_domain = [("partner_id", "in", commercial_ids), ("company_id", "=", self.env.company.id)]
         # sudo: counts and dates only, for the current company; a salesperson sees the history
         # figures of his customers even when he may not read every colleague's log.
@@ -516,7 +709,7 @@ class ResPartner(models.Model):
             partner_ids=unstaged.ids, company_ids=company.ids) if unstaged else {}
         for partner in partners:
             reason = reasons.get(partner.id, "") if isinstance(reasons, dict) else reasons
-            partner.message_post(body=reason)
+            partner._ar_post_company_note(reason)
             activity = activity_of.get(partner.id)
             stage = partner.collection_stage_id or (activity and activity.ar_stage_id) or Stage._ar_stage_for_days(
                 ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))

@@ -159,16 +159,23 @@ class TestCreditProfile(ArCollectionsCommon):
         self.assertEqual(partner.ar_credit_days, 45)
 
     def test_changes_are_tracked(self):
+        """In the company's credit profile history, not in the chatter every company reads (issue 10)."""
         grade_b = self.env.ref("ar_collections.ar_credit_grade_b")
         self.env.cr.precommit.run()  # forget the set-up's pending (discarded) tracking
-        self.customer.with_context(tracking_disable=False, mail_notrack=False).write(
+        self.customer.with_user(self.credit_manager).with_context(tracking_disable=False, mail_notrack=False).write(
             {"credit_grade_id": grade_b.id, "credit_limit": 4000.0})
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking values are written at commit
-        self.customer.invalidate_recordset(["message_ids"])
+        self.customer.invalidate_recordset(["message_ids", "ar_credit_history_ids"])
+        history = self.customer.with_user(self.auditor).ar_credit_history_ids.filtered(
+            lambda h: h.user_id == self.credit_manager)
+        self.assertEqual(
+            sorted((h.field_name, h.new_value) for h in history),
+            [("credit_grade_id", grade_b.display_name), ("credit_limit", self.currency.format(4000.0))])
+        self.assertEqual(history.company_id, self.company)
         tracked = self.customer.message_ids.tracking_value_ids.mapped("field_id.name")
-        self.assertIn("credit_grade_id", tracked)
-        self.assertIn("credit_limit", tracked)
+        self.assertNotIn("credit_grade_id", tracked)
+        self.assertNotIn("credit_limit", tracked)
 
     # ------------------------------------------------------------------
     # Blacklist

@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+
+class ArCreditProfileHistory(models.Model):
+    """One change of a customer's credit profile in one company (grade, credit period,
+    limit, collector, blacklist): who, when, from what to what, and why.
+
+    The credit profile is per company while the customer is shared: its history is kept
+    here, under the company's record rule, not in the customer's chatter that every
+    company reads. Written only by ``res.partner`` once the change was allowed."""
+
+    _name = "ar.credit.profile.history"
+    _description = "Credit Profile Change"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    user_id = fields.Many2one("res.users", string="Changed By", readonly=True)
+    kind = fields.Selection(
+        [("change", "Change"), ("blacklist", "Blacklisted"), ("release", "Released from Blacklist")],
+        string="Kind", required=True, default="change", readonly=True)
+    field_name = fields.Selection(
+        [("credit_grade_id", "Credit Grade"), ("ar_credit_days", "Credit Period (days)"),
+         ("credit_limit", "Credit Limit"), ("collector_id", "Collector"), ("credit_blacklisted", "Blacklisted")],
+        string="Field", readonly=True)
+    old_value = fields.Char(string="Old Value", readonly=True)
+    new_value = fields.Char(string="New Value", readonly=True)
+    note = fields.Text(string="Reason", readonly=True)
