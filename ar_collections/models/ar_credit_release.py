@@ -200,7 +200,8 @@ class ArCreditRelease(models.Model):
         # sudo: a Credit Manager may only read the document and the customer; the notes are part of
         # their history (author stays the approver)
         document.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
-        partner.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        # on the customer: a note of this company's credit control only (customers may be shared)
+        partner._ar_post_company_note(body, company=release.company_id)
         document.sudo().activity_feedback(
             ["ar_collections.mail_activity_type_ar_credit_hold"], feedback=self.env._("Release approved."))
         return release

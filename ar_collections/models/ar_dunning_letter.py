@@ -238,7 +238,6 @@ class ArDunningLetter(models.Model):
             deadline=fields.Date.to_string(letter.deadline_date),
             how=self.env._("sent by email") if channel == "email" else self.env._("printed for posting"),
         )
-        # sudo: a collector may not be allowed to edit the customer, but the letter he sent belongs
-        # in the customer's history; the author stays the current user
-        partner.commercial_partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        # a note of this company's collections only (a customer may be shared by companies)
+        partner.commercial_partner_id._ar_post_company_note(body, company=letter.company_id)
         self.env["ar.collection.log"]._ar_log_letter(partner, letter, channel, body)

@@ -219,10 +219,9 @@ class ArStatement(models.Model):
 
     def _ar_log_on_partner(self, body):
         for statement in self:
-            # sudo: a collector may not be allowed to edit the customer, but the statement sent and
-            # the reply belong in the customer's history; the author stays the current user
-            statement.partner_id.commercial_partner_id.sudo().message_post(body=body(statement),
-                                                                           subtype_xmlid="mail.mt_note")
+            # a note of this company's collections only (a customer may be shared by companies)
+            statement.partner_id.commercial_partner_id._ar_post_company_note(
+                body(statement), company=statement.company_id)
 
     def _ar_log_sent(self, channel):
         how = self.env._("sent by email") if channel == "email" else self.env._("printed for posting")

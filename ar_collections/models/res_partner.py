@@ -437,17 +437,17 @@ class ResPartner(models.Model):
         partners._ar_post_company_note(self.env._("Released from the blacklist: %(reason)s", reason=reason))
         return partners
 
-    def _ar_post_company_note(self, body):
-        """Post ``body`` as an internal note on each partner of ``self``, visible in the
-        current company only (``mail.message.ar_company_id`` and its record rule): a
-        customer shared by companies is followed up separately in each."""
+    def _ar_post_company_note(self, body, company=None):
+        """Post ``body`` as an internal note on each partner of ``self``, visible in
+        ``company`` only (default: the current company; ``mail.message.ar_company_id`` and its
+        record rule): a customer shared by companies is followed up separately in each."""
         messages = self.env["mail.message"]
         for partner in self:
             # sudo: a note of the collections of this company; the author stays the current user
             messages |= partner.sudo().message_post(
                 body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
         # sudo: tag the notes just posted (message_post does not take the field)
-        messages.sudo().write({"ar_company_id": self.env.company.id})
+        messages.sudo().write({"ar_company_id": (company or self.env.company).id})
         return messages
 
     def _ar_open_blacklist_wizard(self, mode):

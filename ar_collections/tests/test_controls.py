@@ -330,6 +330,22 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
         self.assertEqual(set(history.company_id.ids), {self.company.id})
         self.assertIn("ar_credit_days", history.mapped("field_name"))
 
+    def test_other_company_reads_no_letter_or_statement_note(self):
+        with freeze_time("2026-03-10 12:00:00"):
+            letter = self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": self.customer.id})
+            letter.action_print()
+            statement = self.env["ar.statement"].with_user(self.collector).create({"partner_id": self.customer.id})
+            statement.action_print()
+        self.env.flush_all()
+        bodies = " ".join(self.fresh(self.customer).message_ids.mapped("body"))
+        self.assertIn(letter.name, bodies, "company 1 reads the letter it printed on the customer")
+        self.assertIn(statement.name, bodies, "and the statement")
+        self.env.invalidate_all()
+        bodies_b = " ".join(self.customer.with_user(self.collector_b).with_company(self.company_b)
+                            .message_ids.mapped("body"))
+        self.assertNotIn(letter.name, bodies_b)
+        self.assertNotIn(statement.name, bodies_b)
+
     def test_portal_user_reads_no_credit_fact(self):
         portal = new_test_user(self.env, "ar_portal", groups="base.group_portal", name="Mr. Portal",
                                company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
