@@ -202,16 +202,36 @@ class ArCollectionRun(models.Model):
                         return self.browse()
                 if run:
                     cr.execute(SQL("SELECT id FROM ar_collection_run WHERE id = %s FOR NO KEY UPDATE NOWAIT",
-                                   run.id))
+                                   run.id), log_exceptions=False)
                     if run.state != "running":
                         run.write(self._ar_prepare_run_vals(company, today, trigger))
                 else:
-                    run = self.create(self._ar_prepare_run_vals(company, today, trigger))
+                    run = self._ar_insert_run(self._ar_prepare_run_vals(company, today, trigger))
         except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, pg_errors.UniqueViolation) as error:
             self.env.invalidate_all()
             _logger.info("Collections run of company %s busy in another transaction: %s", company.id, error)
             raise ArRunBusy(company) from error
         return run
+
+    @api.model
+    def _ar_insert_run(self, vals):
+        """Insert the run ``vals`` unless the company already has its run of that day: a
+        run inserted by a transaction this one cannot see (committed after its snapshot)
+        raises a serialization failure instead of a second run."""
+        columns = [fname for fname, value in vals.items() if value is not False]
+        self.env.cr.execute(SQL(
+            """INSERT INTO ar_collection_run (%s, create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+               ON CONFLICT (company_id, date) DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(SQL.identifier(fname) for fname in columns),
+            SQL(", ").join(vals[fname] for fname in columns),
+            self.env.uid, self.env.uid,
+        ), log_exceptions=False)
+        row = self.env.cr.fetchone()
+        if not row:
+            raise ArRunBusy(vals["company_id"])
+        return self.browse(row[0])
 
     @api.model
     def _ar_prepare_run_vals(self, company, date, trigger):
