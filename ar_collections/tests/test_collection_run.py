@@ -6,7 +6,8 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.ar_collections.models.ar_collection_run import ArCollectionRun
 from odoo.addons.ar_collections.models.ar_payment_promise import ArPaymentPromise
@@ -504,3 +505,54 @@ class TestCollectionRun(ArCollectionRunCommon):
             self.assertEqual((today.state, today.activity_created_count), ("done", 0))
             self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
             self.assertEqual(len(self.followup(self.customer)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionRunRpc(ArCollectionRunCommon, HttpCase):
+    """The run's record and the company's time zone over JSON-RPC, as the users it must stop."""
+
+    TEMPTING = {"ar_collection_run": True, "ar_promise_check": True, "force_company": True,
+                "sudo": True, "install_mode": True}
+
+    def call(self, login, model, method, args, **kwargs):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": model, "method": method, "args": args,
+            "kwargs": {"context": dict(self.TEMPTING), **kwargs},
+        })
+
+    def test_run_record_is_written_by_the_run_only(self):
+        run = self.run_collections()
+        self.assertEqual(run.state, "done")
+        run_vals = {"state": "running", "error_count": 0, "error_log": False, "date": "2026-01-01",
+                    "step": "_ar_step_stage_invoices"}
+        for login in ("ar_credit_manager", "ar_collector", "ar_auditor"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "write", [run.ids, run_vals])
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "create", [[{"company_id": self.company.id,
+                                                                  "date": "2026-01-02"}]])
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "_cron_run_collections", [])
+        run.invalidate_recordset()
+        self.assertEqual((run.state, run.error_count), ("done", 0))
+        self.assertEqual(self.env["ar.collection.run"].search_count([("company_id", "=", self.company.id)]), 1)
+
+    def test_run_now_over_rpc(self):
+        Run = self.env["ar.collection.run"]
+        for login in ("ar_collector", "ar_auditor", "ar_salesman"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "action_run_now", [[]])
+        self.assertFalse(Run.search([("company_id", "=", self.company.id)]))
+        action = self.call("ar_credit_manager", "ar.collection.run", "action_run_now", [[]])
+        run = Run.browse(action["res_id"])
+        self.assertEqual((run.company_id, run.state, run.trigger, run.user_id),
+                         (self.company, "done", "manual", self.credit_manager))
+
+    def test_company_time_zone_not_set_by_collections_users(self):
+        self.company.ar_timezone = "Asia/Shanghai"
+        for login in ("ar_credit_manager", "ar_collector"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "res.company", "write", [self.company.ids, {"ar_timezone": "Pacific/Auckland"}])
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.ar_timezone, "Asia/Shanghai")
