@@ -615,7 +615,7 @@ def scale_measure_two(registry, company_ids):
                     calls += 1
                     if left:
                         continue
-                    if not Run._ar_count_companies_with_work(Run._ar_get_run_companies()):
+                    if not Run._ar_get_companies_with_work(Run._ar_get_run_companies()):
                         break
                     idle += 1  # the other worker holds the last company: come back shortly
                     wcr.commit()

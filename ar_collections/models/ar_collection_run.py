@@ -114,7 +114,7 @@ class ArCollectionRun(models.Model):
 
         Returns the number of companies with work left that this call could reach
         (0 when every run of the day is over, or busy elsewhere)."""
-        companies = self._ar_get_run_companies()
+        companies = self._ar_get_companies_with_work(self._ar_get_run_companies())
         busy = self.env["res.company"]
         worked = False
         for company in companies:
@@ -127,7 +127,7 @@ class ArCollectionRun(models.Model):
                 run._ar_process_next()
                 worked = True
                 break
-        remaining = self._ar_count_companies_with_work(companies - busy)
+        remaining = len(self._ar_get_companies_with_work(companies - busy))
         self.env["ir.cron"]._notify_progress(done=1 if worked else 0, remaining=remaining)
         if remaining:
             self._ar_trigger_cron()
@@ -142,6 +142,8 @@ class ArCollectionRun(models.Model):
         if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can run the collections."))
         company = self.env.company
+        if not self.env["ar.collection.stage"].sudo().search_count([("company_id", "=", company.id)], limit=1):
+            raise UserError(self.env._("%(company)s has no collection stages to run.", company=company.name))
         # sudo: the run is a system process (stages, other users' activities); the right to
         # launch it was checked above, and it only touches the current company.
         Run = self.sudo()
@@ -156,8 +158,6 @@ class ArCollectionRun(models.Model):
             raise UserError(self.env._(
                 "A collections run of %(company)s is in progress. Try again in a few minutes.",
                 company=company.name)) from None
-        if not run:
-            raise UserError(self.env._("%(company)s has no collection stages to run.", company=company.name))
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -254,10 +254,11 @@ class ArCollectionRun(models.Model):
         }
 
     @api.model
-    def _ar_count_companies_with_work(self, companies):
-        """How many of ``companies`` have a run left running or no run yet today (one query)."""
+    def _ar_get_companies_with_work(self, companies):
+        """Those of ``companies`` that have a run left running or no run yet on their
+        today (one query)."""
         if not companies:
-            return 0
+            return companies
         todays = {company.id: company._ar_get_today()[0] for company in companies}
         self.flush_model(["company_id", "date", "state"])
         self.env.cr.execute(SQL(
@@ -271,7 +272,7 @@ class ArCollectionRun(models.Model):
                 running.add(company_id)
             if date == todays[company_id]:
                 ran_today.add(company_id)
-        return len(running | (set(todays) - ran_today))
+        return companies.filtered(lambda company: company.id in running or company.id not in ran_today)
 
     @api.model
     def _ar_trigger_cron(self, delay=0):
