@@ -50,7 +50,8 @@ class TestCollectionRunConcurrency(TransactionCase):
             moves.action_post()
             self.partner_ids, self.move_ids = partners.ids, moves.ids
             self.company_id = company.id
-            cr.commit()
+            # committed: the test's other cursors must see the data
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._remove_data)
 
     def _remove_data(self):
@@ -66,7 +67,8 @@ class TestCollectionRunConcurrency(TransactionCase):
             moves.with_context(force_delete=True).unlink()
             env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
             partners.unlink()
-            cr.commit()
+            # committed: the test's other cursors must see the data
+            cr.commit()  # pylint: disable=invalid-commit
 
     @contextmanager
     def cursors(self, *uids):
