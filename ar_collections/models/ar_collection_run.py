@@ -16,16 +16,28 @@ Data flow, per company and on the company's today (see ``res.company._ar_get_tod
 Each step is a method listed by ``_ar_run_steps`` (extend it to add steps). In the cron,
 each call processes one unit of work (a set-based step or one batch of customers) and
 reports its progress with ``ir.cron._notify_progress``: the cron framework commits and
-calls again until nothing remains. A failing customer is logged on the run and skipped.
+calls again until nothing remains; the cron also triggers itself while work remains, so
+that "Run Manually" (one call) and a dead worker's run complete. A failing customer or
+promise is logged on the run and skipped.
+
+Concurrency: one run per company and day (unique), worked on by one transaction at a
+time: each unit of work takes the company's advisory lock and the run's row lock
+without waiting (``_ar_acquire_run``); a busy company is skipped by the cron (retried a
+minute later) and refused to "Run Now". A conflict inside a unit (serialization
+failure, deadlock) rolls the unit back, is recorded on the run and retried.
 """
 
 import logging
 import time
 import traceback
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -33,6 +45,16 @@ _logger = logging.getLogger(__name__)
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 COUNTERS = ("invoice_count", "stage_change_count", "partner_count", "activity_created_count",
             "activity_escalated_count", "activity_closed_count", "error_count")
+# first key of the per-company advisory lock of the run (the second is the company id)
+RUN_LOCK_CLASS = 0x41524352  # "ARCR"
+# a company busy in another transaction is tried again after this delay
+BUSY_RETRY_SECONDS = 60
+# conflicts with concurrent transactions a run retries before it fails
+MAX_CONFLICTS = 10
+
+
+class ArRunBusy(Exception):
+    """Another transaction is processing (or has just changed) the run of a company."""
 
 
 class ArCollectionRun(models.Model):
@@ -63,7 +85,15 @@ class ArCollectionRun(models.Model):
     activity_closed_count = fields.Integer(string="Follow-ups Closed", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
     error_log = fields.Text(string="Errors Log", readonly=True)
+    conflict_count = fields.Integer(
+        string="Conflicts Retried", readonly=True,
+        help="Units of work rolled back because of a concurrent update, and retried.")
     history_ids = fields.One2many("ar.collection.stage.history", "run_id", string="Stage History")
+
+    _sql_constraints = [
+        ("company_date_uniq", "unique(company_id, date)",
+         "A company has one collections run per day: run it again instead."),
+    ]
 
     @api.depends("date", "company_id")
     def _compute_display_name(self):
@@ -76,26 +106,58 @@ class ArCollectionRun(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_collections(self):
-        """Scheduled action: process one unit of work of the running runs (starting a
-        run for every company when none is running), report progress. Returns the
-        number of units still to do (0 when every run is over)."""
-        runs = self._ar_get_running_runs()
-        if not runs:
-            runs = self._ar_start_runs(self.env["res.company"].search([]), trigger="cron")
-        if runs:
-            runs[-1]._ar_process_next()
-        remaining = len(self._ar_get_running_runs())
-        self.env["ir.cron"]._notify_progress(done=1 if runs else 0, remaining=remaining)
+        """Scheduled action: process one unit of work of one company's run (resuming a
+        run left running, else starting the company's run of the day), report progress,
+        and trigger the cron again while work remains, so that a run started by any path
+        (the scheduler, "Run Manually", a worker that died) completes. A company whose
+        run another transaction holds is skipped this call and retried shortly.
+
+        Returns the number of companies with work left that this call could reach
+        (0 when every run of the day is over, or busy elsewhere)."""
+        companies = self._ar_get_companies_with_work(self._ar_get_run_companies())
+        busy = self.env["res.company"]
+        worked = False
+        for company in companies:
+            try:
+                run = self._ar_acquire_run(company, trigger="cron")
+            except ArRunBusy:
+                busy |= company
+                continue
+            if run:
+                run._ar_process_next()
+                worked = True
+                break
+        remaining = len(self._ar_get_companies_with_work(companies - busy))
+        self.env["ir.cron"]._notify_progress(done=1 if worked else 0, remaining=remaining)
+        if remaining:
+            self._ar_trigger_cron()
+        elif busy:
+            self._ar_trigger_cron(delay=BUSY_RETRY_SECONDS)
         return remaining
 
     def action_run_now(self):
-        """Run the collections now for the current company (Credit Managers)."""
+        """Run the collections now for the current company (Credit Managers): resume the
+        company's run left running, or (re)run the company's run of the day. Refused
+        while another transaction (the cron, another manager) is processing it."""
         if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can run the collections."))
+        company = self.env.company
+        if not self.env["ar.collection.stage"].sudo().search_count([("company_id", "=", company.id)], limit=1):
+            raise UserError(self.env._("%(company)s has no collection stages to run.", company=company.name))
         # sudo: the run is a system process (stages, other users' activities); the right to
         # launch it was checked above, and it only touches the current company.
-        run = self.sudo()._ar_start_runs(self.env.company, trigger="manual")
-        run._ar_run_to_end()
+        Run = self.sudo()
+        try:
+            run = Run._ar_acquire_run(company, trigger="manual", reopen=True)
+            run._ar_run_to_end()
+            if run.state != "running" and run.date != company._ar_get_today()[0]:
+                # that was a past day's run left unfinished: now the run of today
+                run = Run._ar_acquire_run(company, trigger="manual", reopen=True)
+                run._ar_run_to_end()
+        except ArRunBusy:
+            raise UserError(self.env._(
+                "A collections run of %(company)s is in progress. Try again in a few minutes.",
+                company=company.name)) from None
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -105,33 +167,140 @@ class ArCollectionRun(models.Model):
         }
 
     @api.model
-    def _ar_get_running_runs(self):
-        """Running runs, oldest last; runs left running on a past day are closed as failed."""
-        runs = self.search([("state", "=", "running")], order="id desc")
-        stale = runs.filtered(lambda r: r.date != r.company_id._ar_get_today()[0])
-        for run in stale:
-            run._ar_log_error(self.env._("Interrupted: the run did not finish on its day."))
-            run._ar_finish(state="failed")
-        return runs - stale
+    def _ar_get_run_companies(self):
+        """Companies the run processes: those with a collection ladder, by id."""
+        return self.env["ar.collection.stage"].search([]).company_id.sorted("id")
+
+    @api.model
+    def _ar_acquire_run(self, company, trigger="cron", reopen=False):
+        """Take the collections lock of ``company`` for the current transaction and
+        return the run to work on, its row locked: the company's run left running (a
+        past day's first), else the company's run of its today, created, or re-opened
+        for a new pass when ``reopen`` (an empty recordset when that run is over and not
+        ``reopen``).
+
+        The lock is a transaction-level advisory lock per company, taken without
+        waiting; the run row is then locked ``NOWAIT``, which also fails when another
+        transaction changed the run after this transaction's snapshot (every unit of
+        work writes its run), and the run of a day is unique per company, so that two
+        transactions can neither work on the same run at once nor create two runs.
+
+        :raises ArRunBusy: another transaction holds the lock or changed the run
+        """
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RUN_LOCK_CLASS, company.id))
+                if not cr.fetchone()[0]:
+                    raise ArRunBusy(company)
+                today = company._ar_get_today()[0]
+                run = self.search([("company_id", "=", company.id), ("state", "=", "running")],
+                                  order="date, id", limit=1)
+                if not run:
+                    run = self.search([("company_id", "=", company.id), ("date", "=", today)], limit=1)
+                    if run and not reopen:
+                        return self.browse()
+                if run:
+                    cr.execute(SQL("SELECT id FROM ar_collection_run WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                                   run.id), log_exceptions=False)
+                    if run.state != "running":
+                        run.write(self._ar_prepare_run_vals(company, today, trigger))
+                else:
+                    run = self._ar_insert_run(self._ar_prepare_run_vals(company, today, trigger))
+        except (*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, pg_errors.UniqueViolation) as error:
+            self.env.invalidate_all()
+            _logger.info("Collections run of company %s busy in another transaction: %s", company.id, error)
+            raise ArRunBusy(company) from error
+        return run
+
+    @api.model
+    def _ar_insert_run(self, vals):
+        """Insert the run ``vals`` unless the company already has its run of that day: a
+        run inserted by a transaction this one cannot see (committed after its snapshot)
+        raises a serialization failure instead of a second run."""
+        columns = [fname for fname, value in vals.items() if value is not False]
+        self.env.cr.execute(SQL(
+            """INSERT INTO ar_collection_run (%s, create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+               ON CONFLICT (company_id, date) DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(SQL.identifier(fname) for fname in columns),
+            SQL(", ").join(vals[fname] for fname in columns),
+            self.env.uid, self.env.uid,
+        ), log_exceptions=False)
+        row = self.env.cr.fetchone()
+        if not row:
+            raise ArRunBusy(vals["company_id"])
+        return self.browse(row[0])
+
+    @api.model
+    def _ar_prepare_run_vals(self, company, date, trigger):
+        """Values of a new pass of the run of ``company`` on ``date`` (a new run, or a
+        finished run of the day run again: its counts are those of the new pass)."""
+        return {
+            "company_id": company.id,
+            "date": date,
+            "trigger": trigger,
+            "user_id": self.env.user.id,
+            "state": "running",
+            "step": self._ar_run_steps()[0],
+            "partner_cursor": 0,
+            "start_datetime": fields.Datetime.now(),
+            "end_datetime": False,
+            "duration": 0.0,
+            "error_log": False,
+            "conflict_count": 0,
+            **dict.fromkeys(COUNTERS, 0),
+        }
+
+    @api.model
+    def _ar_get_companies_with_work(self, companies):
+        """Those of ``companies`` that have a run left running or no run yet on their
+        today (one query)."""
+        if not companies:
+            return companies
+        todays = {company.id: company._ar_get_today()[0] for company in companies}
+        self.flush_model(["company_id", "date", "state"])
+        self.env.cr.execute(SQL(
+            """SELECT company_id, date, state FROM ar_collection_run
+                WHERE company_id = ANY(%s) AND (state = 'running' OR date = ANY(%s))""",
+            list(todays), list(set(todays.values())),
+        ))
+        running, ran_today = set(), set()
+        for company_id, date, state in self.env.cr.fetchall():
+            if state == "running":
+                running.add(company_id)
+            if date == todays[company_id]:
+                ran_today.add(company_id)
+        return companies.filtered(lambda company: company.id in running or company.id not in ran_today)
+
+    @api.model
+    def _ar_trigger_cron(self, delay=0):
+        """Ask the scheduler to call the collections cron again (after ``delay`` seconds)."""
+        cron = self.env.ref("ar_collections.ir_cron_collection_run", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(fields.Datetime.now() + timedelta(seconds=delay) if delay else None)
 
     @api.model
     def _ar_start_runs(self, companies, trigger="cron"):
-        """Create a run for each of ``companies`` that has a collection ladder."""
+        """The runs to process for each of ``companies`` that has a collection ladder
+        (resumed, created or re-opened, see ``_ar_acquire_run``), locked for the
+        current transaction (tests, demo data, manual runs)."""
         with_ladder = self.env["ar.collection.stage"].search([("company_id", "in", companies.ids)]).company_id
-        return self.create([{
-            "company_id": company.id,
-            "date": company._ar_get_today()[0],
-            "trigger": trigger,
-            "user_id": self.env.user.id,
-            "start_datetime": fields.Datetime.now(),
-            "step": self._ar_run_steps()[0],
-        } for company in companies & with_ladder])
+        runs = self.browse()
+        for company in (companies & with_ladder).sorted("id"):
+            runs |= self._ar_acquire_run(company, trigger=trigger, reopen=True)
+        return runs
 
     def _ar_run_to_end(self):
-        """Process the runs of ``self`` until they are over (no commit: manual runs, tests)."""
+        """Process the runs of ``self`` until they are over, in the current transaction
+        (no commit: manual runs, tests). After a conflict with a concurrent transaction,
+        which this transaction cannot retry, the run is left to the cron."""
         for run in self:
             while run.state == "running":
-                run._ar_process_next()
+                if not run._ar_process_next():
+                    self._ar_trigger_cron()
+                    break
         return self
 
     # ------------------------------------------------------------------
@@ -145,13 +314,38 @@ class ArCollectionRun(models.Model):
     def _ar_step_check_promises(self):
         """Step 0 (collector's workspace): check the open promises to pay of the run's
         company before the invoices are staged, so that the invoices of a broken promise
-        are dunned again the same night."""
+        are dunned again the same night. A promise that cannot be checked is logged on
+        the run and skipped; the others are checked."""
         self.ensure_one()
-        self.env["ar.payment.promise"]._cron_check_promises(self.company_id, today=self.date)
+        company = self.company_id
+        promises = self.env["ar.payment.promise"].with_company(company).search(
+            [("company_id", "=", company.id), ("state", "=", "open")])
+        try:
+            with self.env.cr.savepoint():
+                promises._ar_check(today=self.date)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:
+            # one bad promise must not stop the others: check them one by one
+            for promise in promises:
+                try:
+                    with self.env.cr.savepoint():
+                        promise._ar_check(today=self.date)
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    raise
+                except Exception:
+                    _logger.exception("Collections run %s: promise %s failed", self.id, promise.id)
+                    self._ar_log_error(self.env._(
+                        "Promise to pay %(promise)s (id %(id)s) not checked:\n%(error)s",
+                        promise=promise.display_name, id=promise.id, error=traceback.format_exc(limit=3)))
         return True
 
     def _ar_process_next(self):
-        """Process one unit of work of run ``self``; a failure of a whole step fails the run."""
+        """Process one unit of work of run ``self``, whose lock the caller holds (see
+        ``_ar_acquire_run``). A failure of a whole step fails the run. A conflict with a
+        concurrent transaction (serialization failure, lock, deadlock) rolls the unit
+        back and is recorded on the run; the next call retries it, in a new transaction;
+        after ``MAX_CONFLICTS`` conflicts the run fails. Returns False after a conflict."""
         self.ensure_one()
         steps = self._ar_run_steps()
         step = self.step if self.step in steps else steps[0]
@@ -160,21 +354,41 @@ class ArCollectionRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 complete = getattr(run, step)()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            self.env.invalidate_all()
+            _logger.warning("Collections run %s: step %s conflicted with a concurrent update: %s", self.id, step, error)
+            self.duration += time.perf_counter() - started
+            self._ar_record_conflict(step, error)
+            return False
         except Exception:
             _logger.exception("Collections run %s: step %s failed", self.id, step)
             self._ar_log_error(self.env._("Step %(step)s failed:\n%(error)s", step=step,
                                           error=traceback.format_exc(limit=5)))
             self.duration += time.perf_counter() - started
             self._ar_finish(state="failed")
-            return
+            return True
+        # every unit writes its run (at least its duration): a transaction that took its
+        # snapshot before this one committed cannot lock the run (see _ar_acquire_run)
         self.duration += time.perf_counter() - started
         if not complete:
-            return
+            return True
         index = steps.index(step)
         if index + 1 < len(steps):
             self.write({"step": steps[index + 1], "partner_cursor": 0})
         else:
             self._ar_finish()
+        return True
+
+    def _ar_record_conflict(self, step, error):
+        self.ensure_one()
+        self.conflict_count += 1
+        self._ar_log(self.env._(
+            "Step %(step)s: conflict with a concurrent update, rolled back and retried (%(error)s)",
+            step=step, error=str(error).strip()))
+        if self.conflict_count >= MAX_CONFLICTS:
+            self._ar_log_error(self.env._(
+                "Given up after %(count)s conflicts with concurrent updates.", count=self.conflict_count))
+            self._ar_finish(state="failed")
 
     def _ar_finish(self, state="done"):
         self.write({"state": state, "end_datetime": fields.Datetime.now(), "step": False})
@@ -185,6 +399,11 @@ class ArCollectionRun(models.Model):
                 "error_count": run.error_count + 1,
                 "error_log": "\n".join(filter(None, [run.error_log, message])),
             })
+
+    def _ar_log(self, message):
+        """Add ``message`` to the log of the runs of ``self`` without counting an error."""
+        for run in self:
+            run.error_log = "\n".join(filter(None, [run.error_log, message]))
 
     def _ar_add_counts(self, counts):
         self.ensure_one()
@@ -331,6 +550,8 @@ class ArCollectionRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 counts = self._ar_follow_up_partners(partner_ids)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # the whole batch is retried in a new transaction
         except Exception:
             # one bad customer must not stop the others: redo the batch one by one
             counts = defaultdict(int)
@@ -339,6 +560,8 @@ class ArCollectionRun(models.Model):
                     with self.env.cr.savepoint():
                         for key, value in self._ar_follow_up_partners([partner_id]).items():
                             counts[key] += value
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    raise
                 except Exception:
                     _logger.exception("Collections run %s: customer %s failed", self.id, partner_id)
                     partner = self.env["res.partner"].browse(partner_id)

@@ -5,6 +5,11 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.base.models.res_partner import _tz_get
+
+# time zone of a company with neither a time zone nor a country (the addon's users are in China)
+AR_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
 # Collector's workspace: how good a weekday is for a phone call (seed 003: Friday, then
 # Thursday and Tuesday; never Monday or Wednesday).
 CALL_DAY_RANKS = [("best", "Best"), ("good", "Good"), ("possible", "Possible"), ("avoid", "Avoid")]
@@ -67,11 +72,30 @@ class ResCompany(models.Model):
             if company.ar_collection_batch_size <= 0:
                 raise ValidationError(self.env._("The collections batch size must be positive."))
 
-    def _ar_get_today(self):
-        """The company's today: the date in the company's timezone (its partner's tz),
-        else in the current user's timezone."""
+    ar_timezone = fields.Selection(
+        _tz_get, string="Collections Time Zone", compute="_compute_ar_timezone", store=True, readonly=False,
+        help="The nightly run, the promise checks and the follow-ups take the company's date in this time "
+             "zone, whoever launches them. Follows the time zone of the company's address when that is set "
+             "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).")
+
+    @api.depends("partner_id.tz", "partner_id.country_id")
+    def _compute_ar_timezone(self):
+        for company in self:
+            company.ar_timezone = company.partner_id.tz or company.ar_timezone or company._ar_default_timezone()
+
+    def _ar_default_timezone(self):
+        """Time zone of a company whose address has none: its country's (the first one, as
+        listed by the tz database), else ``AR_DEFAULT_TIMEZONE``."""
         self.ensure_one()
-        tz = self.partner_id.tz or self.env.user.tz or "UTC"
+        zones = pytz.country_timezones.get(self.partner_id.country_id.code or "", [])
+        return zones[0] if zones else AR_DEFAULT_TIMEZONE
+
+    def _ar_get_today(self):
+        """The company's today and time zone: the date in the company's collections time
+        zone (Settings), never the current user's, so that a run, a promise check or a
+        follow-up has the same date whoever launches it."""
+        self.ensure_one()
+        tz = self.ar_timezone or self._ar_default_timezone()
         return fields.Date.context_today(self.with_context(tz=tz)), tz
 
     @api.model_create_multi

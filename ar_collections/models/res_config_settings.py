@@ -19,6 +19,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id")
     ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
+    ar_timezone = fields.Selection(related="company_id.ar_timezone", readonly=False)
 
     # Collector's workspace: promises to pay and calling days
     ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)

@@ -14,6 +14,7 @@ from . import test_ar_scheduled_reports
 from . import test_invoice_aging
 from . import test_collection_stages
 from . import test_collection_run
+from . import test_collection_run_concurrency
 from . import test_calling_days
 from . import test_collection_log
 from . import test_payment_promise

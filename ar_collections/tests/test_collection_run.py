@@ -2,9 +2,15 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from psycopg2 import errors as pg_errors
 
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+
+from odoo.addons.ar_collections.models.ar_collection_run import ArCollectionRun
+from odoo.addons.ar_collections.models.ar_payment_promise import ArPaymentPromise
 from odoo.addons.ar_collections.models.res_partner import ResPartner
 
 from .common_collections import ArCollectionRunCommon
@@ -203,6 +209,7 @@ class TestCollectionRun(ArCollectionRunCommon):
 
     def test_company_today_not_utc(self):
         self.company.partner_id.tz = "Asia/Shanghai"
+        self.assertEqual(self.company.ar_timezone, "Asia/Shanghai", "follows the company address's time zone")
         invoice = self.ar_invoice(self.customer, 1000.0, "2026-05-15", "2026-06-14")
         # 20:00 UTC on 14 June is 04:00 on 15 June in Shanghai: the invoice is 1 day late
         with freeze_time("2026-06-14 20:00:00"):
@@ -333,3 +340,219 @@ class TestCollectionRun(ArCollectionRunCommon):
                                                    note="Check the bank")
             self.assertEqual((other.user_id, other.date_deadline), (self.credit_manager, self.d("2026-06-30")))
             self.assertEqual(len(self.followup(self.customer)), 1)
+
+    # ------------------------------------------------------------------
+    # The company's date, whoever launches the run
+    # ------------------------------------------------------------------
+    def test_run_dated_by_the_company_whoever_launches_it(self):
+        self.company.ar_timezone = "Asia/Shanghai"
+        self.env.user.tz = "Europe/London"  # the cron user
+        self.credit_manager.tz = "Pacific/Auckland"  # a day ahead of UTC
+        Run = self.env["ar.collection.run"]
+        # due 15 May: on 14 June (Shanghai) 30 days late, on 15 June 31 days
+        invoice = self.ar_invoice(self.customer, 1000.0, "2026-04-15", "2026-05-15")
+        with freeze_time("2026-06-14 15:00:00"):  # 23:00 in Shanghai, 03:00 on 15 June in Auckland
+            self.assertEqual(self.company.with_user(self.credit_manager)._ar_get_today()[0], self.d("2026-06-14"))
+            self.assertTrue(Run.sudo()._cron_run_collections(), "more units to do")
+            while Run.sudo()._cron_run_collections():
+                pass
+            run = Run.search([("company_id", "=", self.company.id)], limit=1)
+            self.assertEqual((run.date, run.state, run.trigger), (self.d("2026-06-14"), "done", "cron"))
+            self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
+        with freeze_time("2026-06-14 15:30:00"):
+            # the manager in Auckland runs it again: the same day for the company, nothing changes
+            action = Run.with_user(self.credit_manager).action_run_now()
+            self.assertEqual(action["res_id"], run.id, "the run of the company's day, run again")
+            run.invalidate_recordset()
+            self.assertEqual((run.date, run.state, run.trigger, run.user_id),
+                             (self.d("2026-06-14"), "done", "manual", self.credit_manager))
+            self.assertEqual((run.stage_change_count, run.activity_escalated_count), (0, 0))
+            self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
+            self.assertEqual(len(invoice.ar_stage_history_ids), 1, "no stage flipped back and forth")
+        with freeze_time("2026-06-14 16:30:00"):  # 00:30 on 15 June in Shanghai
+            action = Run.with_user(self.credit_manager).action_run_now()
+            new_run = Run.browse(action["res_id"])
+            self.assertEqual(new_run.date, self.d("2026-06-15"))
+            self.assertEqual(invoice.collection_stage_id, self.stage_31_60)
+        self.assertEqual(Run.search_count([("company_id", "=", self.company.id)]), 2, "one run per day")
+        self.assertEqual(len(invoice.ar_stage_history_ids), 2)
+
+    def test_collections_time_zone_default(self):
+        china, usa = self.env.ref("base.cn"), self.env.ref("base.us")
+        Company = self.env["res.company"]
+        self.assertEqual(Company.create({"name": "Shanghai Co", "country_id": china.id}).ar_timezone,
+                         "Asia/Shanghai")
+        self.assertEqual(Company.create({"name": "Boston Inc", "country_id": usa.id}).ar_timezone,
+                         "America/New_York")
+        self.assertEqual(Company.create({"name": "Nowhere Ltd"}).ar_timezone, "Asia/Shanghai")
+        company = Company.create({"name": "Tokyo KK", "country_id": china.id})
+        company.partner_id.tz = "Asia/Tokyo"
+        self.assertEqual(company.ar_timezone, "Asia/Tokyo", "the address's time zone")
+        # set in Settings
+        settings = self.env["res.config.settings"].with_company(company).create({})
+        self.assertEqual(settings.ar_timezone, "Asia/Tokyo")
+        settings.ar_timezone = "Asia/Shanghai"
+        settings.execute()
+        self.assertEqual(company.ar_timezone, "Asia/Shanghai")
+        with freeze_time("2026-06-14 23:00:00"):
+            self.assertEqual(company.with_user(self.collector)._ar_get_today(),
+                             (self.d("2026-06-15"), "Asia/Shanghai"))
+
+    # ------------------------------------------------------------------
+    # Every step's failures on the run
+    # ------------------------------------------------------------------
+    @freeze_time("2026-06-15")
+    def test_failing_promise_check_is_on_the_run(self):
+        inv1 = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        inv2 = self.ar_invoice(self.customer2, 1000.0, "2026-05-01", "2026-06-01")
+        Promise = self.env["ar.payment.promise"].sudo()
+        bad, good = Promise.create([{
+            "partner_id": partner.id, "amount": 500.0, "date_start": "2026-06-01", "date": "2026-06-05",
+            "invoice_ids": [Command.set(invoice.ids)], "company_id": self.company.id,
+        } for partner, invoice in ((self.customer, inv1), (self.customer2, inv2))])
+        original = ArPaymentPromise._ar_check
+
+        def check(promises, *args, **kwargs):
+            if bad in promises:
+                raise ValueError("bank statement feed unavailable")
+            return original(promises, *args, **kwargs)
+
+        with patch.object(ArPaymentPromise, "_ar_check", check):
+            run = self.run_collections()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.error_count, 1)
+        self.assertIn("Promise to pay Huadong Machinery", run.error_log)
+        self.assertIn("bank statement feed unavailable", run.error_log)
+        self.assertEqual(bad.state, "open", "not checked")
+        self.assertEqual(good.state, "broken", "the other promise was checked (nothing paid by 8 June)")
+        # the rest of the run went on
+        self.assertEqual(inv1.collection_stage_id, self.stage_1_30)
+        self.assertTrue(self.followup(self.customer))
+        self.assertTrue(self.followup(self.customer2))
+
+    @freeze_time("2026-06-15")
+    def test_conflict_in_a_step_is_recorded_and_retried(self):
+        self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        original = ArCollectionRun._ar_follow_up_partners
+        calls = []
+
+        def follow_up(run, partner_ids):
+            calls.append(partner_ids)
+            if len(calls) == 1:
+                raise pg_errors.SerializationFailure("could not serialize access due to concurrent update")
+            return original(run, partner_ids)
+
+        run = self.env["ar.collection.run"].sudo()._ar_start_runs(self.company)
+        with patch.object(ArCollectionRun, "_ar_follow_up_partners", follow_up):
+            run._ar_run_to_end()
+            self.assertEqual(run.state, "running", "left to the cron, in a new transaction")
+            self.assertEqual((run.conflict_count, run.error_count), (1, 0))
+            self.assertIn("conflict with a concurrent update", run.error_log)
+            self.assertFalse(self.followup(self.customer), "the unit was rolled back")
+            cron = self.env.ref("ar_collections.ir_cron_collection_run")
+            self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+            while self.env["ar.collection.run"].sudo()._cron_run_collections():
+                pass
+        self.assertEqual((run.state, run.conflict_count, run.error_count), ("done", 1, 0))
+        self.assertEqual(run.activity_created_count, 1)
+        self.assertEqual(len(self.followup(self.customer)), 1)
+
+    # ------------------------------------------------------------------
+    # A run started by any path completes
+    # ------------------------------------------------------------------
+    @freeze_time("2026-06-15")
+    def test_run_manually_completes(self):
+        self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+        cron = self.env.ref("ar_collections.ir_cron_collection_run")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Run = self.env["ar.collection.run"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        # Settings > Technical > Scheduled Actions > Run Manually: one call, one unit of work
+        cron.method_direct_trigger()
+        self.assertEqual(Run.search([]).mapped("state"), ["running"])
+        # ... and the cron is due again: the scheduler calls it until the runs are over
+        calls = 1
+        while (triggers := Trigger.search([("cron_id", "=", cron.id), ("call_at", "<=", "2026-06-15 00:00:00")])):
+            triggers.unlink()
+            cron.method_direct_trigger()
+            calls += 1
+            self.assertLess(calls, 50)
+        run = Run.search([("company_id", "=", self.company.id)])
+        self.assertEqual((run.date, run.state, run.activity_created_count), (self.d("2026-06-15"), "done", 1))
+        self.assertEqual(len(self.followup(self.customer)), 1)
+        # every company with a ladder had its run, over
+        companies = self.env["ar.collection.stage"].sudo().search([]).company_id
+        self.assertEqual(Run.search([]).company_id, companies)
+        self.assertEqual(set(Run.search([]).mapped("state")), {"done"})
+        # nothing left: a new call does nothing
+        cron.method_direct_trigger()
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+        self.assertEqual(len(Run.search([])), len(companies))
+
+    def test_run_left_running_by_a_dead_worker_is_resumed(self):
+        Run = self.env["ar.collection.run"].sudo()
+        with freeze_time("2026-06-15"):
+            invoice = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
+            run = Run._ar_start_runs(self.company)
+            run._ar_process_next()  # promises checked, then the worker died
+            self.assertEqual(run.state, "running")
+        with freeze_time("2026-06-16"):
+            # the next day's cron finishes the interrupted run first (on its own date), then today's
+            while Run._cron_run_collections():
+                pass
+            self.assertEqual((run.state, run.error_count, run.activity_created_count), ("done", 0, 1))
+            today = Run.search([("company_id", "=", self.company.id), ("date", "=", "2026-06-16")])
+            self.assertEqual((today.state, today.activity_created_count), ("done", 0))
+            self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
+            self.assertEqual(len(self.followup(self.customer)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionRunRpc(ArCollectionRunCommon, HttpCase):
+    """The run's record and the company's time zone over JSON-RPC, as the users it must stop."""
+
+    TEMPTING = {"ar_collection_run": True, "ar_promise_check": True, "force_company": True,
+                "sudo": True, "install_mode": True}
+
+    def call(self, login, model, method, args, **kwargs):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": model, "method": method, "args": args,
+            "kwargs": {"context": dict(self.TEMPTING), **kwargs},
+        })
+
+    def test_run_record_is_written_by_the_run_only(self):
+        run = self.run_collections()
+        self.assertEqual(run.state, "done")
+        run_vals = {"state": "running", "error_count": 0, "error_log": False, "date": "2026-01-01",
+                    "step": "_ar_step_stage_invoices"}
+        for login in ("ar_credit_manager", "ar_collector", "ar_auditor"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "write", [run.ids, run_vals])
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "create", [[{"company_id": self.company.id,
+                                                                  "date": "2026-01-02"}]])
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "_cron_run_collections", [])
+        run.invalidate_recordset()
+        self.assertEqual((run.state, run.error_count), ("done", 0))
+        self.assertEqual(self.env["ar.collection.run"].search_count([("company_id", "=", self.company.id)]), 1)
+
+    def test_run_now_over_rpc(self):
+        Run = self.env["ar.collection.run"]
+        for login in ("ar_collector", "ar_auditor", "ar_salesman"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.collection.run", "action_run_now", [[]])
+        self.assertFalse(Run.search([("company_id", "=", self.company.id)]))
+        action = self.call("ar_credit_manager", "ar.collection.run", "action_run_now", [[]])
+        run = Run.browse(action["res_id"])
+        self.assertEqual((run.company_id, run.state, run.trigger, run.user_id),
+                         (self.company, "done", "manual", self.credit_manager))
+
+    def test_company_time_zone_not_set_by_collections_users(self):
+        self.company.ar_timezone = "Asia/Shanghai"
+        for login in ("ar_credit_manager", "ar_collector"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "res.company", "write", [self.company.ids, {"ar_timezone": "Pacific/Auckland"}])
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.ar_timezone, "Asia/Shanghai")
