@@ -119,15 +119,20 @@ class ReportArAging(models.AbstractModel):
                 aging_rows = [r for r in aging_rows if r["overdue"] > 0]
             if not aging_rows:
                 continue
+            # receivable items without a partner are shown too (under "No partner", as OCA
+            # does) so that the totals tie to the general ledger's receivable balance
             by_partner = {r["partner_id"]: r for r in aging_rows}
-            partners = self.env["res.partner"].with_company(company).browse(list(by_partner)).sorted(
-                lambda p: (p.name or "").lower())
+            partners = self.env["res.partner"].with_company(company).browse(
+                [pid for pid in by_partner if pid]).sorted(lambda p: (p.name or "").lower())
             details = defaultdict(list)
             if options.get("show_detail"):
-                move_rows = Aging._get_aging("move", date, list(by_partner), company.ids)
+                move_rows = Aging._get_aging(
+                    "move", date, None if partner_ids is None else list(by_partner), company.ids)
                 moves = self.env["account.move"].browse([r["key"] for r in move_rows])
                 moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "ref", "move_type"])
                 for row in move_rows:
+                    if row["partner_id"] not in by_partner:
+                        continue
                     move = moves.browse(row["key"])
                     details[row["partner_id"]].append({
                         "move": move,
@@ -149,6 +154,7 @@ class ReportArAging(models.AbstractModel):
                 uses_limit = partner.use_partner_credit_limit or company.account_use_credit_limit
                 rows.append({
                     "partner": partner,
+                    "partner_name": partner.display_name,
                     "company": company,
                     "grade": partner.credit_grade_id.code or "",
                     "credit_limit": partner.credit_limit if uses_limit else None,
@@ -161,6 +167,24 @@ class ReportArAging(models.AbstractModel):
                     "lines": details.get(partner.id, []),
                     **{k: row[k] for k in AMOUNT_KEYS},
                 })
+            if None in by_partner:
+                row = by_partner[None]
+                rows.append({
+                    "partner": self.env["res.partner"],
+                    "partner_name": self.env._("No partner"),
+                    "company": company,
+                    "grade": "",
+                    "credit_limit": None,
+                    "salesperson": "",
+                    "collector": "",
+                    "stage": "",
+                    "max_days_overdue": row["max_days_overdue"],
+                    "oldest_due_date": row["oldest_due_date"],
+                    "contact": {},
+                    "lines": details.get(None, []),
+                    **{k: row[k] for k in AMOUNT_KEYS},
+                })
+            for row in rows:
                 for key in AMOUNT_KEYS:
                     totals[key] += row[key]
             residual = totals["residual"]
@@ -168,6 +192,7 @@ class ReportArAging(models.AbstractModel):
             sections.append({
                 "company": company,
                 "currency": company.currency_id,
+                "labels": Aging._get_bucket_labels(company),
                 "rows": rows,
                 "totals": totals,
                 "percents": percents,

@@ -9,6 +9,7 @@ from . import test_ar_dunning_letter
 from . import test_ar_statement
 from . import test_ar_scheduled_reports
 from . import test_invoice_aging
+from . import test_aging_truth
 from . import test_collection_stages
 from . import test_collection_run
 from . import test_calling_days
