@@ -117,7 +117,7 @@ class ArDunningLetter(models.Model):
             overdue = Aging._get_overdue_invoices(
                 partner_ids=letters.partner_id.commercial_partner_id.ids, date=date, company_ids=company.ids)
             invoices = Move.search(Move._ar_get_dunning_domain(company) + [("id", "in", list(overdue))])
-            invoices = invoices.sorted(lambda m: (overdue[m.id]["due_date"], m.name or ""))
+            invoices = invoices.sorted(lambda m, overdue=overdue: (overdue[m.id]["due_date"], m.name or ""))
             for letter in letters:
                 letter.invoice_ids = invoices.filtered(
                     lambda m, letter=letter: m.commercial_partner_id == letter.partner_id.commercial_partner_id)

@@ -74,9 +74,12 @@ class ResPartner(models.Model):
         hook): the current company with its whole family of branches (the root company and
         every branch under it, as Odoo's own ``credit``), so that a customer cannot go over
         his limit by buying from several branches."""
-        root = self.env.company.root_id
         # sudo: the branches of the company, whether or not the user may switch to them
-        return self.env["res.company"].sudo().search([("id", "child_of", root.id)]).ids
+        family = branches = self.env.company.sudo().root_id
+        while branches:  # read through the cache, level by level
+            branches = branches.child_ids
+            family |= branches
+        return family.ids
 
     def _ar_get_credit_figures(self, exclude_order_ids=None):
         """Credit figures of the commercial partners of ``self``, in two grouped queries.
