@@ -372,6 +372,24 @@ def measure(env, func, repeat=3):
     return sorted(samples)[len(samples) // 2]
 
 
+def start_http_server(env):
+    """Serve this database on a free local port for wkhtmltopdf (it fetches the report's
+    assets over HTTP, like in production); ``report.url`` points at it (in the transaction,
+    rolled back with it)."""
+    import socket  # noqa: PLC0415
+
+    from odoo.service import server  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    odoo.tools.config["http_port"] = port
+    server.ThreadedServer(odoo.http.root).http_spawn()
+    env["ir.config_parameter"].sudo().set_param("report.url", f"http://127.0.0.1:{port}")
+    log(f"HTTP server for wkhtmltopdf on port {port}")
+
+
 def measure_reports(env, company, pdf=True):
     """Summary, detail, XLSX and PDF (with invoice detail) of the aging analysis, as of
     today and as of 45 days ago, with the plain SQL floor of each date."""
@@ -472,6 +490,8 @@ def main():
         if not company.partner_id.tz:
             company.partner_id.tz = "UTC"
         builder = LedgerBuilder(env, company, args.seed)
+        if not args.no_pdf:
+            start_http_server(env)
 
         log(f"Building {small_invoices} invoices for {small_customers} customers ...")
         start = time.perf_counter()

@@ -295,16 +295,16 @@ class ArCollectionRun(models.Model):
         open collections activity in the run's company."""
         self.ensure_one()
         company = self.company_id
-        self.env["account.move"].flush_model(["collection_stage_id", "amount_residual", "state", "move_type"])
+        self.env["account.move"].flush_model(["collection_stage_id", "state", "move_type"])
         self.env["res.partner"].flush_model(["collection_stage_id", "ar_procedure", "commercial_partner_id"])
         self.env["mail.activity"].flush_model(["res_model", "res_id", "ar_company_id", "active"])
         self.env.cr.execute(SQL(
             """SELECT pid FROM (
                    SELECT p.commercial_partner_id AS pid
                      FROM account_move m JOIN res_partner p ON p.id = m.partner_id
-                    WHERE m.company_id = %(company)s
-                      AND (m.collection_stage_id IS NOT NULL
-                           OR (m.move_type = 'out_invoice' AND m.state = 'posted' AND m.amount_residual > 0))
+                    WHERE m.company_id = %(company)s AND m.collection_stage_id IS NOT NULL
+                   UNION
+                   SELECT open_invoice.partner_id FROM (%(open_invoices)s) open_invoice
                    UNION
                    SELECT a.res_id FROM mail_activity a
                     WHERE a.res_model = 'res.partner' AND a.ar_company_id = %(company)s AND a.active
@@ -316,6 +316,8 @@ class ArCollectionRun(models.Model):
                ORDER BY pid
                LIMIT %(limit)s""",
             company=company.id, key=str(company.id), cursor=self.partner_cursor, limit=limit,
+            # the open invoices of the one aging query, on the run's date
+            open_invoices=self.env["ar.aging"]._invoice_aging_sql(date=self.date, company_ids=company.ids),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

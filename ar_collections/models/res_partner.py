@@ -140,6 +140,7 @@ class ResPartner(models.Model):
         if operator not in (">", ">=", "<", "<=", "=", "!=") or not isinstance(value, (int, float)):
             raise UserError(self.env._("Operation not supported on the overdue amount."))
         aging = self.env["ar.aging"].sudo()._get_partner_aging(company_ids=self._ar_credit_company_ids())
+        aging.pop(None, None)  # receivable items without a partner
         ops = {
             ">": lambda a: a > value, ">=": lambda a: a >= value, "<": lambda a: a < value,
             "<=": lambda a: a <= value, "=": lambda a: a == value, "!=": lambda a: a != value,
@@ -158,7 +159,8 @@ class ResPartner(models.Model):
         Aging = self.env["ar.aging"].sudo()
         exposure = Aging._get_uninvoiced_order_amounts(company_ids=company_ids)
         for pid, values in Aging._get_partner_aging(company_ids=company_ids).items():
-            exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
+            if pid:  # not the receivable items without a partner
+                exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
         candidates = self.browse([pid for pid, amount in exposure.items() if amount > 0])
         over = candidates.filtered(lambda p: p.ar_over_limit)
         positive = (operator == "=") == bool(value)

@@ -3,12 +3,14 @@ detail table. All figures come from the one aging query (``ar.aging``); this mod
 the customers, reads their profile in batches and arranges the rows for the QWeb and XLSX
 renderers."""
 
+import ast
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import float_round
 
 from odoo.addons.ar_collections.models.ar_aging import BUCKETS
+from odoo.addons.base.models.res_lang import intersperse
 
 AMOUNT_KEYS = ("residual", *BUCKETS, "overdue")
 
@@ -228,17 +230,23 @@ class ReportArAging(models.AbstractModel):
         report (the monetary and date widgets cost a call each, thousands per report); the
         same text as the widgets: the user's language, the currency's symbol and digits."""
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US") or self.env["res.lang"]._lang_get("en_US")
-        date_format = lang.date_format
+        data = self.env["res.lang"]._get_data(id=lang.id)
+        grouping = ast.literal_eval(data.grouping)
+        thousands_sep, decimal_point = data.thousands_sep or "", data.decimal_point
+        date_format = data.date_format
         currencies = {}
 
         def money(value, currency):
             if currency not in currencies:
                 symbol = currency.symbol or ""
-                currencies[currency] = (f"%.{currency.decimal_places}f", currency.rounding,
+                currencies[currency] = (currency.decimal_places, currency.rounding,
                                         f"{symbol}\N{NO-BREAK SPACE}" if currency.position == "before" else "",
                                         f"\N{NO-BREAK SPACE}{symbol}" if currency.position != "before" else "")
-            fmt, rounding, pre, post = currencies[currency]
-            amount = lang.format(fmt, float_round(value or 0.0, precision_rounding=rounding), grouping=True)
+            digits, rounding, pre, post = currencies[currency]
+            # what res.lang.format does, without its per-call lookups
+            integer, _sep, decimals = f"{float_round(value or 0.0, precision_rounding=rounding):.{digits}f}".partition(".")
+            integer = intersperse(integer, grouping, thousands_sep)[0]
+            amount = decimal_point.join((integer, decimals)) if digits else integer
             amount = amount.replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
             return f"{pre}{amount}{post}"
 
