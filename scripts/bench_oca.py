@@ -12,6 +12,7 @@ included), plus the HTML alone. Everything is rolled back.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -42,7 +43,8 @@ def measure(env, company, date):
         "receivable_accounts_only": True, "show_move_line_details": True,
     })
     wizard.onchange_type_accounts_only()
-    oca_data = wizard._prepare_report_data()
+    # as the report action sends it to the report: through JSON (dates as strings)
+    oca_data = json.loads(json.dumps(wizard._prepare_report_data(), default=str))
     oca_report = "account_financial_report.aged_partner_balance"
     return {
         "ours_html": timed(env, lambda: Reports._render_qweb_html(

@@ -130,16 +130,21 @@ class ArAging(models.AbstractModel):
                             SELECT pr.credit_move_id FROM account_partial_reconcile pr WHERE pr.max_date > %(date)s))
             ),
             ar_partial AS (
-                SELECT side.line_id, SUM(side.amount) AS amount
-                  FROM (SELECT pr.debit_move_id AS line_id, pr.amount
-                          FROM account_partial_reconcile pr
-                         WHERE pr.max_date <= %(date)s AND pr.debit_move_id IN (SELECT line_id FROM ar_item)
-                         UNION ALL
-                        SELECT pr.credit_move_id, -pr.amount
-                          FROM account_partial_reconcile pr
-                         WHERE pr.max_date <= %(date)s AND pr.credit_move_id IN (SELECT line_id FROM ar_item)
-                       ) side
-                 GROUP BY side.line_id
+                -- one pass over the partials of the items (both sides, through their indexes)
+                SELECT ar_item.line_id, SUM(pr.amount) AS amount
+                  FROM ar_item
+                  JOIN account_partial_reconcile pr ON pr.debit_move_id = ar_item.line_id
+                 WHERE pr.max_date <= %(date)s
+                 GROUP BY ar_item.line_id
+                 UNION ALL
+                SELECT ar_item.line_id, -SUM(pr.amount)
+                  FROM ar_item
+                  JOIN account_partial_reconcile pr ON pr.credit_move_id = ar_item.line_id
+                 WHERE pr.max_date <= %(date)s
+                 GROUP BY ar_item.line_id
+            ),
+            ar_partial_sum AS (
+                SELECT line_id, SUM(amount) AS amount FROM ar_partial GROUP BY line_id
             ),
             ar_line AS (
                 SELECT ar_item.line_id,
@@ -159,7 +164,7 @@ class ArAging(models.AbstractModel):
                        ar_item.balance - COALESCE(ar_partial.amount, 0) AS residual
                   FROM ar_item
                   JOIN res_company ar_company ON ar_company.id = ar_item.company_id
-             LEFT JOIN ar_partial ON ar_partial.line_id = ar_item.line_id
+             LEFT JOIN ar_partial_sum ar_partial ON ar_partial.line_id = ar_item.line_id
             )
             SELECT %(key)s AS key,
                    ar_line.partner_id,
