@@ -318,20 +318,29 @@ def analyze(env):
     env.cr.execute("ANALYZE account_move, account_move_line, account_partial_reconcile, res_partner, mail_activity")
 
 
-def measure_floor(env, company):
-    """One plain SQL aggregate over the same receivable items (median of 3)."""
+def measure_floor(env, company, date=None):
+    """One plain SQL aggregate over the same receivable items (median of 3). As of a
+    date: the residual rebuilt from the partials of that date, pre-summed once."""
     env.flush_all()
+    date = date or fields.Date.today()
     query = SQL(
-        """SELECT p.commercial_partner_id,
-                  SUM(aml.amount_residual),
-                  SUM(aml.amount_residual) FILTER (WHERE %(today)s::date - aml.date_maturity > 0)
+        """WITH partial AS (
+               SELECT line_id, SUM(amount) AS amount FROM (
+                   SELECT debit_move_id AS line_id, amount FROM account_partial_reconcile WHERE max_date <= %(date)s
+                    UNION ALL
+                   SELECT credit_move_id, -amount FROM account_partial_reconcile WHERE max_date <= %(date)s) s
+                GROUP BY line_id)
+           SELECT p.commercial_partner_id,
+                  SUM(aml.balance - COALESCE(partial.amount, 0)),
+                  SUM(aml.balance - COALESCE(partial.amount, 0)) FILTER (WHERE %(date)s::date - aml.date_maturity > 0)
              FROM account_move_line aml
              JOIN account_account a ON a.id = aml.account_id
              JOIN res_partner p ON p.id = aml.partner_id
-            WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-              AND a.account_type = 'asset_receivable' AND NOT aml.reconciled
+        LEFT JOIN partial ON partial.line_id = aml.id
+            WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted' AND aml.date <= %(date)s
+              AND a.account_type = 'asset_receivable'
             GROUP BY p.commercial_partner_id""",
-        today=fields.Date.today(), company=company.id)
+        date=date, company=company.id)
     times = []
     for _i in range(3):
         start = time.perf_counter()
@@ -346,15 +355,92 @@ def measure_aging_report(env, company, date=None):
     median of 3 (seconds, queries), in a fresh cache each time."""
     Report = env["report.ar_collections.report_ar_aging"]
     options = Report._ar_default_options(date=date, company_ids=company.ids)
+    return measure(env, lambda: Report._get_aging_data(options))
+
+
+def measure(env, func, repeat=3):
+    """Median of ``repeat`` calls of ``func``: (seconds, queries), flush included, fresh cache."""
     samples = []
-    for _i in range(3):
+    for _i in range(repeat):
         env.flush_all()
         env.invalidate_all()
         queries = env.cr.sql_log_count
         start = time.perf_counter()
-        Report._get_aging_data(options)
+        func()
+        env.flush_all()
         samples.append((time.perf_counter() - start, env.cr.sql_log_count - queries))
-    return sorted(samples)[1]
+    return sorted(samples)[len(samples) // 2]
+
+
+def start_http_server(env):
+    """Serve this database on a free local port for wkhtmltopdf (it fetches the report's
+    assets over HTTP, like in production); ``report.url`` points at it (in the transaction,
+    rolled back with it)."""
+    import socket  # noqa: PLC0415
+
+    from odoo.service import server  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    odoo.tools.config["http_port"] = port
+    server.ThreadedServer(odoo.http.root).http_spawn()
+    env["ir.config_parameter"].sudo().set_param("report.url", f"http://127.0.0.1:{port}")
+    log(f"HTTP server for wkhtmltopdf on port {port}")
+
+
+def measure_reports(env, company, pdf=True):
+    """Summary, detail, XLSX and PDF (with invoice detail) of the aging analysis, as of
+    today and as of 45 days ago, with the plain SQL floor of each date."""
+    Report = env["report.ar_collections.report_ar_aging"]
+    Xlsx = env["ar.report.xlsx"]
+    result = {}
+    for label, date in (("today", fields.Date.today()), ("past", fields.Date.today() - timedelta(days=45))):
+        options = Report._ar_default_options(date=date, company_ids=company.ids)
+        detail = {**options, "show_detail": True}
+        row = {
+            "floor": measure_floor(env, company, date),
+            "summary": measure(env, lambda options=options: Report._get_aging_data(options)),
+            "detail": measure(env, lambda detail=detail: Report._get_aging_data(detail)),
+            "xlsx": measure(env, lambda detail=detail: Xlsx._aging_xlsx(Report._get_aging_data(detail))),
+        }
+        if pdf:
+            row["html"] = measure(env, lambda detail=detail: env["ir.actions.report"]._render_qweb_html(
+                "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}), repeat=1)
+            row["pdf"] = measure(env, lambda detail=detail: env["ir.actions.report"]._render_qweb_pdf(
+                "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}), repeat=1)
+        result[label] = row
+    return result
+
+
+def print_reports(points):
+    """One table per date: each measured ledger size, and the growth between sizes."""
+    kinds = [k for k in ("floor", "summary", "detail", "xlsx", "html", "pdf") if k in points[0][1]["today"]]
+    for label, title in (("today", "as of today"), ("past", "as of 45 days ago")):
+        print(f"aging analysis {title} (ms, queries; PDF: one call, wkhtmltopdf included):")
+        header = f"{'invoices':>9}" + "".join(f"{kind:>16}" for kind in kinds)
+        print(header)
+        print("-" * len(header))
+        for invoices, result in points:
+            row = result[label]
+            cells = []
+            for kind in kinds:
+                if kind == "floor":
+                    cells.append(f"{row[kind] * 1000:>16.0f}")
+                else:
+                    cells.append(f"{row[kind][0] * 1000:>10.0f} {row[kind][1]:>4}q")
+            print(f"{invoices:>9}" + "".join(cells))
+        for (n1, r1), (n2, r2) in zip(points, points[1:]):
+            growth = []
+            for kind in kinds:
+                t1 = r1[label][kind] if kind == "floor" else r1[label][kind][0]
+                t2 = r2[label][kind] if kind == "floor" else r2[label][kind][0]
+                growth.append(f"{kind} {t2 / t1:.2f}x")
+            print(f"  growth {n1} -> {n2} invoices (x{n2 / n1:.1f}): " + ", ".join(growth))
+        summary = points[-1][1][label]
+        print(f"  summary / floor at {points[-1][0]} invoices: {summary['summary'][0] / summary['floor']:.1f}x")
+        print()
 
 
 def bench_run(env, label, invoices):
@@ -390,6 +476,12 @@ def main():
     parser.add_argument("--scale-run", action="store_true",
                         help="instead: the run on 200,000 invoices (x --scale), then two companies with two workers")
     parser.add_argument("--scale-measure", choices=["single", "two"], help=argparse.SUPPRESS)
+
+    parser.add_argument("--report-sizes", default="3000,6000",
+                        help="ledger sizes (invoices) at which the aging reports are measured while the ledger "
+                             "grows, besides the full size (default 3000,6000: use --scale 0.3)")
+    parser.add_argument("--no-pdf", action="store_true", help="do not measure the PDF (slow)")
+    parser.add_argument("--no-run", action="store_true", help="do not measure the nightly run")
     args = parser.parse_args()
     if args.scale_run or args.scale_measure:
         return scale_main(args)
@@ -405,6 +497,8 @@ def main():
         if not company.partner_id.tz:
             company.partner_id.tz = "UTC"
         builder = LedgerBuilder(env, company, args.seed)
+        if not args.no_pdf:
+            start_http_server(env)
 
         log(f"Building {small_invoices} invoices for {small_customers} customers ...")
         start = time.perf_counter()
@@ -412,8 +506,17 @@ def main():
         builder.add_invoices(small_invoices, customers)
         build_small = time.perf_counter() - start
         analyze(env)
+        report_sizes = {int(size) for size in args.report_sizes.split(",") if size}
+        report_points = []
+
+        def measure_point():
+            log(f"Measuring the aging reports at {builder.invoice_count} invoices ...")
+            report_points.append((builder.invoice_count, measure_reports(env, company, pdf=not args.no_pdf)))
+
+        if builder.invoice_count in report_sizes:
+            measure_point()
         log("Measuring the run on the small ledger ...")
-        small = bench_run(env, "small", builder.invoice_count)
+        small = bench_run(env, "small", builder.invoice_count) if not args.no_run else {}
         small["floor"] = measure_floor(env, company)
         small["report"] = measure_aging_report(env, company)
         small["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
@@ -425,11 +528,15 @@ def main():
             new_customers = builder.add_customers(small_customers)
             builder.clone_ledger(customers, new_customers, copy_number)
             log(f"  copy {copy_number}: {builder.invoice_count} invoices")
+            if builder.invoice_count in report_sizes and copy_number < GROWTH - 1:
+                analyze(env)
+                measure_point()
         analyze(env)
         check_ledger(env, company)
         build_big = time.perf_counter() - start
+        measure_point()
         log("Measuring the run on the full ledger ...")
-        big = bench_run(env, "full", builder.invoice_count)
+        big = bench_run(env, "full", builder.invoice_count) if not args.no_run else {}
         big["floor"] = measure_floor(env, company)
         big["report"] = measure_aging_report(env, company)
         big["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
@@ -440,6 +547,10 @@ def main():
         else:
             cr.rollback()
 
+    print()
+    print_reports(report_points)
+    if args.no_run:
+        return 0
     print()
     print(f"ar_collections nightly run benchmark (scale {args.scale:g}, batch size {batch_size})")
     print(f"data build: {build_small:.0f} s for the small ledger (ORM), {build_big:.0f} s more for the full one "

@@ -45,46 +45,42 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Days overdue and aging bucket (relative to today)
     # ------------------------------------------------------------------
-    def _ar_is_open_invoice(self):
-        self.ensure_one()
-        return self.state == "posted" and self.move_type == "out_invoice" and self.amount_residual > 0
-
-    @api.depends_context("tz")
-    @api.depends("invoice_date_due", "date", "state", "move_type", "amount_residual", "company_id")
+    @api.depends_context("tz", "company", "allowed_company_ids")
+    @api.depends("state", "move_type", "company_id", "line_ids.balance", "line_ids.date_maturity",
+                 "line_ids.amount_residual", "line_ids.reconciled")
     def _compute_ar_aging(self):
-        today = fields.Date.context_today(self)
+        """Days overdue and bucket of each open customer invoice, from the one aging query
+        (``ar.aging._get_invoice_aging``): those of its oldest unpaid receivable item, on
+        the ledger as of today."""
+        types = self.env["ar.aging"]._get_invoice_move_types()
+        moves = self.filtered(lambda m: m._origin.id and m.state == "posted" and m.move_type in types)
+        aging = {}
+        if moves:
+            # sudo: the figures of invoices the user is reading, restricted to them
+            aging = self.env["ar.aging"].sudo()._get_invoice_aging(
+                move_ids=moves._origin.ids, company_ids=moves.company_id.ids)
         for move in self:
-            if not move._ar_is_open_invoice():
-                move.days_overdue = 0
-                move.aging_bucket = False
-                continue
-            days = (today - (move.invoice_date_due or move.date)).days
-            move.days_overdue = days
-            move.aging_bucket = self.env["ar.aging"]._ar_bucket_of_days(days, move.company_id)
+            values = aging.get(move._origin.id) if move in moves else None
+            move.days_overdue = values["days"] if values else 0
+            move.aging_bucket = values["bucket"] if values else False
 
     def _ar_aging_sql(self, alias, fname, query):
-        """SQL expression of ``days_overdue`` / ``aging_bucket`` on table ``alias``."""
-        def column(name):
-            return self._field_to_sql(alias, name, query)
-
-        today = fields.Date.context_today(self)
-        self.env["res.company"].flush_model(["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"])
-        is_open = SQL(
-            "(%s = 'posted' AND %s = 'out_invoice' AND %s > 0)",
-            column("state"), column("move_type"), column("amount_residual"))
-        days = SQL("(%s::date - COALESCE(%s, %s))", today, column("invoice_date_due"), column("date"))
+        """SQL expression of ``days_overdue`` / ``aging_bucket`` on table ``alias``: a join
+        to the open invoices of the aging query (as of today, the user's companies)."""
+        # sudo: figures of the rows the caller reads or searches (the outer query keeps his rules)
+        aging = self.env["ar.aging"].sudo()._invoice_aging_sql(company_ids=self.env.companies.ids)
+        if query is not None:
+            aging_alias = query.make_alias(alias, "ar_aging")
+            query.add_join("LEFT JOIN", aging_alias, SQL("(%s)", aging), SQL(
+                "%s = %s", SQL.identifier(aging_alias, "move_id"), SQL.identifier(alias, "id")))
+            column = SQL.identifier(aging_alias, "days" if fname == "days_overdue" else "bucket")
+        else:
+            column = SQL("(SELECT ar_aging.%s FROM (%s) ar_aging WHERE ar_aging.move_id = %s)",
+                         SQL.identifier("days" if fname == "days_overdue" else "bucket"), aging,
+                         SQL.identifier(alias, "id"))
         if fname == "days_overdue":
-            return SQL("(CASE WHEN %s THEN %s ELSE 0 END)", is_open, days)
-        return SQL(
-            """(CASE WHEN %(is_open)s THEN (
-                    SELECT CASE WHEN %(days)s <= 0 THEN 'not_due'
-                                WHEN %(days)s <= ar_company.ar_bucket_1_days THEN '1_30'
-                                WHEN %(days)s <= ar_company.ar_bucket_2_days THEN '31_60'
-                                WHEN %(days)s <= ar_company.ar_bucket_3_days THEN '61_90'
-                                ELSE 'over_90' END
-                      FROM res_company ar_company WHERE ar_company.id = %(company)s)
-               END)""",
-            is_open=is_open, days=days, company=column("company_id"))
+            return SQL("COALESCE(%s, 0)", column)
+        return column
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
         if fname in ("days_overdue", "aging_bucket"):
@@ -94,21 +90,23 @@ class AccountMove(models.Model):
     def _ar_search_aging(self, fname, operator, value):
         if operator not in SQL_OPERATORS:
             raise UserError(self.env._("Operation %(operator)s is not supported on this field.", operator=operator))
+        # one aging query for the whole search, joined to the invoices
+        # sudo: the ids of every invoice matching; the caller's own search keeps his rules
+        query = self.env["account.move"].sudo()._search([])
+        expression = self._ar_aging_sql("account_move", fname, query)
         if operator in ("in", "not in"):
             values = [v for v in value if v is not False and v is not None]
-            condition = SQL("%s %s %s", self._ar_aging_sql("account_move", fname, None),
-                            SQL(SQL_OPERATORS[operator]), tuple(values) or (None,))
+            condition = SQL("%s %s %s", expression, SQL(SQL_OPERATORS[operator]), tuple(values) or (None,))
             if len(values) != len(value):  # searching for "not set"
-                null = SQL("%s IS NULL", self._ar_aging_sql("account_move", fname, None))
+                null = SQL("%s IS NULL", expression)
                 condition = SQL("(%s OR %s)", condition, null) if operator == "in" else SQL(
                     "(%s AND NOT %s)", condition, null)
         elif value is False or value is None:
-            condition = SQL("%s %s", self._ar_aging_sql("account_move", fname, None),
-                            SQL("IS NULL" if operator == "=" else "IS NOT NULL"))
+            condition = SQL("%s %s", expression, SQL("IS NULL" if operator == "=" else "IS NOT NULL"))
         else:
-            condition = SQL("%s %s %s", self._ar_aging_sql("account_move", fname, None),
-                            SQL(SQL_OPERATORS[operator]), value)
-        return [("id", "in", SQL("(SELECT account_move.id FROM account_move WHERE %s)", condition))]
+            condition = SQL("%s %s %s", expression, SQL(SQL_OPERATORS[operator]), value)
+        query.add_where(condition)
+        return [("id", "in", query.subselect())]
 
     def _search_days_overdue(self, operator, value):
         return self._ar_search_aging("days_overdue", operator, value)
@@ -125,7 +123,7 @@ class AccountMove(models.Model):
         ``super()`` to leave more invoices alone (disputes, open promises ...)."""
         return [
             ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
+            ("move_type", "in", self.env["ar.aging"]._get_invoice_move_types()),
             ("state", "=", "posted"),
             ("ar_collection_excluded", "=", False),
             ("id", "not in", list(self._ar_get_paused_invoice_ids(company))),

@@ -53,6 +53,12 @@ class ArAging(models.AbstractModel):
             ("company_id", "in", list(company_ids)),
         ]
 
+    @api.model
+    def _get_invoice_move_types(self):
+        """Move types whose days overdue and bucket the addon shows and duns: the receivable
+        sales documents (overridable hook)."""
+        return ("out_invoice", "out_receipt")
+
     # ------------------------------------------------------------------
     # The query
     # ------------------------------------------------------------------
@@ -60,12 +66,19 @@ class ArAging(models.AbstractModel):
     def _aging_sql(self, group_by="partner", date=None, partner_ids=None, company_ids=None, domain=None):
         """Build the aging SQL.
 
+        The ledger as of ``date`` (today included): the receivable journal items of posted
+        entries dated on or before ``date``, each with its residual rebuilt from the partial
+        reconciliations of that date (``max_date <= date``), so that an entry or a
+        reconciliation dated later does not count. The partial sums are computed once (one
+        grouped pass over ``account_partial_reconcile``, joined to the items); items fully
+        reconciled with no later reconciliation are skipped up front (their residual is 0).
+        Each item is aged by its own due date (``date_maturity``) with the bucket limits of
+        its own company.
+
         :param group_by: ``"partner"`` (commercial partner and company), ``"move"``
             (journal entry, with its commercial partner and company) or ``"line"``
             (receivable journal item: one bucket per row, used by the on-screen analysis)
-        :param date: as-of date; today (in the user's timezone) by default. A past
-            date rebuilds each item's residual from the partial reconciliations that
-            existed on that date.
+        :param date: as-of date; today (in the user's timezone) by default
         :param partner_ids: restrict to these commercial partners
         :param company_ids: companies (default: the current company)
         :param domain: extra domain on ``account.move.line``
@@ -73,40 +86,23 @@ class ArAging(models.AbstractModel):
             not_due, 1_30, 31_60, 61_90, over_90, overdue_gross, credits,
             overdue, max_days_overdue, oldest_due_date, max_days`` (``max_days``: days
             after the due date of the oldest unpaid item, negative before it; NULL when
-            nothing is unpaid)
+            nothing is unpaid). ``partner_id`` is NULL for items without a partner.
         """
-        today = fields.Date.context_today(self)
-        date = fields.Date.to_date(date) or today
-        historical = date < today
-        company_ids = company_ids or self.env.company.ids
-        b1, b2, b3 = self._get_bucket_limits(self.env["res.company"].browse(company_ids[0]))
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        company_ids = list(company_ids or self.env.company.ids)
 
         Line = self.env["account.move.line"]
-        line_domain = self._get_receivable_domain(company_ids) + list(domain or [])
-        if historical:
-            line_domain.append(("date", "<=", date))
-        else:
-            line_domain.append(("reconciled", "=", False))
+        line_domain = self._get_receivable_domain(company_ids) + list(domain or []) + [("date", "<=", date)]
         for model, fnames in (
             ("account.move.line", ["amount_residual", "balance", "reconciled", "date", "date_maturity",
                                    "partner_id", "company_id", "parent_state", "account_id", "move_id"]),
             ("account.partial.reconcile", ["amount", "debit_move_id", "credit_move_id", "max_date"]),
             ("res.partner", ["commercial_partner_id"]),
+            ("res.company", ["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"]),
         ):
             self.env[model].flush_model(fnames)
         query = Line._search(line_domain)
 
-        if historical:
-            residual = SQL(
-                """account_move_line.balance
-                   - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                               WHERE pr.debit_move_id = account_move_line.id AND pr.max_date <= %(date)s), 0)
-                   + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                               WHERE pr.credit_move_id = account_move_line.id AND pr.max_date <= %(date)s), 0)""",
-                date=date,
-            )
-        else:
-            residual = SQL("account_move_line.amount_residual")
         partner_filter = SQL("TRUE")
         if partner_ids is not None:
             partner_filter = SQL("ar_partner.commercial_partner_id = ANY(%s)", list(partner_ids))
@@ -117,27 +113,68 @@ class ArAging(models.AbstractModel):
 
         return SQL(
             """
-            WITH ar_line AS (
+            WITH ar_item AS MATERIALIZED (
                 SELECT account_move_line.id AS line_id,
                        account_move_line.move_id,
                        ar_partner.commercial_partner_id AS partner_id,
                        account_move_line.company_id,
-                       COALESCE(account_move_line.date_maturity, account_move_line.date) AS due_date,
-                       %(date)s::date - COALESCE(account_move_line.date_maturity, account_move_line.date) AS days,
-                       %(residual)s AS residual
+                       account_move_line.balance,
+                       COALESCE(account_move_line.date_maturity, account_move_line.date) AS due_date
                   FROM %(from_clause)s
-                  JOIN res_partner ar_partner ON ar_partner.id = account_move_line.partner_id
+             LEFT JOIN res_partner ar_partner ON ar_partner.id = account_move_line.partner_id
                  WHERE %(where_clause)s AND %(partner_filter)s
+                   -- a reconciled item has a residual as of the date only if reconciled after it
+                   AND (NOT account_move_line.reconciled OR account_move_line.id IN (
+                            SELECT pr.debit_move_id FROM account_partial_reconcile pr WHERE pr.max_date > %(date)s
+                             UNION ALL
+                            SELECT pr.credit_move_id FROM account_partial_reconcile pr WHERE pr.max_date > %(date)s))
+            ),
+            ar_partial AS (
+                -- one pass over the partials of the items (both sides, through their indexes)
+                SELECT ar_item.line_id, SUM(pr.amount) AS amount
+                  FROM ar_item
+                  JOIN account_partial_reconcile pr ON pr.debit_move_id = ar_item.line_id
+                 WHERE pr.max_date <= %(date)s
+                 GROUP BY ar_item.line_id
+                 UNION ALL
+                SELECT ar_item.line_id, -SUM(pr.amount)
+                  FROM ar_item
+                  JOIN account_partial_reconcile pr ON pr.credit_move_id = ar_item.line_id
+                 WHERE pr.max_date <= %(date)s
+                 GROUP BY ar_item.line_id
+            ),
+            ar_partial_sum AS (
+                SELECT line_id, SUM(amount) AS amount FROM ar_partial GROUP BY line_id
+            ),
+            ar_line AS (
+                SELECT ar_item.line_id,
+                       ar_item.move_id,
+                       ar_item.partner_id,
+                       ar_item.company_id,
+                       ar_item.due_date,
+                       %(date)s::date - ar_item.due_date AS days,
+                       CASE WHEN %(date)s::date - ar_item.due_date <= 0 THEN 'not_due'
+                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_1_days, 0), 30)
+                                 THEN '1_30'
+                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_2_days, 0), 60)
+                                 THEN '31_60'
+                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_3_days, 0), 90)
+                                 THEN '61_90'
+                            ELSE 'over_90' END AS bucket,
+                       ar_item.balance - COALESCE(ar_partial.amount, 0) AS residual
+                  FROM ar_item
+                  JOIN res_company ar_company ON ar_company.id = ar_item.company_id
+             LEFT JOIN ar_partial_sum ar_partial ON ar_partial.line_id = ar_item.line_id
             )
             SELECT %(key)s AS key,
                    ar_line.partner_id,
                    ar_line.company_id,
                    SUM(ar_line.residual) AS residual,
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days <= 0), 0) AS not_due,
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days BETWEEN 1 AND %(b1)s), 0) AS "1_30",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > %(b1)s AND ar_line.days <= %(b2)s), 0) AS "31_60",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > %(b2)s AND ar_line.days <= %(b3)s), 0) AS "61_90",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > %(b3)s), 0) AS over_90,
+                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = 'not_due'), 0) AS not_due,
+                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '1_30'), 0) AS "1_30",
+                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '31_60'), 0) AS "31_60",
+                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '61_90'), 0) AS "61_90",
+                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = 'over_90'), 0) AS over_90,
                    COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0) AS overdue_gross,
                    COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.residual < 0), 0) AS credits,
                    GREATEST(COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0)
@@ -150,14 +187,10 @@ class ArAging(models.AbstractModel):
              GROUP BY %(key)s, ar_line.partner_id, ar_line.company_id
             """,
             date=date,
-            residual=residual,
             from_clause=query.from_clause,
             where_clause=query.where_clause or SQL("TRUE"),
             partner_filter=partner_filter,
             key=key,
-            b1=b1,
-            b2=b2,
-            b3=b3,
         )
 
     @api.model
@@ -168,7 +201,8 @@ class ArAging(models.AbstractModel):
 
     @api.model
     def _get_partner_aging(self, partner_ids=None, date=None, company_ids=None):
-        """Aging per commercial partner id, summed over the given companies."""
+        """Aging per commercial partner id (``None``: items without a partner), summed
+        over the given companies."""
         result = {}
         for row in self._get_aging("partner", date, partner_ids, company_ids):
             values = result.setdefault(row["partner_id"], dict.fromkeys(
@@ -177,6 +211,60 @@ class ArAging(models.AbstractModel):
                 values[fname] += row[fname]
             values["max_days_overdue"] = max(values["max_days_overdue"], row["max_days_overdue"])
         return result
+
+    @api.model
+    def _invoice_aging_sql(self, date=None, partner_ids=None, company_ids=None, move_ids=None):
+        """SQL of the open invoices as of ``date`` (see ``_get_invoice_aging``): columns
+        ``move_id, partner_id, company_id, residual, overdue, days, due_date, bucket``."""
+        domain = [("move_id.move_type", "in", self._get_invoice_move_types())]
+        if move_ids is not None:
+            domain.append(("move_id", "in", list(move_ids)))
+        return SQL(
+            """
+            SELECT aging.key AS move_id, aging.partner_id, aging.company_id, aging.residual,
+                   aging.overdue_gross AS overdue, aging.max_days AS days, aging.oldest_due_date AS due_date,
+                   CASE WHEN aging.max_days <= 0 THEN 'not_due'
+                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_1_days, 0), 30) THEN '1_30'
+                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_2_days, 0), 60) THEN '31_60'
+                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_3_days, 0), 90) THEN '61_90'
+                        ELSE 'over_90' END AS bucket
+              FROM (%s) aging
+              JOIN res_company ar_company ON ar_company.id = aging.company_id
+             WHERE aging.residual > 0 AND aging.max_days IS NOT NULL
+            """,
+            self._aging_sql("move", date, partner_ids, company_ids, domain),
+        )
+
+    @api.model
+    def _get_invoice_aging(self, partner_ids=None, date=None, company_ids=None, move_ids=None, overdue_only=False):
+        """The one answer to "which invoices of these customers are open or overdue, by how
+        much, how many days late", as of ``date`` (today by default). Invoice fields, letters,
+        holds, contact-log defaults and the collections run ask it.
+
+        An invoice (see ``_get_invoice_move_types``) is open when its receivable items still
+        owe something on that date; its days overdue are those of its oldest unpaid item
+        (instalments age one by one), its bucket follows from them with the limits of its
+        company. One query.
+
+        :param partner_ids: commercial partners (None: all)
+        :param company_ids: companies (default: the current company)
+        :param move_ids: restrict to these journal entries
+        :param overdue_only: only the invoices with an unpaid item past its due date
+        :returns: dict move id -> dict(``partner_id``, ``company_id``, ``residual`` (what the
+            invoice still owes), ``overdue`` (the part of it past due), ``days`` (of the
+            oldest unpaid item, negative before its due date), ``due_date`` (of that item),
+            ``bucket``)
+        """
+        query = self._invoice_aging_sql(date, partner_ids, company_ids, move_ids)
+        if overdue_only:
+            query = SQL("SELECT * FROM (%s) invoice WHERE invoice.days > 0", query)
+        self.env.cr.execute(query)
+        return {row.pop("move_id"): row for row in self.env.cr.dictfetchall()}
+
+    @api.model
+    def _get_overdue_invoices(self, partner_ids=None, date=None, company_ids=None, move_ids=None):
+        """Invoices with an unpaid item past its due date (see ``_get_invoice_aging``)."""
+        return self._get_invoice_aging(partner_ids, date, company_ids, move_ids, overdue_only=True)
 
     @api.model
     def _get_uninvoiced_order_amounts(self, partner_ids=None, company_ids=None, exclude_order_ids=None):

@@ -203,19 +203,13 @@ class ArCollectionLog(models.Model):
 
     def _ar_default_invoices(self):
         """Invoices a promise or an extension covers when the collector chose none: the
-        customer's open invoices that are due."""
+        customer's overdue invoices (the one aging query)."""
         self.ensure_one()
         if self.invoice_ids:
             return self.invoice_ids
-        today = fields.Date.context_today(self)
-        return self.env["account.move"].search([
-            ("commercial_partner_id", "=", self.partner_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<=", today),
-        ])
+        overdue = self.env["ar.aging"]._get_overdue_invoices(
+            partner_ids=self.partner_id.commercial_partner_id.ids, company_ids=self.company_id.ids)
+        return self.env["account.move"].browse(sorted(overdue))
 
     def _ar_apply_next_step(self):
         """Create the promises, disputes and extension requests the results ask for."""

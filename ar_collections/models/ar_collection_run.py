@@ -426,33 +426,30 @@ class ArCollectionRun(models.Model):
                     return stage_id
             return None
 
-        rows = self.env["ar.aging"]._get_aging("move", date=self.date, company_ids=company.ids)
-        credits = defaultdict(float)
-        positive = {}
-        for row in rows:
-            if row["residual"] < 0:
-                credits[row["partner_id"]] -= row["residual"]
-            elif row["residual"] > 0:
-                positive[row["key"]] = row
+        # the open invoices and the customers' unapplied credits, from the one aging query
+        Aging = self.env["ar.aging"]
+        positive = Aging._get_invoice_aging(date=self.date, company_ids=company.ids)
+        credits = {pid: -values["credits"]
+                   for pid, values in Aging._get_partner_aging(date=self.date, company_ids=company.ids).items()}
         Move = self.env["account.move"]
         dunnable = Move.search(
             Move._ar_get_dunning_domain(company) + [("id", "in", list(positive))], order="id").ids
         by_partner = defaultdict(list)
         for move_id in dunnable:
-            by_partner[positive[move_id]["partner_id"]].append(positive[move_id])
+            by_partner[positive[move_id]["partner_id"]].append((move_id, positive[move_id]))
         currency = company.currency_id
         targets = {}
         for partner_id, items in by_partner.items():
             # unapplied credits pay the oldest invoices first: those are not dunned
             credit = credits.get(partner_id, 0.0)
-            for row in sorted(items, key=lambda r: (-r["max_days"], r["key"])):
+            for move_id, row in sorted(items, key=lambda item: (-item[1]["days"], item[0])):
                 if credit and currency.compare_amounts(credit, row["residual"]) >= 0:
                     credit -= row["residual"]
                     continue
                 credit = 0.0
-                stage_id = stage_of(row["max_days"])
+                stage_id = stage_of(row["days"])
                 if stage_id:
-                    targets[row["key"]] = stage_id
+                    targets[move_id] = stage_id
         return targets, len(dunnable)
 
     def _ar_step_stage_invoices(self):
@@ -517,16 +514,16 @@ class ArCollectionRun(models.Model):
         open collections activity in the run's company."""
         self.ensure_one()
         company = self.company_id
-        self.env["account.move"].flush_model(["collection_stage_id", "amount_residual", "state", "move_type"])
+        self.env["account.move"].flush_model(["collection_stage_id", "state", "move_type"])
         self.env["res.partner"].flush_model(["collection_stage_id", "ar_procedure", "commercial_partner_id"])
         self.env["mail.activity"].flush_model(["res_model", "res_id", "ar_company_id", "active"])
         self.env.cr.execute(SQL(
             """SELECT pid FROM (
                    SELECT p.commercial_partner_id AS pid
                      FROM account_move m JOIN res_partner p ON p.id = m.partner_id
-                    WHERE m.company_id = %(company)s
-                      AND (m.collection_stage_id IS NOT NULL
-                           OR (m.move_type = 'out_invoice' AND m.state = 'posted' AND m.amount_residual > 0))
+                    WHERE m.company_id = %(company)s AND m.collection_stage_id IS NOT NULL
+                   UNION
+                   SELECT open_invoice.partner_id FROM (%(open_invoices)s) open_invoice
                    UNION
                    SELECT a.res_id FROM mail_activity a
                     WHERE a.res_model = 'res.partner' AND a.ar_company_id = %(company)s AND a.active
@@ -538,6 +535,8 @@ class ArCollectionRun(models.Model):
                ORDER BY pid
                LIMIT %(limit)s""",
             company=company.id, key=str(company.id), cursor=self.partner_cursor, limit=limit,
+            # the open invoices of the one aging query, on the run's date
+            open_invoices=self.env["ar.aging"]._invoice_aging_sql(date=self.date, company_ids=company.ids),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

@@ -4,6 +4,8 @@ A letter is a record so that its history can be read by auditors: number, date, 
 invoices, arrears and deadline are kept as sent. Sending it by email (mail template with
 the PDF attached) or printing it from the letter logs it on the customer."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -110,32 +112,40 @@ class ArDunningLetter(models.Model):
             letter.invoice_ids = letter.invoice_ids if letter.partner_id else False
         if not drafts:
             return
-        # what the collections run would dun: not excluded, not disputed, not under an open promise
+        # what the collections run would dun (not excluded, not disputed, not under an open
+        # promise) among the customer's overdue invoices on the letter's date, from the one
+        # aging query: one query per company and letter date
         Move = self.env["account.move"]
-        latest = max(drafts.mapped(lambda letter: letter.date or fields.Date.context_today(letter)))
-        invoices = Move.union(*(
-            Move.search(Move._ar_get_dunning_domain(company) + [
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("commercial_partner_id", "in", drafts.partner_id.commercial_partner_id.ids),
-                ("invoice_date_due", "<", latest),
-            ], order="invoice_date_due, name")
-            for company in drafts.company_id
-        ))
-        by_key = {}
-        for invoice in invoices:
-            by_key.setdefault((invoice.commercial_partner_id, invoice.company_id), []).append(invoice)
+        Aging = self.env["ar.aging"]
+        groups = defaultdict(lambda: self.browse())
         for letter in drafts:
-            date = letter.date or fields.Date.context_today(letter)
-            letter.invoice_ids = self.env["account.move"].union(*(
-                invoice for invoice in by_key.get((letter.partner_id.commercial_partner_id, letter.company_id), [])
-                if invoice.invoice_date_due < date))
+            groups[letter.company_id, letter.date or fields.Date.context_today(letter)] |= letter
+        for (company, date), letters in groups.items():
+            overdue = Aging._get_overdue_invoices(
+                partner_ids=letters.partner_id.commercial_partner_id.ids, date=date, company_ids=company.ids)
+            invoices = Move.search(Move._ar_get_dunning_domain(company) + [("id", "in", list(overdue))])
+            invoices = invoices.sorted(lambda m, overdue=overdue: (overdue[m.id]["due_date"], m.name or ""))
+            for letter in letters:
+                letter.invoice_ids = invoices.filtered(
+                    lambda m, letter=letter: m.commercial_partner_id == letter.partner_id.commercial_partner_id)
 
     @api.depends("invoice_ids")
     def _compute_amounts(self):
         """Amounts of the invoices as they stand when they are put on the letter (company currency)."""
+        # what the invoices still owe on the letter's date, from the one aging query (a payment
+        # dated after it does not count yet): one query per company and letter date
+        groups = defaultdict(lambda: self.browse())
+        for letter in self.filtered("invoice_ids"):
+            groups[letter.company_id, letter.date or fields.Date.context_today(letter)] |= letter
+        residual = {}
+        for (company, date), letters in groups.items():
+            aging = self.env["ar.aging"]._get_invoice_aging(
+                move_ids=letters.invoice_ids._origin.ids, date=date, company_ids=company.ids)
+            for letter in letters:
+                residual[letter] = sum(aging.get(mid, {}).get("residual", 0.0) for mid in letter.invoice_ids._origin.ids)
         for letter in self:
             invoiced = sum(letter.invoice_ids.mapped("amount_total_signed"))
-            due = sum(letter.invoice_ids.mapped("amount_residual_signed"))
+            due = residual.get(letter, 0.0)
             letter.amount_invoiced = invoiced
             letter.amount_due = due
             letter.amount_paid = invoiced - due
@@ -167,9 +177,16 @@ class ArDunningLetter(models.Model):
         and days overdue on the letter date."""
         self.ensure_one()
         lines = []
-        for invoice in self.invoice_ids.sorted(lambda m: (m.invoice_date_due or m.invoice_date, m.name)):
+        # due date and days of each invoice's oldest unpaid item on the letter date (one aging query)
+        aging = self.env["ar.aging"]._get_invoice_aging(
+            move_ids=self.invoice_ids.ids, date=self.date, company_ids=self.company_id.ids)
+
+        def due_of(invoice):
+            return aging.get(invoice.id, {}).get("due_date") or invoice.invoice_date_due
+
+        for invoice in self.invoice_ids.sorted(lambda m: (due_of(m) or m.invoice_date, m.name)):
             orders = invoice.invoice_line_ids.sale_line_ids.order_id
-            due = invoice.invoice_date_due
+            due = due_of(invoice)
             lines.append({
                 "invoice": invoice,
                 "reference": ", ".join(filter(None, [
@@ -177,8 +194,8 @@ class ArDunningLetter(models.Model):
                 ])) or invoice.invoice_origin or invoice.ref or "",
                 "order_date": orders[:1].date_order.date() if orders else False,
                 "amount": invoice.amount_total_signed,
-                "paid": invoice.amount_total_signed - invoice.amount_residual_signed,
-                "due": invoice.amount_residual_signed,
+                "paid": invoice.amount_total_signed - aging.get(invoice.id, {}).get("residual", 0.0),
+                "due": aging.get(invoice.id, {}).get("residual", 0.0),
                 "due_date": due,
                 "days_overdue": max((self.date - due).days, 0) if due else 0,
             })

@@ -99,8 +99,16 @@ class ResPartner(models.Model):
         self.ar_currency_id = self.env.company.currency_id
 
     def _ar_credit_company_ids(self):
-        """Companies whose receivables count for the credit figures (overridable hook)."""
-        return self.env.company.ids
+        """Companies whose receivables and orders count for the credit figures (overridable
+        hook): the current company with its whole family of branches (the root company and
+        every branch under it, as Odoo's own ``credit``), so that a customer cannot go over
+        his limit by buying from several branches."""
+        # sudo: the branches of the company, whether or not the user may switch to them
+        family = branches = self.env.company.sudo().root_id
+        while branches:  # read through the cache, level by level
+            branches = branches.child_ids
+            family |= branches
+        return family.ids
 
     def _ar_get_credit_figures(self, exclude_order_ids=None):
         """Credit figures of the commercial partners of ``self``, in two grouped queries.
@@ -209,6 +217,7 @@ class ResPartner(models.Model):
         if operator not in (">", ">=", "<", "<=", "=", "!=") or not isinstance(value, (int, float)):
             raise UserError(self.env._("Operation not supported on the overdue amount."))
         aging = self.env["ar.aging"].sudo()._get_partner_aging(company_ids=self._ar_credit_company_ids())
+        aging.pop(None, None)  # receivable items without a partner
         ops = {
             ">": lambda a: a > value, ">=": lambda a: a >= value, "<": lambda a: a < value,
             "<=": lambda a: a <= value, "=": lambda a: a == value, "!=": lambda a: a != value,
@@ -233,7 +242,8 @@ class ResPartner(models.Model):
         Aging = self.env["ar.aging"].sudo()
         exposure = Aging._get_uninvoiced_order_amounts(company_ids=company_ids)
         for pid, values in Aging._get_partner_aging(company_ids=company_ids).items():
-            exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
+            if pid:  # not the receivable items without a partner
+                exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
         visible = self._ar_get_credit_visible_ids()
         candidates = self.browse([pid for pid, amount in exposure.items()
                                   if amount > 0 and (visible is None or pid in visible)])
@@ -498,14 +508,15 @@ class ResPartner(models.Model):
         if not commercial_ids:
             return {}
         # sudo: aggregated check over all the customer's invoices, whoever confirms; restricted
-        # to the current company below.
+        # to the current company. Open invoices: those the one aging query says still owe
+        # something today.
+        open_ids = self.env["ar.aging"].sudo()._get_invoice_aging(
+            partner_ids=commercial_ids, company_ids=self.env.company.ids)
+        if not open_ids:
+            return {}
         groups = self.env["account.move"].sudo()._read_group(
             [
-                ("commercial_partner_id", "in", commercial_ids),
-                ("company_id", "=", self.env.company.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("payment_state", "in", ("not_paid", "partial")),
+                ("id", "in", list(open_ids)),
                 (f"collection_stage_id.{flag}", "=", True),
             ],
             ["commercial_partner_id", "collection_stage_id"],
@@ -728,15 +739,9 @@ class ResPartner(models.Model):
         """One click from a customer: the "Log a Contact" dialog, filled with its overdue invoices."""
         partner = self.commercial_partner_id
         partner.ensure_one()
-        today = fields.Date.context_today(self)
-        invoices = self.env["account.move"].search([
-            ("commercial_partner_id", "=", partner.id),
-            ("company_id", "=", self.env.company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", today),
-        ])
+        # the customer's overdue invoices and their overdue part, from the one aging query
+        overdue = self.env["ar.aging"]._get_overdue_invoices(partner_ids=partner.ids, company_ids=self.env.company.ids)
+        invoices = self.env["account.move"].browse(sorted(overdue, key=lambda mid: (overdue[mid]["due_date"], mid)))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Contact"),
@@ -748,7 +753,7 @@ class ResPartner(models.Model):
                 "default_partner_id": partner.id,
                 "default_contact_id": self.id if self != partner else False,
                 "default_invoice_ids": invoices.ids,
-                "default_amount_requested": sum(invoices.mapped("amount_residual_signed")),
+                "default_amount_requested": sum(values["overdue"] for values in overdue.values()),
             },
         }
 

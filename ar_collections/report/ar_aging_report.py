@@ -3,11 +3,14 @@ detail table. All figures come from the one aging query (``ar.aging``); this mod
 the customers, reads their profile in batches and arranges the rows for the QWeb and XLSX
 renderers."""
 
+import ast
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import float_round
 
 from odoo.addons.ar_collections.models.ar_aging import BUCKETS
+from odoo.addons.base.models.res_lang import intersperse
 
 AMOUNT_KEYS = ("residual", *BUCKETS, "overdue")
 
@@ -120,15 +123,20 @@ class ReportArAging(models.AbstractModel):
                 aging_rows = [r for r in aging_rows if r["overdue"] > 0]
             if not aging_rows:
                 continue
+            # receivable items without a partner are shown too (under "No partner", as OCA
+            # does) so that the totals tie to the general ledger's receivable balance
             by_partner = {r["partner_id"]: r for r in aging_rows}
-            partners = self.env["res.partner"].with_company(company).browse(list(by_partner)).sorted(
-                lambda p: (p.name or "").lower())
+            partners = self.env["res.partner"].with_company(company).browse(
+                [pid for pid in by_partner if pid]).sorted(lambda p: (p.name or "").lower())
             details = defaultdict(list)
             if options.get("show_detail"):
-                move_rows = Aging._get_aging("move", date, list(by_partner), company.ids)
+                move_rows = Aging._get_aging(
+                    "move", date, None if partner_ids is None else list(by_partner), company.ids)
                 moves = self.env["account.move"].browse([r["key"] for r in move_rows])
                 moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "ref", "move_type"])
                 for row in move_rows:
+                    if row["partner_id"] not in by_partner:
+                        continue
                     move = moves.browse(row["key"])
                     details[row["partner_id"]].append({
                         "move": move,
@@ -150,6 +158,7 @@ class ReportArAging(models.AbstractModel):
                 uses_limit = partner.use_partner_credit_limit or company.account_use_credit_limit
                 rows.append({
                     "partner": partner,
+                    "partner_name": partner.display_name,
                     "company": company,
                     "grade": partner.credit_grade_id.code or "",
                     "credit_limit": partner.credit_limit if uses_limit else None,
@@ -162,6 +171,24 @@ class ReportArAging(models.AbstractModel):
                     "lines": details.get(partner.id, []),
                     **{k: row[k] for k in AMOUNT_KEYS},
                 })
+            if None in by_partner:
+                row = by_partner[None]
+                rows.append({
+                    "partner": self.env["res.partner"],
+                    "partner_name": self.env._("No partner"),
+                    "company": company,
+                    "grade": "",
+                    "credit_limit": None,
+                    "salesperson": "",
+                    "collector": "",
+                    "stage": "",
+                    "max_days_overdue": row["max_days_overdue"],
+                    "oldest_due_date": row["oldest_due_date"],
+                    "contact": {},
+                    "lines": details.get(None, []),
+                    **{k: row[k] for k in AMOUNT_KEYS},
+                })
+            for row in rows:
                 for key in AMOUNT_KEYS:
                     totals[key] += row[key]
             residual = totals["residual"]
@@ -169,6 +196,7 @@ class ReportArAging(models.AbstractModel):
             sections.append({
                 "company": company,
                 "currency": company.currency_id,
+                "labels": Aging._get_bucket_labels(company),
                 "rows": rows,
                 "totals": totals,
                 "percents": percents,
@@ -198,10 +226,44 @@ class ReportArAging(models.AbstractModel):
         return "; ".join(parts)
 
     @api.model
+    def _ar_pdf_formatters(self):
+        """``(money, date)``: formatters of amounts and dates for the PDF, prepared once per
+        report (the monetary and date widgets cost a call each, thousands per report); the
+        same text as the widgets: the user's language, the currency's symbol and digits."""
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US") or self.env["res.lang"]._lang_get("en_US")
+        data = self.env["res.lang"]._get_data(id=lang.id)
+        grouping = ast.literal_eval(data.grouping)
+        thousands_sep, decimal_point = data.thousands_sep or "", data.decimal_point
+        date_format = data.date_format
+        currencies = {}
+
+        def money(value, currency):
+            if currency not in currencies:
+                symbol = currency.symbol or ""
+                currencies[currency] = (currency.decimal_places, currency.rounding,
+                                        f"{symbol}\N{NO-BREAK SPACE}" if currency.position == "before" else "",
+                                        f"\N{NO-BREAK SPACE}{symbol}" if currency.position != "before" else "")
+            digits, rounding, pre, post = currencies[currency]
+            # what res.lang.format does, without its per-call lookups
+            integer, _sep, decimals = f"{float_round(value or 0.0, precision_rounding=rounding):.{digits}f}".partition(".")
+            integer = intersperse(integer, grouping, thousands_sep)[0]
+            amount = decimal_point.join((integer, decimals)) if digits else integer
+            amount = amount.replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            return f"{pre}{amount}{post}"
+
+        def date(value):
+            return value.strftime(date_format) if value else ""
+
+        return money, date
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         options = (data or {}).get("options") or self._ar_default_options()
         report_data = self._get_aging_data(options)
+        money, date = self._ar_pdf_formatters()
         return {
+            "money": money,
+            "fmt_date": date,
             "doc_ids": docids,
             "doc_model": "ar.aging.report.wizard",
             "docs": self.env["ar.aging.report.wizard"].browse(docids),

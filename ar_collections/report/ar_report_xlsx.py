@@ -130,7 +130,7 @@ class ArReportXlsx(models.AbstractModel):
     def _aging_columns(self, data):
         _ = self.env._
         return [
-            {"label": _("Customer"), "value": lambda r: r["partner"].display_name, "width": 30},
+            {"label": _("Customer"), "value": lambda r: r["partner_name"], "width": 30},
             {"label": _("Company"), "value": lambda r: r["company"].name, "width": 18},
             {"label": _("Grade"), "value": lambda r: r["grade"], "width": 10},
             {"label": _("Credit Limit"), "value": lambda r: r["credit_limit"], "type": "money", "width": 14},
@@ -146,7 +146,7 @@ class ArReportXlsx(models.AbstractModel):
     def _aging_detail_columns(self, data):
         _ = self.env._
         return [
-            {"label": _("Customer"), "value": lambda r: r["partner"].display_name, "width": 30},
+            {"label": _("Customer"), "value": lambda r: r["partner_name"], "width": 30},
             {"label": _("Company"), "value": lambda r: r["company"].name, "width": 18},
             {"label": _("Number"), "value": lambda r: r["name"], "width": 18},
             {"label": _("Reference"), "value": lambda r: r["ref"], "width": 16},
@@ -181,7 +181,7 @@ class ArReportXlsx(models.AbstractModel):
                     formats["percent"], share)
             detail = workbook.add_worksheet(self.env._("Detail"))
             self._xlsx_title(detail, formats, self.env._("Aged Receivables: Detail"), data)
-            lines = [{**line, "partner": row["partner"], "company": row["company"]}
+            lines = [{**line, "partner": row["partner"], "partner_name": row["partner_name"], "company": row["company"]}
                      for row in rows for line in row["lines"]]
             self._xlsx_write_table(detail, formats, 3, self._aging_detail_columns(data), lines, self.env._("Total"))
         return self._xlsx_save(build)
@@ -193,7 +193,7 @@ class ArReportXlsx(models.AbstractModel):
     def _overdue_columns(self, data):
         _ = self.env._
         return [
-            {"label": _("Customer"), "value": lambda r: r["partner"].display_name, "width": 30},
+            {"label": _("Customer"), "value": lambda r: r["partner_name"], "width": 30},
             {"label": _("Company"), "value": lambda r: r["company"].name, "width": 18},
             {"label": _("Overdue"), "value": lambda r: r["overdue"], "type": "money", "width": 14, "total": True},
             *self._xlsx_bucket_columns(data["labels"])[2:],
@@ -226,6 +226,8 @@ class ArReportXlsx(models.AbstractModel):
         _ = self.env._
 
         def address(row):
+            if not row["partner"]:  # receivable items without a partner
+                return ""
             return ", ".join(filter(None, (row["partner"]._display_address(without_company=True) or "").split("\n")))
 
         def contact(row):
@@ -240,7 +242,7 @@ class ArReportXlsx(models.AbstractModel):
             )))
 
         return [
-            {"label": _("Customer"), "value": lambda r: r["partner"].display_name, "width": 30},
+            {"label": _("Customer"), "value": lambda r: r["partner_name"], "width": 30},
             {"label": _("Address"), "value": address, "type": "wrap", "width": 30},
             {"label": _("Contact"), "value": contact, "type": "wrap", "width": 22},
             {"label": _("Amount Owed"), "value": lambda r: r["residual"], "type": "money", "width": 14,

@@ -12,6 +12,7 @@ from . import test_sent_documents
 from . import test_name_search
 from . import test_ar_scheduled_reports
 from . import test_invoice_aging
+from . import test_aging_truth
 from . import test_collection_stages
 from . import test_collection_run
 from . import test_collection_run_concurrency
