@@ -204,11 +204,23 @@ class ReportArAging(models.AbstractModel):
             })
         return {
             "date": date,
-            "labels": labels,
+            "labels": self._ar_merge_bucket_labels(sections) or labels,
             "sections": sections,
             "options": options,
             "companies": companies,
         }
+
+    @api.model
+    def _ar_merge_bucket_labels(self, sections):
+        """Column headers of a table that spans several companies: each bucket's label, or the
+        companies' different labels joined ("1-30 days / 1-10 days") when their limits differ."""
+        if not sections:
+            return {}
+        merged = {}
+        for key in sections[0]["labels"]:
+            distinct = list(dict.fromkeys(section["labels"][key] for section in sections))
+            merged[key] = " / ".join(distinct)
+        return merged
 
     @api.model
     def _ar_filter_description(self, options):

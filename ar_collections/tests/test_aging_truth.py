@@ -4,6 +4,9 @@ branches. The invoice fields, the customer figures, the worklist, a new letter, 
 contact-log defaults, the holds and the report must agree with each other and with the
 figures computed by hand below (as of 15 June 2026)."""
 
+import io
+
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command
@@ -244,3 +247,19 @@ class TestAgingTruth(ArCollectionRunCommon):
         self.assertEqual(sections[self.company_2]["labels"]["61_90"], "21-30 days")
         self.assertEqual(sections[self.company]["labels"]["61_90"], "61-90 days")
         self.assertEqual(sections[self.company_2]["totals"]["61_90"], 700.0)
+
+    def test_xlsx_two_companies_name_both_bucket_limits(self):
+        """One spreadsheet table for two companies: each bucket column names both companies'
+        limits when they differ, and the subsidiary's 700 sits in the third overdue column."""
+        Report = self.env["report.ar_collections.report_ar_aging"]
+        data = Report._get_aging_data({"date": TODAY, "company_ids": (self.company | self.company_2).ids})
+        content = self.env["ar.report.xlsx"]._aging_xlsx(data)
+        sheet = openpyxl.load_workbook(io.BytesIO(content))["Aging"]
+        headers = [cell.value for cell in sheet[4]]
+        split = {frozenset(header.split(" / ")): index for index, header in enumerate(headers)}
+        self.assertIn(frozenset({"1-30 days", "1-10 days"}), split)
+        self.assertIn(frozenset({"Over 90 days", "Over 30 days"}), split)
+        col = split[frozenset({"61-90 days", "21-30 days"})]
+        subsidiary = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[1] == self.company_2.name]
+        self.assertEqual([row[col] for row in subsidiary], [700.0])
+
