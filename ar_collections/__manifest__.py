@@ -5,6 +5,8 @@
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "ar_collections developers",
+    "maintainers": ["ar_collections developers"],
+    "website": "https://ar-collections.invalid/",
     "license": "LGPL-3",
     "depends": ["account", "sale_management", "stock", "sale_stock", "mail"],
     "external_dependencies": {"python": ["xlsxwriter"]},
