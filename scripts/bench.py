@@ -55,45 +55,65 @@ class LedgerBuilder:
         self.company = company
         self.random = random.Random(seed)
         self.today = fields.Date.context_today(env["res.partner"].with_context(tz=company.partner_id.tz or "UTC"))
-        self.journal = env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        self.journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
         self.misc_journal = env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+            [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+        )
         bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
         self.bank_account = bank.default_account_id
-        self.receivable = env["account.account"].search([
-            ("company_ids", "in", company.ids), ("account_type", "=", "asset_receivable")], limit=1)
-        self.income = env["account.account"].search([
-            ("company_ids", "in", company.ids), ("account_type", "=", "income")], limit=1)
+        self.receivable = env["account.account"].search(
+            [("company_ids", "in", company.ids), ("account_type", "=", "asset_receivable")], limit=1
+        )
+        self.income = env["account.account"].search(
+            [("company_ids", "in", company.ids), ("account_type", "=", "income")], limit=1
+        )
         self.customers = env["res.partner"]
         self.invoice_count = 0
         self.users = self._users()
 
     def _users(self):
         Users = self.env["res.users"].with_context(no_reset_password=True)
-        group_ids = [self.env.ref("base.group_user").id, self.env.ref("ar_collections.group_ar_collections_user").id,
-                     self.env.ref("sales_team.group_sale_salesman").id]
-        users = Users.create([{
-            "name": f"Bench {role} {i}", "login": f"bench_{role}_{i}_{time.time_ns()}",
-            "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)],
-            "groups_id": [Command.set(group_ids)],
-        } for role in ("collector", "sales") for i in range(5)])
+        group_ids = [
+            self.env.ref("base.group_user").id,
+            self.env.ref("ar_collections.group_ar_collections_user").id,
+            self.env.ref("sales_team.group_sale_salesman").id,
+        ]
+        users = Users.create(
+            [
+                {
+                    "name": f"Bench {role} {i}",
+                    "login": f"bench_{role}_{i}_{time.time_ns()}",
+                    "company_id": self.company.id,
+                    "company_ids": [Command.set(self.company.ids)],
+                    "groups_id": [Command.set(group_ids)],
+                }
+                for role in ("collector", "sales")
+                for i in range(5)
+            ]
+        )
         collectors, salespeople = users[:5], users[5:]
-        self.company.write({
-            "ar_default_collector_id": collectors[0].id,
-            "ar_credit_manager_user_id": collectors[1].id,
-            "ar_legal_user_id": collectors[2].id,
-        })
+        self.company.write(
+            {
+                "ar_default_collector_id": collectors[0].id,
+                "ar_credit_manager_user_id": collectors[1].id,
+                "ar_legal_user_id": collectors[2].id,
+            }
+        )
         return {"collectors": collectors, "salespeople": salespeople}
 
     def add_customers(self, count):
         start = len(self.customers)
-        customers = self.env["res.partner"].create([{
-            "name": f"Bench Customer {start + i:05d}",
-            "is_company": True,
-            "customer_rank": 1,
-            "user_id": self.users["salespeople"][i % 5].id,
-        } for i in range(count)])
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Bench Customer {start + i:05d}",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "user_id": self.users["salespeople"][i % 5].id,
+                }
+                for i in range(count)
+            ]
+        )
         # a collector of its own for half the customers
         for i, collector in enumerate(self.users["collectors"]):
             customers[i::10].with_company(self.company).collector_id = collector
@@ -104,8 +124,11 @@ class LedgerBuilder:
         """``count`` invoices spread over ``customers``, in batches: create + post, then
         partial payments of ~20 % of them, credit notes and unapplied payments."""
         rnd = self.random
-        Move = self.env["account.move"].with_company(self.company).with_context(
-            tracking_disable=True, skip_invoice_sync=False)
+        Move = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .with_context(tracking_disable=True, skip_invoice_sync=False)
+        )
         done = 0
         while done < count:
             size = min(BATCH, count - done)
@@ -113,33 +136,51 @@ class LedgerBuilder:
             for i in range(size):
                 due = self.today + timedelta(days=rnd.randint(-120, 30))
                 invoice_date = due - timedelta(days=30)
-                vals_list.append({
-                    "move_type": "out_invoice",
-                    "partner_id": customers[(done + i) % len(customers)].id,
-                    "journal_id": self.journal.id,
-                    "invoice_date": invoice_date,
-                    "date": invoice_date,
-                    "invoice_payment_term_id": False,
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [Command.create({
-                        "name": "Goods", "quantity": 1, "price_unit": round(rnd.uniform(100, 20000), 2),
-                        "account_id": self.income.id, "tax_ids": [Command.clear()],
-                    })],
-                })
+                vals_list.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customers[(done + i) % len(customers)].id,
+                        "journal_id": self.journal.id,
+                        "invoice_date": invoice_date,
+                        "date": invoice_date,
+                        "invoice_payment_term_id": False,
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Goods",
+                                    "quantity": 1,
+                                    "price_unit": round(rnd.uniform(100, 20000), 2),
+                                    "account_id": self.income.id,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
             # a few credit notes, never matched to an invoice
             for _i in range(size // 50):
                 date = self.today - timedelta(days=rnd.randint(0, 60))
-                vals_list.append({
-                    "move_type": "out_refund",
-                    "partner_id": rnd.choice(customers).id,
-                    "journal_id": self.journal.id,
-                    "invoice_date": date,
-                    "date": date,
-                    "invoice_line_ids": [Command.create({
-                        "name": "Return", "quantity": 1, "price_unit": round(rnd.uniform(50, 2000), 2),
-                        "account_id": self.income.id, "tax_ids": [Command.clear()],
-                    })],
-                })
+                vals_list.append(
+                    {
+                        "move_type": "out_refund",
+                        "partner_id": rnd.choice(customers).id,
+                        "journal_id": self.journal.id,
+                        "invoice_date": date,
+                        "date": date,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Return",
+                                    "quantity": 1,
+                                    "price_unit": round(rnd.uniform(50, 2000), 2),
+                                    "account_id": self.income.id,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
             moves = Move.create(vals_list)
             moves.action_post()
             invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
@@ -160,33 +201,50 @@ class LedgerBuilder:
             receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
             amount = invoice.currency_id.round(invoice.amount_residual * rnd.uniform(0.3, 0.7))
             receivables.append(receivable)
-            lines.append({"name": f"Payment {invoice.name}", "partner_id": invoice.partner_id.id,
-                          "account_id": receivable.account_id.id, "credit": amount})
+            lines.append(
+                {
+                    "name": f"Payment {invoice.name}",
+                    "partner_id": invoice.partner_id.id,
+                    "account_id": receivable.account_id.id,
+                    "credit": amount,
+                }
+            )
         for _i in range(max(1, len(invoices) // 20)):
-            lines.append({"name": "Unapplied payment", "partner_id": rnd.choice(customers).id,
-                          "account_id": self.receivable.id, "credit": round(rnd.uniform(100, 3000), 2)})
+            lines.append(
+                {
+                    "name": "Unapplied payment",
+                    "partner_id": rnd.choice(customers).id,
+                    "account_id": self.receivable.id,
+                    "credit": round(rnd.uniform(100, 3000), 2),
+                }
+            )
         total = sum(line["credit"] for line in lines)
-        entry = self.env["account.move"].create({
-            "move_type": "entry",
-            "journal_id": self.misc_journal.id,
-            "date": self.today,
-            "line_ids": [Command.create({"name": "Bank", "account_id": self.bank_account.id, "debit": total})]
-            + [Command.create(line) for line in lines],
-        })
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.misc_journal.id,
+                "date": self.today,
+                "line_ids": [Command.create({"name": "Bank", "account_id": self.bank_account.id, "debit": total})]
+                + [Command.create(line) for line in lines],
+            }
+        )
         entry.action_post()
-        payment_lines = entry.line_ids.filtered(lambda line: line.credit)[:len(receivables)]
-        self.env["account.move.line"]._reconcile_plan([
-            receivable + payment for receivable, payment in zip(receivables, payment_lines)])
-
+        payment_lines = entry.line_ids.filtered(lambda line: line.credit)[: len(receivables)]
+        self.env["account.move.line"]._reconcile_plan(
+            [receivable + payment for receivable, payment in zip(receivables, payment_lines)]
+        )
 
     # ------------------------------------------------------------------
     # Growing the ledger by copying it in SQL (a consistent copy: same balanced
     # moves, same partial reconciliations, for a new set of customers)
     # ------------------------------------------------------------------
     def _columns(self, table):
-        self.env.cr.execute(SQL(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
-            table))
+        self.env.cr.execute(
+            SQL(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+                table,
+            )
+        )
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _copy_table(self, table, source_where, overrides, id_map):
@@ -194,23 +252,26 @@ class LedgerBuilder:
         with new ids taken from temp table ``id_map`` (old_id, new_id)."""
         columns = [c for c in self._columns(table) if c != "id"]
         select = [overrides.get(c, SQL.identifier("src", c)) for c in columns]
-        self.env.cr.execute(SQL(
-            "INSERT INTO %s (id, %s) SELECT map.new_id, %s FROM %s src JOIN %s map ON map.old_id = src.id WHERE %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            SQL(", ").join(select),
-            SQL.identifier(table),
-            SQL.identifier(id_map),
-            source_where,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (id, %s) SELECT map.new_id, %s FROM %s src JOIN %s map ON map.old_id = src.id WHERE %s",
+                SQL.identifier(table),
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL(", ").join(select),
+                SQL.identifier(table),
+                SQL.identifier(id_map),
+                source_where,
+            )
+        )
 
     def clone_ledger(self, template_customers, new_customers, copy_number):
         """Copy every move of ``template_customers`` (invoices, credit notes, payment
         entries with their partial reconciliations) to ``new_customers`` (same order)."""
         env, cr = self.env, self.env.cr
         env.flush_all()
-        cr.execute(SQL(
-            """DROP TABLE IF EXISTS bench_partner_map, bench_move_map, bench_line_map, bench_partial_map;
+        cr.execute(
+            SQL(
+                """DROP TABLE IF EXISTS bench_partner_map, bench_move_map, bench_line_map, bench_partial_map;
                CREATE TEMP TABLE bench_partner_map AS
                    SELECT * FROM unnest(%s::int[], %s::int[]) AS m(old_id, new_id);
                CREATE TEMP TABLE bench_move_map AS
@@ -226,47 +287,77 @@ class LedgerBuilder:
                      FROM account_partial_reconcile p
                     WHERE p.debit_move_id IN (SELECT old_id FROM bench_line_map)
                       AND p.credit_move_id IN (SELECT old_id FROM bench_line_map);""",
-            template_customers.ids, new_customers.ids, self.company.id,
-        ))
+                template_customers.ids,
+                new_customers.ids,
+                self.company.id,
+            )
+        )
         # a payment entry paying several customers is copied whole: its lines of
         # customers outside the template keep their partner
-        partner = SQL("COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.%s), src.%s)",
-                      SQL.identifier("partner_id"), SQL.identifier("partner_id"))
+        partner = SQL(
+            "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.%s), src.%s)",
+            SQL.identifier("partner_id"),
+            SQL.identifier("partner_id"),
+        )
         suffix = f"/C{copy_number}"
-        self._copy_table("account_move", SQL("TRUE"), {
-            "name": SQL("src.name || %s", suffix),
-            "partner_id": partner,
-            "commercial_partner_id": SQL(
-                "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.commercial_partner_id),"
-                " src.commercial_partner_id)"),
-            "partner_shipping_id": SQL(
-                "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.partner_shipping_id),"
-                " src.partner_shipping_id)"),
-            "access_token": SQL("NULL"),
-            "collection_stage_id": SQL("NULL"),
-            "collection_stage_date": SQL("NULL"),
-        }, "bench_move_map")
-        self._copy_table("account_move_line", SQL("TRUE"), {
-            "move_id": SQL("(SELECT mm.new_id FROM bench_move_map mm WHERE mm.old_id = src.move_id)"),
-            "move_name": SQL("src.move_name || %s", suffix),
-            "partner_id": partner,
-            "full_reconcile_id": SQL("NULL"),
-        }, "bench_line_map")
-        self._copy_table("account_partial_reconcile", SQL("TRUE"), {
-            "debit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.debit_move_id)"),
-            "credit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.credit_move_id)"),
-            "full_reconcile_id": SQL("NULL"),
-            "exchange_move_id": SQL("NULL"),
-        }, "bench_partial_map")
+        self._copy_table(
+            "account_move",
+            SQL("TRUE"),
+            {
+                "name": SQL("src.name || %s", suffix),
+                "partner_id": partner,
+                "commercial_partner_id": SQL(
+                    "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.commercial_partner_id),"
+                    " src.commercial_partner_id)"
+                ),
+                "partner_shipping_id": SQL(
+                    "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.partner_shipping_id),"
+                    " src.partner_shipping_id)"
+                ),
+                "access_token": SQL("NULL"),
+                "collection_stage_id": SQL("NULL"),
+                "collection_stage_date": SQL("NULL"),
+            },
+            "bench_move_map",
+        )
+        self._copy_table(
+            "account_move_line",
+            SQL("TRUE"),
+            {
+                "move_id": SQL("(SELECT mm.new_id FROM bench_move_map mm WHERE mm.old_id = src.move_id)"),
+                "move_name": SQL("src.move_name || %s", suffix),
+                "partner_id": partner,
+                "full_reconcile_id": SQL("NULL"),
+            },
+            "bench_line_map",
+        )
+        self._copy_table(
+            "account_partial_reconcile",
+            SQL("TRUE"),
+            {
+                "debit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.debit_move_id)"),
+                "credit_move_id": SQL("(SELECT lm.new_id FROM bench_line_map lm WHERE lm.old_id = src.credit_move_id)"),
+                "full_reconcile_id": SQL("NULL"),
+                "exchange_move_id": SQL("NULL"),
+            },
+            "bench_partial_map",
+        )
         # matching numbers of partially reconciled items point to their partial
-        cr.execute(SQL(
-            """UPDATE account_move_line l
+        cr.execute(
+            SQL(
+                """UPDATE account_move_line l
                   SET matching_number = 'P' || (SELECT MIN(pm.new_id) FROM bench_partial_map pm
                                                   JOIN account_partial_reconcile p ON p.id = pm.new_id
                                                  WHERE p.debit_move_id = l.id OR p.credit_move_id = l.id)
-                WHERE l.id IN (SELECT new_id FROM bench_line_map) AND l.matching_number LIKE 'P%%'"""))
-        cr.execute(SQL("SELECT COUNT(*) FROM bench_move_map m JOIN account_move am ON am.id = m.old_id "
-                       "WHERE am.move_type = 'out_invoice'"))
+                WHERE l.id IN (SELECT new_id FROM bench_line_map) AND l.matching_number LIKE 'P%%'"""
+            )
+        )
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM bench_move_map m JOIN account_move am ON am.id = m.old_id "
+                "WHERE am.move_type = 'out_invoice'"
+            )
+        )
         copied = cr.fetchone()[0]
         self.invoice_count += copied
         env.invalidate_all()
@@ -295,8 +386,9 @@ def check_ledger(env, company):
     """The generated ledger must be consistent: balanced moves, and residuals of the
     receivable items equal to their balance less their partial reconciliations."""
     env.flush_all()
-    env.cr.execute(SQL(
-        """SELECT
+    env.cr.execute(
+        SQL(
+            """SELECT
              (SELECT COUNT(*) FROM (SELECT move_id FROM account_move_line WHERE company_id = %(c)s
                                      GROUP BY move_id HAVING ROUND(SUM(balance), 2) != 0) unbalanced),
              (SELECT COUNT(*) FROM account_move_line l
@@ -306,7 +398,9 @@ def check_ledger(env, company):
                      - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p WHERE p.debit_move_id = l.id), 0)
                      + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p WHERE p.credit_move_id = l.id), 0)
                      - l.amount_residual, 2) != 0)""",
-        c=company.id))
+            c=company.id,
+        )
+    )
     unbalanced, wrong_residuals = env.cr.fetchone()
     if unbalanced or wrong_residuals:
         raise AssertionError(f"inconsistent ledger: {unbalanced} unbalanced moves, {wrong_residuals} wrong residuals")
@@ -340,7 +434,9 @@ def measure_floor(env, company, date=None):
             WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted' AND aml.date <= %(date)s
               AND a.account_type = 'asset_receivable'
             GROUP BY p.commercial_partner_id""",
-        date=date, company=company.id)
+        date=date,
+        company=company.id,
+    )
     times = []
     for _i in range(3):
         start = time.perf_counter()
@@ -406,10 +502,20 @@ def measure_reports(env, company, pdf=True):
             "xlsx": measure(env, lambda detail=detail: Xlsx._aging_xlsx(Report._get_aging_data(detail))),
         }
         if pdf:
-            row["html"] = measure(env, lambda detail=detail: env["ir.actions.report"]._render_qweb_html(
-                "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}), repeat=1)
-            row["pdf"] = measure(env, lambda detail=detail: env["ir.actions.report"]._render_qweb_pdf(
-                "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}), repeat=1)
+            row["html"] = measure(
+                env,
+                lambda detail=detail: env["ir.actions.report"]._render_qweb_html(
+                    "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}
+                ),
+                repeat=1,
+            )
+            row["pdf"] = measure(
+                env,
+                lambda detail=detail: env["ir.actions.report"]._render_qweb_pdf(
+                    "ar_collections.ar_aging_report_action_pdf", [], data={"options": detail}
+                ),
+                repeat=1,
+            )
         result[label] = row
     return result
 
@@ -450,9 +556,17 @@ def bench_run(env, label, invoices):
         with env.cr.savepoint():
             seconds, queries, calls, run = measure_run(env)
             result = {
-                "label": label, "invoices": invoices, "seconds": seconds, "queries": queries, "calls": calls,
-                "aged": run.invoice_count, "changes": run.stage_change_count, "partners": run.partner_count,
-                "created": run.activity_created_count, "errors": run.error_count, "state": run.state,
+                "label": label,
+                "invoices": invoices,
+                "seconds": seconds,
+                "queries": queries,
+                "calls": calls,
+                "aged": run.invoice_count,
+                "changes": run.stage_change_count,
+                "partners": run.partner_count,
+                "created": run.activity_created_count,
+                "errors": run.error_count,
+                "state": run.state,
             }
             # a second run the same day (the day's run, run again): nothing new, how long?
             env["ar.collection.run"]._ar_start_runs(run.company_id, trigger="manual")
@@ -469,17 +583,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiply the data (default 1: 1,000 customers and 20,000 invoices)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply the data (default 1: 1,000 customers and 20,000 invoices)"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--commit", action="store_true", help="keep the generated data (default: roll back)")
-    parser.add_argument("--scale-run", action="store_true",
-                        help="instead: the run on 200,000 invoices (x --scale), then two companies with two workers")
+    parser.add_argument(
+        "--scale-run",
+        action="store_true",
+        help="instead: the run on 200,000 invoices (x --scale), then two companies with two workers",
+    )
     parser.add_argument("--scale-measure", choices=["single", "two"], help=argparse.SUPPRESS)
 
-    parser.add_argument("--report-sizes", default="3000,6000",
-                        help="ledger sizes (invoices) at which the aging reports are measured while the ledger "
-                             "grows, besides the full size (default 3000,6000: use --scale 0.3)")
+    parser.add_argument(
+        "--report-sizes",
+        default="3000,6000",
+        help="ledger sizes (invoices) at which the aging reports are measured while the ledger "
+        "grows, besides the full size (default 3000,6000: use --scale 0.3)",
+    )
     parser.add_argument("--no-pdf", action="store_true", help="do not measure the PDF (slow)")
     parser.add_argument("--no-run", action="store_true", help="do not measure the nightly run")
     args = parser.parse_args()
@@ -553,40 +674,56 @@ def main():
         return 0
     print()
     print(f"ar_collections nightly run benchmark (scale {args.scale:g}, batch size {batch_size})")
-    print(f"data build: {build_small:.0f} s for the small ledger (ORM), {build_big:.0f} s more for the full one "
-          f"(SQL copies; ledger checked: balanced moves, residuals = balance - partials)")
+    print(
+        f"data build: {build_small:.0f} s for the small ledger (ORM), {build_big:.0f} s more for the full one "
+        f"(SQL copies; ledger checked: balanced moves, residuals = balance - partials)"
+    )
     print()
-    header = (f"{'ledger':<8}{'invoices':>9}{'customers':>10}{'run (s)':>9}{'queries':>9}{'cron calls':>11}"
-              f"{'q/invoice':>10}{'floor (ms)':>11}{'run/floor':>10}{'rerun (s)':>10}{'rerun q':>8}")
+    header = (
+        f"{'ledger':<8}{'invoices':>9}{'customers':>10}{'run (s)':>9}{'queries':>9}{'cron calls':>11}"
+        f"{'q/invoice':>10}{'floor (ms)':>11}{'run/floor':>10}{'rerun (s)':>10}{'rerun q':>8}"
+    )
     print(header)
     print("-" * len(header))
     for row, customers_count in ((small, small_customers), (big, big_customers)):
-        print(f"{row['label']:<8}{row['invoices']:>9}{customers_count:>10}{row['seconds']:>9.2f}{row['queries']:>9}"
-              f"{row['calls']:>11}{row['queries'] / row['invoices']:>10.4f}{row['floor'] * 1000:>11.1f}"
-              f"{row['seconds'] / row['floor']:>10.0f}{row['rerun_seconds']:>10.2f}{row['rerun_queries']:>8}")
+        print(
+            f"{row['label']:<8}{row['invoices']:>9}{customers_count:>10}{row['seconds']:>9.2f}{row['queries']:>9}"
+            f"{row['calls']:>11}{row['queries'] / row['invoices']:>10.4f}{row['floor'] * 1000:>11.1f}"
+            f"{row['seconds'] / row['floor']:>10.0f}{row['rerun_seconds']:>10.2f}{row['rerun_queries']:>8}"
+        )
     print()
     for row in (small, big):
-        print(f"{row['label']}: {row['aged']} invoices aged, {row['changes']} stage changes, {row['partners']} "
-              f"customers, {row['created']} follow-ups created, {row['errors']} errors, state {row['state']}; "
-              f"second run the same day created {row['rerun_created']} follow-ups")
+        print(
+            f"{row['label']}: {row['aged']} invoices aged, {row['changes']} stage changes, {row['partners']} "
+            f"customers, {row['created']} follow-ups created, {row['errors']} errors, state {row['state']}; "
+            f"second run the same day created {row['rerun_created']} follow-ups"
+        )
     ratio = big["seconds"] / (GROWTH * small["seconds"])
     print()
-    print(f"full run / (10 x small run) = {big['seconds']:.2f} / {GROWTH * small['seconds']:.2f} = {ratio:.2f}"
-          f"  (target <= 3)")
+    print(
+        f"full run / (10 x small run) = {big['seconds']:.2f} / {GROWTH * small['seconds']:.2f} = {ratio:.2f}"
+        f"  (target <= 3)"
+    )
     print(f"full run / small run = {big['seconds'] / small['seconds']:.2f} for x{GROWTH} invoices")
-    print(f"queries per invoice (full run) = {big['queries'] / big['invoices']:.4f}  (target < 0.02, "
-          f"i.e. under 1 query per 50 invoices)")
-    print(f"queries: small {small['queries']}, full {big['queries']} "
-          f"(x{big['queries'] / max(small['queries'], 1):.1f} for x{GROWTH} invoices)")
+    print(
+        f"queries per invoice (full run) = {big['queries'] / big['invoices']:.4f}  (target < 0.02, "
+        f"i.e. under 1 query per 50 invoices)"
+    )
+    print(
+        f"queries: small {small['queries']}, full {big['queries']} "
+        f"(x{big['queries'] / max(small['queries'], 1):.1f} for x{GROWTH} invoices)"
+    )
     ok = ratio <= 3 and big["queries"] / big["invoices"] < 0.02 and big["errors"] == 0
     print()
     print("aging analysis summary (report data, all customers), median of 3:")
     for row in (small, big):
         seconds, queries = row["report"]
         past_seconds, past_queries = row["report_past"]
-        print(f"  {row['label']:<6} today: {seconds * 1000:.0f} ms, {queries} queries "
-              f"({seconds / row['floor']:.1f}x the floor of {row['floor'] * 1000:.0f} ms); "
-              f"as of 45 days ago: {past_seconds * 1000:.0f} ms, {past_queries} queries")
+        print(
+            f"  {row['label']:<6} today: {seconds * 1000:.0f} ms, {queries} queries "
+            f"({seconds / row['floor']:.1f}x the floor of {row['floor'] * 1000:.0f} ms); "
+            f"as of 45 days ago: {past_seconds * 1000:.0f} ms, {past_queries} queries"
+        )
     print("RESULT:", "OK" if ok else "TARGET MISSED")
     return 0 if ok else 1
 
@@ -606,6 +743,7 @@ SCALE_COMPANY2_COPIES = 10  # the second company: 20,000 invoices, 1,000 custome
 
 def _peak_rss_mb():
     import resource  # noqa: PLC0415
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -643,19 +781,24 @@ def scale_build(registry, scale, seed):
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.ref("base.main_company")
         company.partner_id.tz = "UTC"
-        company2 = env["res.company"].search([("name", "=", "Bench Company 2")]) or env["res.company"].create({
-            "name": "Bench Company 2", "currency_id": company.currency_id.id})
+        company2 = env["res.company"].search([("name", "=", "Bench Company 2")]) or env["res.company"].create(
+            {"name": "Bench Company 2", "currency_id": company.currency_id.id}
+        )
         company2.partner_id.tz = "UTC"
         if not company2.chart_template:
             env["account.chart.template"].try_loading("generic_coa", company2, install_demo=False)
         cr.commit()
-        customers, invoices = max(1, int(SCALE_TEMPLATE_CUSTOMERS * scale)), max(1, int(SCALE_TEMPLATE_INVOICES * scale))
+        customers, invoices = (
+            max(1, int(SCALE_TEMPLATE_CUSTOMERS * scale)),
+            max(1, int(SCALE_TEMPLATE_INVOICES * scale)),
+        )
         sizes = {}
         for comp, copies, comp_seed in ((company, SCALE_COPIES, seed), (company2, SCALE_COMPANY2_COPIES, seed + 1)):
             log(f"Building {invoices * copies} invoices for {customers * copies} customers in {comp.name} ...")
             comp_env = env(context={"allowed_company_ids": comp.ids})
-            sizes[comp.id] = _scale_build_company(comp_env, comp.with_env(comp_env), comp_seed, customers,
-                                                  invoices, copies)
+            sizes[comp.id] = _scale_build_company(
+                comp_env, comp.with_env(comp_env), comp_seed, customers, invoices, copies
+            )
         analyze(env)
         for comp in (company, company2):
             check_ledger(env, comp)
@@ -673,10 +816,20 @@ def _check_run_outcome(env, company_ids):
     runs = env["ar.collection.run"].search([("company_id", "in", company_ids)])
     return {
         "duplicate_followups": duplicates,
-        "runs": [{"company": run.company_id.name, "date": str(run.date), "state": run.state,
-                  "errors": run.error_count, "conflicts": run.conflict_count, "invoices": run.invoice_count,
-                  "partners": run.partner_count, "created": run.activity_created_count,
-                  "changes": run.stage_change_count} for run in runs],
+        "runs": [
+            {
+                "company": run.company_id.name,
+                "date": str(run.date),
+                "state": run.state,
+                "errors": run.error_count,
+                "conflicts": run.conflict_count,
+                "invoices": run.invoice_count,
+                "partners": run.partner_count,
+                "created": run.activity_created_count,
+                "changes": run.stage_change_count,
+            }
+            for run in runs
+        ],
     }
 
 
@@ -699,8 +852,13 @@ def scale_measure_single(registry, company_id):
             calls += 1
         seconds = time.perf_counter() - start
         queries = cr.sql_log_count - queries
-        result = {"seconds": seconds, "queries": queries, "units": calls, "rss_before_mb": rss_before,
-                  "peak_rss_mb": _peak_rss_mb()}
+        result = {
+            "seconds": seconds,
+            "queries": queries,
+            "units": calls,
+            "rss_before_mb": rss_before,
+            "peak_rss_mb": _peak_rss_mb(),
+        }
         result.update(_check_run_outcome(env, [company_id]))
         return result
 
@@ -708,6 +866,7 @@ def scale_measure_single(registry, company_id):
 def scale_measure_two(registry, company_ids):
     """Both companies' runs by two workers at once (threads with their own cursor)."""
     import threading  # noqa: PLC0415
+
     with registry.cursor() as cr:
         _reset_collections(cr)
         cr.commit()
@@ -754,6 +913,7 @@ def scale_measure_two(registry, company_ids):
 def scale_main(args):
     import json  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
+
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     registry = odoo.modules.registry.Registry(args.database)
     if args.scale_measure:
@@ -772,7 +932,11 @@ def scale_main(args):
         log(f"Measuring the run ({mode}) ...")
         process = subprocess.run(
             [sys.executable, __file__, "-c", args.config, "-d", args.database, "--scale-measure", mode],
-            input=json.dumps(built), capture_output=True, text=True, check=False)
+            input=json.dumps(built),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if process.returncode:
             log(process.stderr[-4000:])
             return process.returncode
@@ -782,17 +946,25 @@ def scale_main(args):
     single, two = results["single"], results["two"]
     print()
     print(f"ar_collections nightly run at scale (data build {build_seconds / 60:.1f} min)")
-    print(f"main company: {invoices} invoices, {customers} customers; second company: "
-          f"{sizes[built['company2']][0]} invoices, {sizes[built['company2']][1]} customers")
-    print(f"one company, one worker: {single['seconds']:.1f} s, {single['queries']} queries "
-          f"({single['queries'] / invoices:.5f} per invoice), {single['units']} units of work, "
-          f"peak memory {single['peak_rss_mb']:.0f} MB (process after loading: {single['rss_before_mb']:.0f} MB)")
+    print(
+        f"main company: {invoices} invoices, {customers} customers; second company: "
+        f"{sizes[built['company2']][0]} invoices, {sizes[built['company2']][1]} customers"
+    )
+    print(
+        f"one company, one worker: {single['seconds']:.1f} s, {single['queries']} queries "
+        f"({single['queries'] / invoices:.5f} per invoice), {single['units']} units of work, "
+        f"peak memory {single['peak_rss_mb']:.0f} MB (process after loading: {single['rss_before_mb']:.0f} MB)"
+    )
     print(f"  {single['runs']}")
-    print(f"two companies, two workers at once: {two['seconds']:.1f} s, workers {two['workers']}, "
-          f"peak memory {two['peak_rss_mb']:.0f} MB")
+    print(
+        f"two companies, two workers at once: {two['seconds']:.1f} s, workers {two['workers']}, "
+        f"peak memory {two['peak_rss_mb']:.0f} MB"
+    )
     print(f"  {two['runs']}")
-    ok = all(not res["duplicate_followups"] and all(r["state"] == "done" and not r["errors"] for r in res["runs"])
-             for res in (single, two)) and all("error" not in w for w in two["workers"].values())
+    ok = all(
+        not res["duplicate_followups"] and all(r["state"] == "done" and not r["errors"] for r in res["runs"])
+        for res in (single, two)
+    ) and all("error" not in w for w in two["workers"].values())
     print(f"duplicate follow-ups: {single['duplicate_followups']} / {two['duplicate_followups']}")
     print("RESULT:", "OK" if ok else "FAILED")
     return 0 if ok else 1

@@ -22,7 +22,7 @@ import odoo
 from odoo import api, fields
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import SMALL_CUSTOMERS, SMALL_INVOICES, GROWTH, LedgerBuilder, analyze, log, start_http_server  # noqa: E402
+from bench import GROWTH, SMALL_CUSTOMERS, SMALL_INVOICES, LedgerBuilder, analyze, log, start_http_server  # noqa: E402
 
 
 def timed(env, func):
@@ -38,19 +38,28 @@ def measure(env, company, date):
     Reports = env["ir.actions.report"]
     ours = env["report.ar_collections.report_ar_aging"]._ar_default_options(date=date, company_ids=company.ids)
     ours["show_detail"] = True
-    wizard = env["aged.partner.balance.report.wizard"].create({
-        "date_at": date, "company_id": company.id, "target_move": "posted",
-        "receivable_accounts_only": True, "show_move_line_details": True,
-    })
+    wizard = env["aged.partner.balance.report.wizard"].create(
+        {
+            "date_at": date,
+            "company_id": company.id,
+            "target_move": "posted",
+            "receivable_accounts_only": True,
+            "show_move_line_details": True,
+        }
+    )
     wizard.onchange_type_accounts_only()
     # as the report action sends it to the report: through JSON (dates as strings)
     oca_data = json.loads(json.dumps(wizard._prepare_report_data(), default=str))
     oca_report = "account_financial_report.aged_partner_balance"
     return {
-        "ours_html": timed(env, lambda: Reports._render_qweb_html(
-            "ar_collections.ar_aging_report_action_pdf", [], data={"options": ours})),
-        "ours_pdf": timed(env, lambda: Reports._render_qweb_pdf(
-            "ar_collections.ar_aging_report_action_pdf", [], data={"options": ours})),
+        "ours_html": timed(
+            env,
+            lambda: Reports._render_qweb_html("ar_collections.ar_aging_report_action_pdf", [], data={"options": ours}),
+        ),
+        "ours_pdf": timed(
+            env,
+            lambda: Reports._render_qweb_pdf("ar_collections.ar_aging_report_action_pdf", [], data={"options": ours}),
+        ),
         "oca_html": timed(env, lambda: Reports._render_qweb_html(oca_report, wizard.ids, data=oca_data)),
         "oca_pdf": timed(env, lambda: Reports._render_qweb_pdf(oca_report, wizard.ids, data=oca_data)),
     }
@@ -85,18 +94,25 @@ def main():
                 copy_number += 1
                 builder.clone_ledger(customers, builder.add_customers(small_customers), copy_number)
             analyze(env)
-            for label, date in (("today", fields.Date.today()), ("45 days ago", fields.Date.today() - timedelta(days=45))):
+            for label, date in (
+                ("today", fields.Date.today()),
+                ("45 days ago", fields.Date.today() - timedelta(days=45)),
+            ):
                 log(f"Measuring {builder.invoice_count} invoices, {label} ...")
                 results.append((builder.invoice_count, label, measure(env, company, date)))
         cr.rollback()
     print()
     print("aging PDF with invoice detail: ar_collections vs OCA aged partner balance with move-line details")
-    header = f"{'invoices':>9} {'as of':<12}{'ours html':>11}{'ours pdf':>10}{'OCA html':>10}{'OCA pdf':>9}{'OCA/ours':>9}"
+    header = (
+        f"{'invoices':>9} {'as of':<12}{'ours html':>11}{'ours pdf':>10}{'OCA html':>10}{'OCA pdf':>9}{'OCA/ours':>9}"
+    )
     print(header)
     print("-" * len(header))
     for invoices, label, row in results:
-        print(f"{invoices:>9} {label:<12}{row['ours_html'][0]:>10.1f}s{row['ours_pdf'][0]:>9.1f}s"
-              f"{row['oca_html'][0]:>9.1f}s{row['oca_pdf'][0]:>8.1f}s{row['oca_pdf'][0] / row['ours_pdf'][0]:>8.2f}x")
+        print(
+            f"{invoices:>9} {label:<12}{row['ours_html'][0]:>10.1f}s{row['ours_pdf'][0]:>9.1f}s"
+            f"{row['oca_html'][0]:>9.1f}s{row['oca_pdf'][0]:>8.1f}s{row['oca_pdf'][0] / row['ours_pdf'][0]:>8.2f}x"
+        )
     return 0
 
 

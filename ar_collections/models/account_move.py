@@ -20,24 +20,42 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     collection_stage_id = fields.Many2one(
-        "ar.collection.stage", string="Collection Stage", copy=False, index="btree_not_null",
-        tracking=True, readonly=True, help="Set every night by the collections run.")
+        "ar.collection.stage",
+        string="Collection Stage",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        readonly=True,
+        help="Set every night by the collections run.",
+    )
     collection_stage_date = fields.Date(string="In Stage Since", copy=False, readonly=True)
     ar_stage_history_ids = fields.One2many(
-        "ar.collection.stage.history", "move_id", string="Stage History", readonly=True)
+        "ar.collection.stage.history", "move_id", string="Stage History", readonly=True
+    )
 
     # Relative to today: computed, never stored; searchable, sortable and groupable through
     # their SQL expression (see _field_to_sql).
     days_overdue = fields.Integer(
-        string="Days Overdue", compute="_compute_ar_aging", search="_search_days_overdue",
-        help="Days since the due date of an unpaid customer invoice (negative: days left before it is due).")
+        string="Days Overdue",
+        compute="_compute_ar_aging",
+        search="_search_days_overdue",
+        help="Days since the due date of an unpaid customer invoice (negative: days left before it is due).",
+    )
     aging_bucket = fields.Selection(
-        AGING_BUCKETS, string="Aging", compute="_compute_ar_aging", search="_search_aging_bucket",
-        help="Aging bucket of an unpaid customer invoice, as of today (limits in the Collections settings).")
+        AGING_BUCKETS,
+        string="Aging",
+        compute="_compute_ar_aging",
+        search="_search_aging_bucket",
+        help="Aging bucket of an unpaid customer invoice, as of today (limits in the Collections settings).",
+    )
 
     ar_collection_excluded = fields.Boolean(
-        string="Excluded from Collections", copy=False, tracking=True, readonly=True,
-        help="The collections run leaves this invoice alone (no stage, no follow-up), e.g. while it is disputed.")
+        string="Excluded from Collections",
+        copy=False,
+        tracking=True,
+        readonly=True,
+        help="The collections run leaves this invoice alone (no stage, no follow-up), e.g. while it is disputed.",
+    )
     ar_exclusion_reason = fields.Char(string="Exclusion Reason", copy=False, tracking=True, readonly=True)
     ar_exclusion_date = fields.Date(string="Excluded On", copy=False, readonly=True)
     ar_exclusion_user_id = fields.Many2one("res.users", string="Excluded By", copy=False, readonly=True)
@@ -46,8 +64,15 @@ class AccountMove(models.Model):
     # Days overdue and aging bucket (relative to today)
     # ------------------------------------------------------------------
     @api.depends_context("tz", "company", "allowed_company_ids")
-    @api.depends("state", "move_type", "company_id", "line_ids.balance", "line_ids.date_maturity",
-                 "line_ids.amount_residual", "line_ids.reconciled")
+    @api.depends(
+        "state",
+        "move_type",
+        "company_id",
+        "line_ids.balance",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
+        "line_ids.reconciled",
+    )
     def _compute_ar_aging(self):
         """Days overdue and bucket of each open customer invoice, from the one aging query
         (``ar.aging._get_invoice_aging``): those of its oldest unpaid receivable item, on
@@ -57,8 +82,11 @@ class AccountMove(models.Model):
         aging = {}
         if moves:
             # sudo: the figures of invoices the user is reading, restricted to them
-            aging = self.env["ar.aging"].sudo()._get_invoice_aging(
-                move_ids=moves._origin.ids, company_ids=moves.company_id.ids)
+            aging = (
+                self.env["ar.aging"]
+                .sudo()
+                ._get_invoice_aging(move_ids=moves._origin.ids, company_ids=moves.company_id.ids)
+            )
         for move in self:
             values = aging.get(move._origin.id) if move in moves else None
             move.days_overdue = values["days"] if values else 0
@@ -71,13 +99,20 @@ class AccountMove(models.Model):
         aging = self.env["ar.aging"].sudo()._invoice_aging_sql(company_ids=self.env.companies.ids)
         if query is not None:
             aging_alias = query.make_alias(alias, "ar_aging")
-            query.add_join("LEFT JOIN", aging_alias, SQL("(%s)", aging), SQL(
-                "%s = %s", SQL.identifier(aging_alias, "move_id"), SQL.identifier(alias, "id")))
+            query.add_join(
+                "LEFT JOIN",
+                aging_alias,
+                SQL("(%s)", aging),
+                SQL("%s = %s", SQL.identifier(aging_alias, "move_id"), SQL.identifier(alias, "id")),
+            )
             column = SQL.identifier(aging_alias, "days" if fname == "days_overdue" else "bucket")
         else:
-            column = SQL("(SELECT ar_aging.%s FROM (%s) ar_aging WHERE ar_aging.move_id = %s)",
-                         SQL.identifier("days" if fname == "days_overdue" else "bucket"), aging,
-                         SQL.identifier(alias, "id"))
+            column = SQL(
+                "(SELECT ar_aging.%s FROM (%s) ar_aging WHERE ar_aging.move_id = %s)",
+                SQL.identifier("days" if fname == "days_overdue" else "bucket"),
+                aging,
+                SQL.identifier(alias, "id"),
+            )
         if fname == "days_overdue":
             return SQL("COALESCE(%s, 0)", column)
         return column
@@ -99,8 +134,9 @@ class AccountMove(models.Model):
             condition = SQL("%s %s %s", expression, SQL(SQL_OPERATORS[operator]), tuple(values) or (None,))
             if len(values) != len(value):  # searching for "not set"
                 null = SQL("%s IS NULL", expression)
-                condition = SQL("(%s OR %s)", condition, null) if operator == "in" else SQL(
-                    "(%s AND NOT %s)", condition, null)
+                condition = (
+                    SQL("(%s OR %s)", condition, null) if operator == "in" else SQL("(%s AND NOT %s)", condition, null)
+                )
         elif value is False or value is None:
             condition = SQL("%s %s", expression, SQL("IS NULL" if operator == "=" else "IS NOT NULL"))
         else:
@@ -133,8 +169,9 @@ class AccountMove(models.Model):
     def _ar_get_paused_invoice_ids(self, company):
         """Invoices whose dunning is paused (collector's workspace): in an open dispute,
         or covered by an open promise to pay that is not yet due."""
-        return (self.env["ar.dispute"]._ar_get_paused_invoice_ids(company)
-                | self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(company))
+        return self.env["ar.dispute"]._ar_get_paused_invoice_ids(company) | self.env[
+            "ar.payment.promise"
+        ]._ar_get_paused_invoice_ids(company)
 
     # ------------------------------------------------------------------
     # Exclusion from collections
@@ -169,12 +206,14 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         if invoices != self:
             raise UserError(self.env._("Only customer invoices can be excluded from collections."))
-        invoices.write({
-            "ar_collection_excluded": True,
-            "ar_exclusion_reason": reason.strip(),
-            "ar_exclusion_date": fields.Date.context_today(self),
-            "ar_exclusion_user_id": self.env.user.id,
-        })
+        invoices.write(
+            {
+                "ar_collection_excluded": True,
+                "ar_exclusion_reason": reason.strip(),
+                "ar_exclusion_date": fields.Date.context_today(self),
+                "ar_exclusion_user_id": self.env.user.id,
+            }
+        )
         return invoices
 
     def action_ar_exclude_collections(self):
@@ -192,10 +231,12 @@ class AccountMove(models.Model):
         """Put excluded invoices back under the collections run."""
         self._ar_check_collections_user()
         invoices = self.filtered("ar_collection_excluded")
-        invoices.write({
-            "ar_collection_excluded": False,
-            "ar_exclusion_reason": False,
-            "ar_exclusion_date": False,
-            "ar_exclusion_user_id": False,
-        })
+        invoices.write(
+            {
+                "ar_collection_excluded": False,
+                "ar_exclusion_reason": False,
+                "ar_exclusion_date": False,
+                "ar_exclusion_user_id": False,
+            }
+        )
         return True

@@ -94,8 +94,21 @@ class ArAging(models.AbstractModel):
         Line = self.env["account.move.line"]
         line_domain = self._get_receivable_domain(company_ids) + list(domain or []) + [("date", "<=", date)]
         for model, fnames in (
-            ("account.move.line", ["amount_residual", "balance", "reconciled", "date", "date_maturity",
-                                   "partner_id", "company_id", "parent_state", "account_id", "move_id"]),
+            (
+                "account.move.line",
+                [
+                    "amount_residual",
+                    "balance",
+                    "reconciled",
+                    "date",
+                    "date_maturity",
+                    "partner_id",
+                    "company_id",
+                    "parent_state",
+                    "account_id",
+                    "move_id",
+                ],
+            ),
             ("account.partial.reconcile", ["amount", "debit_move_id", "credit_move_id", "max_date"]),
             ("res.partner", ["commercial_partner_id"]),
             ("res.company", ["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"]),
@@ -205,8 +218,10 @@ class ArAging(models.AbstractModel):
         over the given companies."""
         result = {}
         for row in self._get_aging("partner", date, partner_ids, company_ids):
-            values = result.setdefault(row["partner_id"], dict.fromkeys(
-                ("residual", *BUCKETS, "overdue_gross", "credits", "overdue", "max_days_overdue"), 0.0))
+            values = result.setdefault(
+                row["partner_id"],
+                dict.fromkeys(("residual", *BUCKETS, "overdue_gross", "credits", "overdue", "max_days_overdue"), 0.0),
+            )
             for fname in ("residual", *BUCKETS, "overdue_gross", "credits", "overdue"):
                 values[fname] += row[fname]
             values["max_days_overdue"] = max(values["max_days_overdue"], row["max_days_overdue"])
@@ -273,15 +288,17 @@ class ArAging(models.AbstractModel):
         lines, grossed up by each order's tax ratio: one grouped query."""
         company_ids = company_ids or self.env.company.ids
         self.env["sale.order.line"].flush_model(["untaxed_amount_to_invoice", "order_id", "state"])
-        self.env["sale.order"].flush_model(["amount_total", "amount_untaxed", "currency_rate",
-                                            "company_id", "partner_id", "state"])
+        self.env["sale.order"].flush_model(
+            ["amount_total", "amount_untaxed", "currency_rate", "company_id", "partner_id", "state"]
+        )
         conditions = [SQL("so.state = 'sale'"), SQL("so.company_id = ANY(%s)", list(company_ids))]
         if partner_ids is not None:
             conditions.append(SQL("p.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if exclude_order_ids:
             conditions.append(SQL("so.id != ALL(%s)", list(exclude_order_ids)))
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT p.commercial_partner_id,
                    SUM(sol.untaxed_amount_to_invoice
                        * CASE WHEN so.amount_untaxed != 0 THEN so.amount_total / so.amount_untaxed ELSE 1 END
@@ -292,8 +309,9 @@ class ArAging(models.AbstractModel):
              WHERE sol.untaxed_amount_to_invoice > 0 AND %s
              GROUP BY p.commercial_partner_id
             """,
-            SQL(" AND ").join(conditions),
-        ))
+                SQL(" AND ").join(conditions),
+            )
+        )
         return dict(self.env.cr.fetchall())
 
     @api.model

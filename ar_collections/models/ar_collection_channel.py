@@ -11,9 +11,16 @@ class ArCollectionChannel(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Selection(
-        [("phone", "Phone"), ("email", "Email"), ("letter", "Letter"), ("visit", "Visit"),
-         ("sms", "SMS"), ("fax", "Fax")],
-        required=True)
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("visit", "Visit"),
+            ("sms", "SMS"),
+            ("fax", "Fax"),
+        ],
+        required=True,
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 

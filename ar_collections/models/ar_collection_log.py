@@ -22,9 +22,21 @@ DISPUTE_REASONS = [
 # What the contact was: changing any of these on a saved log is a correction, which
 # needs a note (the change itself is tracked in the log's chatter).
 LOCKED_FIELDS = (
-    "date", "channel", "partner_id", "contact_id", "user_id", "invoice_ids", "amount_requested",
-    "result_id", "notes", "customer_feedback", "promise_date", "promise_amount", "dispute_reason",
-    "extension_date", "company_id",
+    "date",
+    "channel",
+    "partner_id",
+    "contact_id",
+    "user_id",
+    "invoice_ids",
+    "amount_requested",
+    "result_id",
+    "notes",
+    "customer_feedback",
+    "promise_date",
+    "promise_amount",
+    "dispute_reason",
+    "extension_date",
+    "company_id",
 )
 # Written by the log itself when it is logged (superuser mode), never by its users.
 INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime")
@@ -41,30 +53,42 @@ class ArCollectionLog(models.Model):
     _rec_name = "partner_id"
     _check_company_auto = True
 
-    date = fields.Datetime(
-        string="Date", required=True, default=fields.Datetime.now, tracking=True, index=True)
+    date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, tracking=True, index=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True)
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
-        domain="[('is_company', '=', True)]")
+        "res.partner", string="Customer", required=True, index=True, tracking=True, domain="[('is_company', '=', True)]"
+    )
     contact_id = fields.Many2one(
-        "res.partner", string="Person Reached", tracking=True,
-        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]")
+        "res.partner",
+        string="Person Reached",
+        tracking=True,
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+    )
     user_id = fields.Many2one(
-        "res.users", string="Collector", required=True, default=lambda self: self.env.user, index=True,
-        tracking=True)
+        "res.users", string="Collector", required=True, default=lambda self: self.env.user, index=True, tracking=True
+    )
     invoice_ids = fields.Many2many(
-        "account.move", "ar_collection_log_invoice_rel", "log_id", "move_id", string="Invoices",
+        "account.move",
+        "ar_collection_log_invoice_rel",
+        "log_id",
+        "move_id",
+        string="Invoices",
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               "('state', '=', 'posted'), ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]")
+        "('state', '=', 'posted'), ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+    )
     amount_requested = fields.Monetary(string="Amount Requested", currency_field="currency_id", tracking=True)
     result_id = fields.Many2one(
-        "ar.collection.result", string="Result", required=True, tracking=True,
-        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]")
+        "ar.collection.result",
+        string="Result",
+        required=True,
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
     next_step = fields.Selection(related="result_id.next_step")
     instructions = fields.Text(compute="_compute_instructions", string="What to Say")
     notes = fields.Text(string="Notes")
@@ -76,20 +100,30 @@ class ArCollectionLog(models.Model):
     dispute_reason = fields.Selection(DISPUTE_REASONS, string="Dispute Reason")
     extension_date = fields.Date(string="Requested New Date")
     remittance_details = fields.Char(
-        string="Remittance Details", help="Date, amount, bank and reference of the payment the customer says it made.")
+        string="Remittance Details", help="Date, amount, bank and reference of the payment the customer says it made."
+    )
 
     promise_ids = fields.One2many("ar.payment.promise", "log_id", string="Promises", readonly=True)
     dispute_ids = fields.One2many("ar.dispute", "log_id", string="Disputes", readonly=True)
     extension_ids = fields.One2many("ar.extension.request", "log_id", string="Extension Requests", readonly=True)
     next_followup_date = fields.Date(
-        string="Next Follow-up", readonly=True, copy=False,
-        help="When the customer is to be followed up next, as scheduled when the contact was logged.")
+        string="Next Follow-up",
+        readonly=True,
+        copy=False,
+        help="When the customer is to be followed up next, as scheduled when the contact was logged.",
+    )
     next_call_datetime = fields.Datetime(
-        string="Next Call", readonly=True, copy=False,
-        help="Calling time of the next follow-up when it is a phone call (good calling day and hour).")
+        string="Next Call",
+        readonly=True,
+        copy=False,
+        help="Calling time of the next follow-up when it is a phone call (good calling day and hour).",
+    )
     correction_note = fields.Text(
-        string="Correction Note", tracking=True, copy=False,
-        help="Why a saved contact log was changed (required to correct it).")
+        string="Correction Note",
+        tracking=True,
+        copy=False,
+        help="Why a saved contact log was changed (required to correct it).",
+    )
 
     # ------------------------------------------------------------------
     # Computes and onchanges
@@ -107,11 +141,11 @@ class ArCollectionLog(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         return self.env._(
-            "Our agreed credit period is %(days)s days; %(amount)s is overdue, the oldest invoice by "
-            "%(overdue)s days.",
+            "Our agreed credit period is %(days)s days; %(amount)s is overdue, the oldest invoice by %(overdue)s days.",
             days=partner.ar_credit_days,
             amount=self.currency_id.format(partner.ar_overdue_amount),
-            overdue=partner.ar_oldest_overdue_days)
+            overdue=partner.ar_oldest_overdue_days,
+        )
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -149,8 +183,11 @@ class ArCollectionLog(models.Model):
             raise AccessError(self.env._("The next follow-up of a contact log is scheduled when it is logged."))
         if corrected:
             if not (vals.get("correction_note") or "").strip():
-                raise UserError(self.env._(
-                    "A contact log is a record of what happened: to correct it, explain why in the correction note."))
+                raise UserError(
+                    self.env._(
+                        "A contact log is a record of what happened: to correct it, explain why in the correction note."
+                    )
+                )
             if "partner_id" in vals or "company_id" in vals:
                 raise UserError(self.env._("The customer and company of a contact log cannot be changed."))
         res = super().write(vals)
@@ -162,8 +199,7 @@ class ArCollectionLog(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         if not self.env.su:
-            raise UserError(self.env._(
-                "Contact logs are never deleted: correct them with a note instead."))
+            raise UserError(self.env._("Contact logs are never deleted: correct them with a note instead."))
 
     @api.constrains("amount_requested", "promise_amount")
     def _check_amounts(self):
@@ -175,9 +211,13 @@ class ArCollectionLog(models.Model):
     def _check_user_company(self):
         for log in self:
             if log.company_id not in log.user_id.company_ids:
-                raise ValidationError(self.env._(
-                    "%(user)s cannot log contacts in company %(company)s.",
-                    user=log.user_id.name, company=log.company_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot log contacts in company %(company)s.",
+                        user=log.user_id.name,
+                        company=log.company_id.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Next steps of the result
@@ -186,20 +226,26 @@ class ArCollectionLog(models.Model):
         for log in self:
             step = log.next_step
             if step == "require_promise" and (not log.promise_date or log.promise_amount <= 0):
-                raise UserError(self.env._(
-                    "Result %(result)s needs the promised date and amount.", result=log.result_id.name))
+                raise UserError(
+                    self.env._("Result %(result)s needs the promised date and amount.", result=log.result_id.name)
+                )
             if step == "open_dispute" and (not log.dispute_reason or not log.invoice_ids):
-                raise UserError(self.env._(
-                    "Result %(result)s needs the disputed invoices and the reason of the dispute.",
-                    result=log.result_id.name))
+                raise UserError(
+                    self.env._(
+                        "Result %(result)s needs the disputed invoices and the reason of the dispute.",
+                        result=log.result_id.name,
+                    )
+                )
             if step == "request_extension" and not log.extension_date:
-                raise UserError(self.env._(
-                    "Result %(result)s needs the new date the customer asks for.", result=log.result_id.name))
+                raise UserError(
+                    self.env._("Result %(result)s needs the new date the customer asks for.", result=log.result_id.name)
+                )
             today = fields.Date.context_today(log)
             for fname in ("promise_date", "extension_date"):
                 if step in ("require_promise", "request_extension") and log[fname] and log[fname] < today:
-                    raise UserError(self.env._(
-                        "The promised or requested date (%(date)s) cannot be in the past.", date=log[fname]))
+                    raise UserError(
+                        self.env._("The promised or requested date (%(date)s) cannot be in the past.", date=log[fname])
+                    )
 
     def _ar_default_invoices(self):
         """Invoices a promise or an extension covers when the collector chose none: the
@@ -208,7 +254,8 @@ class ArCollectionLog(models.Model):
         if self.invoice_ids:
             return self.invoice_ids
         overdue = self.env["ar.aging"]._get_overdue_invoices(
-            partner_ids=self.partner_id.commercial_partner_id.ids, company_ids=self.company_id.ids)
+            partner_ids=self.partner_id.commercial_partner_id.ids, company_ids=self.company_id.ids
+        )
         return self.env["account.move"].browse(sorted(overdue))
 
     def _ar_apply_next_step(self):
@@ -334,15 +381,21 @@ class ArCollectionLog(models.Model):
             stage = partner.collection_stage_id or current.ar_stage_id
             if not stage:
                 continue  # the customer is not followed up (nothing due)
-            feedback = self.env._("Contact logged (%(channel)s): %(result)s",
-                                  channel=dict(CHANNELS)[log.channel], result=log.result_id.name)
+            feedback = self.env._(
+                "Contact logged (%(channel)s): %(result)s",
+                channel=dict(CHANNELS)[log.channel],
+                result=log.result_id.name,
+            )
             note = log.customer_feedback or log.notes or ""
             if call:
-                note = self.env._("Call on %(when)s. %(note)s",
-                                  when=format_datetime(self.env, call, tz=log.user_id.tz or "UTC",
-                                                       dt_format="EEEE d MMM HH:mm"), note=note)
+                note = self.env._(
+                    "Call on %(when)s. %(note)s",
+                    when=format_datetime(self.env, call, tz=log.user_id.tz or "UTC", dt_format="EEEE d MMM HH:mm"),
+                    note=note,
+                )
             partner._ar_schedule_followup(
-                stage=stage, deadline=day, user=current.user_id or None, note=note or None, feedback=feedback)
+                stage=stage, deadline=day, user=current.user_id or None, note=note or None, feedback=feedback
+            )
 
     @api.model
     def _ar_log_letter(self, partner, letter, channel, note):
@@ -351,16 +404,18 @@ class ArCollectionLog(models.Model):
         result = self.env.ref("ar_collections.ar_collection_result_letter_sent", raise_if_not_found=False)
         if not result:
             return self.browse()
-        return self.with_context(ar_log_no_followup=True).create({
-            "partner_id": partner.commercial_partner_id.id,
-            "company_id": letter.company_id.id,
-            "user_id": self.env.user.id,
-            "channel": channel,
-            "result_id": result.id,
-            "invoice_ids": [fields.Command.set(letter.invoice_ids.ids)],
-            "amount_requested": letter.amount_due,
-            "notes": note,
-        })
+        return self.with_context(ar_log_no_followup=True).create(
+            {
+                "partner_id": partner.commercial_partner_id.id,
+                "company_id": letter.company_id.id,
+                "user_id": self.env.user.id,
+                "channel": channel,
+                "result_id": result.id,
+                "invoice_ids": [fields.Command.set(letter.invoice_ids.ids)],
+                "amount_requested": letter.amount_due,
+                "notes": note,
+            }
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -384,17 +439,19 @@ class ArCollectionLog(models.Model):
         """Receivable credit lines of the customer not matched to an invoice yet."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
-        action.update({
-            "name": self.env._("Unreconciled Payments of %(partner)s", partner=self.partner_id.name),
-            "domain": [
-                ("partner_id", "child_of", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("balance", "<", 0),
-            ],
-            "context": {"search_default_group_by_partner": 0},
-            "target": "current",
-        })
+        action.update(
+            {
+                "name": self.env._("Unreconciled Payments of %(partner)s", partner=self.partner_id.name),
+                "domain": [
+                    ("partner_id", "child_of", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("balance", "<", 0),
+                ],
+                "context": {"search_default_group_by_partner": 0},
+                "target": "current",
+            }
+        )
         return action

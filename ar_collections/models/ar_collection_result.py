@@ -24,20 +24,30 @@ class ArCollectionResult(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", string="Company", index=True, help="Empty: the result is available in every company.")
+        "res.company", string="Company", index=True, help="Empty: the result is available in every company."
+    )
     next_step = fields.Selection(
-        NEXT_STEPS, string="Next Step", required=True, default="none",
-        help="What logging a contact with this result requires and does next.")
+        NEXT_STEPS,
+        string="Next Step",
+        required=True,
+        default="none",
+        help="What logging a contact with this result requires and does next.",
+    )
     next_followup_days = fields.Integer(
         string="Next Follow-up (days)",
-        help="Days until the next follow-up of the customer. 0: the cadence of the customer's collection stage.")
+        help="Days until the next follow-up of the customer. 0: the cadence of the customer's collection stage.",
+    )
     customer_reached = fields.Boolean(
-        string="Customer Reached", default=True,
-        help="The collector spoke to (or was answered by) the customer.")
+        string="Customer Reached", default=True, help="The collector spoke to (or was answered by) the customer."
+    )
     instructions = fields.Text(
-        translate=True, help="What to ask or say when the customer gives this answer, shown when logging the contact.")
+        translate=True, help="What to ask or say when the customer gives this answer, shown when logging the contact."
+    )
 
     _sql_constraints = [
-        ("next_followup_days_positive", "CHECK(next_followup_days >= 0)",
-         "The days until the next follow-up cannot be negative."),
+        (
+            "next_followup_days_positive",
+            "CHECK(next_followup_days >= 0)",
+            "The days until the next follow-up cannot be negative.",
+        ),
     ]

@@ -43,8 +43,15 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
-COUNTERS = ("invoice_count", "stage_change_count", "partner_count", "activity_created_count",
-            "activity_escalated_count", "activity_closed_count", "error_count")
+COUNTERS = (
+    "invoice_count",
+    "stage_change_count",
+    "partner_count",
+    "activity_created_count",
+    "activity_escalated_count",
+    "activity_closed_count",
+    "error_count",
+)
 # first key of the per-company advisory lock of the run (the second is the company id)
 RUN_LOCK_CLASS = 0x41524352  # "ARCR"
 # a company busy in another transaction is tried again after this delay
@@ -66,17 +73,22 @@ class ArCollectionRun(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     date = fields.Date(required=True, readonly=True, help="The company's date the run aged the invoices on.")
     trigger = fields.Selection(
-        [("cron", "Scheduled"), ("manual", "Manual")], required=True, default="cron", readonly=True)
+        [("cron", "Scheduled"), ("manual", "Manual")], required=True, default="cron", readonly=True
+    )
     user_id = fields.Many2one("res.users", string="Launched By", readonly=True)
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
-        required=True, default="running", readonly=True)
+        required=True,
+        default="running",
+        readonly=True,
+    )
     step = fields.Char(readonly=True, help="Technical: the step being processed.")
     partner_cursor = fields.Integer(readonly=True, help="Technical: last customer processed by the current step.")
     start_datetime = fields.Datetime(string="Started", readonly=True)
     end_datetime = fields.Datetime(string="Ended", readonly=True)
-    duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 2),
-                            help="Processing time in seconds (sum of the batches).")
+    duration = fields.Float(
+        string="Duration (s)", readonly=True, digits=(16, 2), help="Processing time in seconds (sum of the batches)."
+    )
     invoice_count = fields.Integer(string="Invoices Aged", readonly=True)
     stage_change_count = fields.Integer(string="Stage Changes", readonly=True)
     partner_count = fields.Integer(string="Customers Processed", readonly=True)
@@ -86,20 +98,26 @@ class ArCollectionRun(models.Model):
     error_count = fields.Integer(string="Errors", readonly=True)
     error_log = fields.Text(string="Errors Log", readonly=True)
     conflict_count = fields.Integer(
-        string="Conflicts Retried", readonly=True,
-        help="Units of work rolled back because of a concurrent update, and retried.")
+        string="Conflicts Retried",
+        readonly=True,
+        help="Units of work rolled back because of a concurrent update, and retried.",
+    )
     history_ids = fields.One2many("ar.collection.stage.history", "run_id", string="Stage History")
 
     _sql_constraints = [
-        ("company_date_uniq", "unique(company_id, date)",
-         "A company has one collections run per day: run it again instead."),
+        (
+            "company_date_uniq",
+            "unique(company_id, date)",
+            "A company has one collections run per day: run it again instead.",
+        ),
     ]
 
     @api.depends("date", "company_id")
     def _compute_display_name(self):
         for run in self:
             run.display_name = self.env._(
-                "Collections run of %(date)s (%(company)s)", date=run.date, company=run.company_id.name)
+                "Collections run of %(date)s (%(company)s)", date=run.date, company=run.company_id.name
+            )
 
     # ------------------------------------------------------------------
     # Entry points
@@ -155,9 +173,11 @@ class ArCollectionRun(models.Model):
                 run = Run._ar_acquire_run(company, trigger="manual", reopen=True)
                 run._ar_run_to_end()
         except ArRunBusy:
-            raise UserError(self.env._(
-                "A collections run of %(company)s is in progress. Try again in a few minutes.",
-                company=company.name)) from None
+            raise UserError(
+                self.env._(
+                    "A collections run of %(company)s is in progress. Try again in a few minutes.", company=company.name
+                )
+            ) from None
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -194,15 +214,18 @@ class ArCollectionRun(models.Model):
                 if not cr.fetchone()[0]:
                     raise ArRunBusy(company)
                 today = company._ar_get_today()[0]
-                run = self.search([("company_id", "=", company.id), ("state", "=", "running")],
-                                  order="date, id", limit=1)
+                run = self.search(
+                    [("company_id", "=", company.id), ("state", "=", "running")], order="date, id", limit=1
+                )
                 if not run:
                     run = self.search([("company_id", "=", company.id), ("date", "=", today)], limit=1)
                     if run and not reopen:
                         return self.browse()
                 if run:
-                    cr.execute(SQL("SELECT id FROM ar_collection_run WHERE id = %s FOR NO KEY UPDATE NOWAIT",
-                                   run.id), log_exceptions=False)
+                    cr.execute(
+                        SQL("SELECT id FROM ar_collection_run WHERE id = %s FOR NO KEY UPDATE NOWAIT", run.id),
+                        log_exceptions=False,
+                    )
                     if run.state != "running":
                         run.write(self._ar_prepare_run_vals(company, today, trigger))
                 else:
@@ -219,15 +242,19 @@ class ArCollectionRun(models.Model):
         run inserted by a transaction this one cannot see (committed after its snapshot)
         raises a serialization failure instead of a second run."""
         columns = [fname for fname, value in vals.items() if value is not False]
-        self.env.cr.execute(SQL(
-            """INSERT INTO ar_collection_run (%s, create_uid, create_date, write_uid, write_date)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO ar_collection_run (%s, create_uid, create_date, write_uid, write_date)
                VALUES (%s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
                ON CONFLICT (company_id, date) DO NOTHING
                RETURNING id""",
-            SQL(", ").join(SQL.identifier(fname) for fname in columns),
-            SQL(", ").join(vals[fname] for fname in columns),
-            self.env.uid, self.env.uid,
-        ), log_exceptions=False)
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                SQL(", ").join(vals[fname] for fname in columns),
+                self.env.uid,
+                self.env.uid,
+            ),
+            log_exceptions=False,
+        )
         row = self.env.cr.fetchone()
         if not row:
             raise ArRunBusy(vals["company_id"])
@@ -261,11 +288,14 @@ class ArCollectionRun(models.Model):
             return companies
         todays = {company.id: company._ar_get_today()[0] for company in companies}
         self.flush_model(["company_id", "date", "state"])
-        self.env.cr.execute(SQL(
-            """SELECT company_id, date, state FROM ar_collection_run
+        self.env.cr.execute(
+            SQL(
+                """SELECT company_id, date, state FROM ar_collection_run
                 WHERE company_id = ANY(%s) AND (state = 'running' OR date = ANY(%s))""",
-            list(todays), list(set(todays.values())),
-        ))
+                list(todays),
+                list(set(todays.values())),
+            )
+        )
         running, ran_today = set(), set()
         for company_id, date, state in self.env.cr.fetchall():
             if state == "running":
@@ -318,8 +348,11 @@ class ArCollectionRun(models.Model):
         the run and skipped; the others are checked."""
         self.ensure_one()
         company = self.company_id
-        promises = self.env["ar.payment.promise"].with_company(company).search(
-            [("company_id", "=", company.id), ("state", "=", "open")])
+        promises = (
+            self.env["ar.payment.promise"]
+            .with_company(company)
+            .search([("company_id", "=", company.id), ("state", "=", "open")])
+        )
         try:
             with self.env.cr.savepoint():
                 promises._ar_check(today=self.date)
@@ -335,9 +368,14 @@ class ArCollectionRun(models.Model):
                     raise
                 except Exception:
                     _logger.exception("Collections run %s: promise %s failed", self.id, promise.id)
-                    self._ar_log_error(self.env._(
-                        "Promise to pay %(promise)s (id %(id)s) not checked:\n%(error)s",
-                        promise=promise.display_name, id=promise.id, error=traceback.format_exc(limit=3)))
+                    self._ar_log_error(
+                        self.env._(
+                            "Promise to pay %(promise)s (id %(id)s) not checked:\n%(error)s",
+                            promise=promise.display_name,
+                            id=promise.id,
+                            error=traceback.format_exc(limit=3),
+                        )
+                    )
         return True
 
     def _ar_process_next(self):
@@ -362,8 +400,9 @@ class ArCollectionRun(models.Model):
             return False
         except Exception:
             _logger.exception("Collections run %s: step %s failed", self.id, step)
-            self._ar_log_error(self.env._("Step %(step)s failed:\n%(error)s", step=step,
-                                          error=traceback.format_exc(limit=5)))
+            self._ar_log_error(
+                self.env._("Step %(step)s failed:\n%(error)s", step=step, error=traceback.format_exc(limit=5))
+            )
             self.duration += time.perf_counter() - started
             self._ar_finish(state="failed")
             return True
@@ -382,12 +421,17 @@ class ArCollectionRun(models.Model):
     def _ar_record_conflict(self, step, error):
         self.ensure_one()
         self.conflict_count += 1
-        self._ar_log(self.env._(
-            "Step %(step)s: conflict with a concurrent update, rolled back and retried (%(error)s)",
-            step=step, error=str(error).strip()))
+        self._ar_log(
+            self.env._(
+                "Step %(step)s: conflict with a concurrent update, rolled back and retried (%(error)s)",
+                step=step,
+                error=str(error).strip(),
+            )
+        )
         if self.conflict_count >= MAX_CONFLICTS:
-            self._ar_log_error(self.env._(
-                "Given up after %(count)s conflicts with concurrent updates.", count=self.conflict_count))
+            self._ar_log_error(
+                self.env._("Given up after %(count)s conflicts with concurrent updates.", count=self.conflict_count)
+            )
             self._ar_finish(state="failed")
 
     def _ar_finish(self, state="done"):
@@ -395,10 +439,12 @@ class ArCollectionRun(models.Model):
 
     def _ar_log_error(self, message):
         for run in self:
-            run.write({
-                "error_count": run.error_count + 1,
-                "error_log": "\n".join(filter(None, [run.error_log, message])),
-            })
+            run.write(
+                {
+                    "error_count": run.error_count + 1,
+                    "error_log": "\n".join(filter(None, [run.error_log, message])),
+                }
+            )
 
     def _ar_log(self, message):
         """Add ``message`` to the log of the runs of ``self`` without counting an error."""
@@ -429,11 +475,12 @@ class ArCollectionRun(models.Model):
         # the open invoices and the customers' unapplied credits, from the one aging query
         Aging = self.env["ar.aging"]
         positive = Aging._get_invoice_aging(date=self.date, company_ids=company.ids)
-        credits = {pid: -values["credits"]
-                   for pid, values in Aging._get_partner_aging(date=self.date, company_ids=company.ids).items()}
+        credits = {
+            pid: -values["credits"]
+            for pid, values in Aging._get_partner_aging(date=self.date, company_ids=company.ids).items()
+        }
         Move = self.env["account.move"]
-        dunnable = Move.search(
-            Move._ar_get_dunning_domain(company) + [("id", "in", list(positive))], order="id").ids
+        dunnable = Move.search(Move._ar_get_dunning_domain(company) + [("id", "in", list(positive))], order="id").ids
         by_partner = defaultdict(list)
         for move_id in dunnable:
             by_partner[positive[move_id]["partner_id"]].append((move_id, positive[move_id]))
@@ -458,13 +505,16 @@ class ArCollectionRun(models.Model):
         targets, invoice_count = self._ar_get_invoice_targets()
         Move = self.env["account.move"]
         Move.flush_model(["collection_stage_id", "collection_stage_date", "partner_id", "company_id"])
-        self.env.cr.execute(SQL(
-            """SELECT m.id, m.collection_stage_id, p.commercial_partner_id
+        self.env.cr.execute(
+            SQL(
+                """SELECT m.id, m.collection_stage_id, p.commercial_partner_id
                  FROM account_move m
                  LEFT JOIN res_partner p ON p.id = m.partner_id
                 WHERE m.company_id = %s AND (m.collection_stage_id IS NOT NULL OR m.id = ANY(%s))""",
-            company.id, list(targets),
-        ))
+                company.id,
+                list(targets),
+            )
+        )
         changes = defaultdict(list)  # to stage -> move ids
         history = []
         for move_id, old_stage_id, partner_id in self.env.cr.fetchall():
@@ -473,18 +523,24 @@ class ArCollectionRun(models.Model):
                 changes[new_stage_id].append(move_id)
                 history.append((move_id, partner_id, old_stage_id, new_stage_id))
         for stage_id, move_ids in changes.items():
-            self.env.cr.execute(SQL(
-                """UPDATE account_move
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE account_move
                       SET collection_stage_id = %(stage)s, collection_stage_date = %(date)s,
                           write_uid = %(uid)s, write_date = (now() at time zone 'UTC')
                     WHERE id = ANY(%(ids)s)""",
-                stage=stage_id, date=self.date if stage_id else None, uid=self.env.uid, ids=move_ids,
-            ))
+                    stage=stage_id,
+                    date=self.date if stage_id else None,
+                    uid=self.env.uid,
+                    ids=move_ids,
+                )
+            )
         if history:
             self._ar_insert_history(history)
             changed = Move.browse([move_id for move_ids in changes.values() for move_id in move_ids])
-            changed.invalidate_recordset(["collection_stage_id", "collection_stage_date", "write_uid",
-                                          "write_date", "ar_stage_history_ids"])
+            changed.invalidate_recordset(
+                ["collection_stage_id", "collection_stage_date", "write_uid", "write_date", "ar_stage_history_ids"]
+            )
             changed.modified(["collection_stage_id", "collection_stage_date"])
         self._ar_add_counts({"invoice_count": invoice_count, "stage_change_count": len(history)})
         return True
@@ -492,17 +548,26 @@ class ArCollectionRun(models.Model):
     def _ar_insert_history(self, history):
         """Insert the stage history rows ``(move, partner, from, to)`` in one statement."""
         move_ids, partner_ids, from_ids, to_ids = (list(column) for column in zip(*history))
-        self.env.cr.execute(SQL(
-            """INSERT INTO ar_collection_stage_history
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO ar_collection_stage_history
                    (move_id, partner_id, from_stage_id, to_stage_id, company_id, date, run_id, user_id,
                     create_uid, create_date, write_uid, write_date)
                SELECT h.move_id, h.partner_id, h.from_id, h.to_id, %(company)s, %(date)s, %(run)s, %(user)s,
                       %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
                  FROM unnest(%(moves)s::int[], %(partners)s::int[], %(froms)s::int[], %(tos)s::int[])
                       AS h(move_id, partner_id, from_id, to_id)""",
-            company=self.company_id.id, date=self.date, run=self.id, user=self.user_id.id or self.env.uid,
-            uid=self.env.uid, moves=move_ids, partners=partner_ids, froms=from_ids, tos=to_ids,
-        ))
+                company=self.company_id.id,
+                date=self.date,
+                run=self.id,
+                user=self.user_id.id or self.env.uid,
+                uid=self.env.uid,
+                moves=move_ids,
+                partners=partner_ids,
+                froms=from_ids,
+                tos=to_ids,
+            )
+        )
         self.env["ar.collection.stage.history"].invalidate_model()
 
     # ------------------------------------------------------------------
@@ -517,8 +582,9 @@ class ArCollectionRun(models.Model):
         self.env["account.move"].flush_model(["collection_stage_id", "state", "move_type"])
         self.env["res.partner"].flush_model(["collection_stage_id", "ar_procedure", "commercial_partner_id"])
         self.env["mail.activity"].flush_model(["res_model", "res_id", "ar_company_id", "active"])
-        self.env.cr.execute(SQL(
-            """SELECT pid FROM (
+        self.env.cr.execute(
+            SQL(
+                """SELECT pid FROM (
                    SELECT p.commercial_partner_id AS pid
                      FROM account_move m JOIN res_partner p ON p.id = m.partner_id
                     WHERE m.company_id = %(company)s AND m.collection_stage_id IS NOT NULL
@@ -534,10 +600,14 @@ class ArCollectionRun(models.Model):
                WHERE pid > %(cursor)s
                ORDER BY pid
                LIMIT %(limit)s""",
-            company=company.id, key=str(company.id), cursor=self.partner_cursor, limit=limit,
-            # the open invoices of the one aging query, on the run's date
-            open_invoices=self.env["ar.aging"]._invoice_aging_sql(date=self.date, company_ids=company.ids),
-        ))
+                company=company.id,
+                key=str(company.id),
+                cursor=self.partner_cursor,
+                limit=limit,
+                # the open invoices of the one aging query, on the run's date
+                open_invoices=self.env["ar.aging"]._invoice_aging_sql(date=self.date, company_ids=company.ids),
+            )
+        )
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _ar_step_follow_up_customers(self):
@@ -564,9 +634,14 @@ class ArCollectionRun(models.Model):
                 except Exception:
                     _logger.exception("Collections run %s: customer %s failed", self.id, partner_id)
                     partner = self.env["res.partner"].browse(partner_id)
-                    self._ar_log_error(self.env._(
-                        "Customer %(partner)s (id %(id)s) skipped:\n%(error)s",
-                        partner=partner.display_name, id=partner_id, error=traceback.format_exc(limit=3)))
+                    self._ar_log_error(
+                        self.env._(
+                            "Customer %(partner)s (id %(id)s) skipped:\n%(error)s",
+                            partner=partner.display_name,
+                            id=partner_id,
+                            error=traceback.format_exc(limit=3),
+                        )
+                    )
         self._ar_add_counts(counts)
         self.partner_cursor = partner_ids[-1]
         return len(partner_ids) < batch_size
@@ -580,20 +655,24 @@ class ArCollectionRun(models.Model):
         today = self.date
         env = self.env
         # 1. worst stage of each customer's invoices
-        env.cr.execute(SQL(
-            """SELECT p.commercial_partner_id,
+        env.cr.execute(
+            SQL(
+                """SELECT p.commercial_partner_id,
                       (ARRAY_AGG(m.collection_stage_id ORDER BY s.days_from DESC, s.id DESC))[1]
                  FROM account_move m
                  JOIN res_partner p ON p.id = m.partner_id
                  JOIN ar_collection_stage s ON s.id = m.collection_stage_id
                 WHERE m.company_id = %s AND p.commercial_partner_id = ANY(%s)
                 GROUP BY p.commercial_partner_id""",
-            company.id, partner_ids,
-        ))
+                company.id,
+                partner_ids,
+            )
+        )
         worst = dict(env.cr.fetchall())
         Stage = env["ar.collection.stage"].with_context(active_test=False)
-        Stage.browse(set(worst.values())).fetch(["days_from", "name", "owner_role", "cadence_days", "note",
-                                                 "activity_type_id"])
+        Stage.browse(set(worst.values())).fetch(
+            ["days_from", "name", "owner_role", "cadence_days", "note", "activity_type_id"]
+        )
         # 2. what each customer owes (the strategy matrix)
         aging = env["ar.aging"]._get_partner_aging(partner_ids=partner_ids, date=today, company_ids=company.ids)
         # 3. current state: stage, procedure, open follow-up
@@ -606,14 +685,18 @@ class ArCollectionRun(models.Model):
         last_done = {}
         if need_new:
             activity_types = Stage.browse(set(worst.values())).activity_type_id | env.ref(
-                "ar_collections.mail_activity_type_collection")
+                "ar_collections.mail_activity_type_collection"
+            )
             env["mail.message"].flush_model(["model", "res_id", "mail_activity_type_id", "date"])
-            env.cr.execute(SQL(
-                """SELECT res_id, MAX(date)::date FROM mail_message
+            env.cr.execute(
+                SQL(
+                    """SELECT res_id, MAX(date)::date FROM mail_message
                     WHERE model = 'res.partner' AND res_id = ANY(%s) AND mail_activity_type_id = ANY(%s)
                     GROUP BY res_id""",
-                need_new, activity_types.ids,
-            ))
+                    need_new,
+                    activity_types.ids,
+                )
+            )
             last_done = dict(env.cr.fetchall())
 
         stage_writes = defaultdict(list)
@@ -628,7 +711,8 @@ class ArCollectionRun(models.Model):
             values = aging.get(partner.id, {})
             if values.get("residual", 0.0) > 0 or stage:
                 strategy, procedure = env["res.partner"]._ar_get_strategy(
-                    values.get("residual", 0.0), values.get("max_days_overdue", 0), company)
+                    values.get("residual", 0.0), values.get("max_days_overdue", 0), company
+                )
             else:
                 strategy, procedure = False, False
             if (partner.ar_strategy or False, partner.ar_procedure or False) != (strategy, procedure):
@@ -662,24 +746,36 @@ class ArCollectionRun(models.Model):
             Activity.create(to_create)
         for partner, activity, stage, user, old in to_escalate:
             # a worse stage: new owner (notified), deadline today, a note in the customer's chatter
-            activity.write({
-                "user_id": user.id,
-                "date_deadline": today,
-                "ar_stage_id": stage.id,
-                "activity_type_id": (stage.activity_type_id or activity.activity_type_id).id,
-                "summary": env._("Collections: %(stage)s", stage=stage.name),
-                "note": stage.note or activity.note,
-            })
-            partner._ar_post_company_note(env._(
-                "Collections escalated from %(old)s to %(new)s: follow-up assigned to %(user)s.",
-                old=old.name or env._("(none)"), new=stage.name, user=user.name))
+            activity.write(
+                {
+                    "user_id": user.id,
+                    "date_deadline": today,
+                    "ar_stage_id": stage.id,
+                    "activity_type_id": (stage.activity_type_id or activity.activity_type_id).id,
+                    "summary": env._("Collections: %(stage)s", stage=stage.name),
+                    "note": stage.note or activity.note,
+                }
+            )
+            partner._ar_post_company_note(
+                env._(
+                    "Collections escalated from %(old)s to %(new)s: follow-up assigned to %(user)s.",
+                    old=old.name or env._("(none)"),
+                    new=stage.name,
+                    user=user.name,
+                )
+            )
         for activity, stage, user in to_move:
-            Activity.browse(activity.id).write({
-                "ar_stage_id": stage.id, "user_id": user.id,
-                "summary": env._("Collections: %(stage)s", stage=stage.name)})
+            Activity.browse(activity.id).write(
+                {
+                    "ar_stage_id": stage.id,
+                    "user_id": user.id,
+                    "summary": env._("Collections: %(stage)s", stage=stage.name),
+                }
+            )
         if to_close:
-            to_close.action_feedback(feedback=env._(
-                "Nothing left to collect: follow-up closed by the collections run."))
+            to_close.action_feedback(
+                feedback=env._("Nothing left to collect: follow-up closed by the collections run.")
+            )
         return {
             "partner_count": len(partners),
             "activity_created_count": len(to_create),

@@ -35,33 +35,51 @@ class ArCollectionStage(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     days_from = fields.Integer(
-        string="From (days)", required=True,
-        help="First day of the stage, in days after the due date (negative: before the due date).")
+        string="From (days)",
+        required=True,
+        help="First day of the stage, in days after the due date (negative: before the due date).",
+    )
     days_to = fields.Integer(
         string="To (days)",
-        help="Last day of the stage (included), in days after the due date. Ignored when the stage has no end.")
+        help="Last day of the stage (included), in days after the due date. Ignored when the stage has no end.",
+    )
     no_end = fields.Boolean(
-        string="No End", help="The last stage of the ladder: it holds every invoice from its first day on.")
+        string="No End", help="The last stage of the ladder: it holds every invoice from its first day on."
+    )
     owner_role = fields.Selection(
-        OWNER_ROLES, string="Owner", required=True, default="collector",
-        help="Who is assigned the customer's follow-up while its worst invoice is in this stage.")
+        OWNER_ROLES,
+        string="Owner",
+        required=True,
+        default="collector",
+        help="Who is assigned the customer's follow-up while its worst invoice is in this stage.",
+    )
     channel_ids = fields.Many2many(
-        "ar.collection.channel", string="Channels", help="How the customer is contacted in this stage.")
+        "ar.collection.channel", string="Channels", help="How the customer is contacted in this stage."
+    )
     cadence_days = fields.Integer(
-        string="Cadence (days)", default=7,
-        help="Repeat the follow-up every N days while the customer stays in this stage.")
+        string="Cadence (days)",
+        default=7,
+        help="Repeat the follow-up every N days while the customer stays in this stage.",
+    )
     activity_type_id = fields.Many2one(
-        "mail.activity.type", string="Activity Type",
+        "mail.activity.type",
+        string="Activity Type",
         default=lambda self: self.env.ref("ar_collections.mail_activity_type_collection", raise_if_not_found=False),
-        help="Type of the follow-up activity scheduled for the customer.")
+        help="Type of the follow-up activity scheduled for the customer.",
+    )
     mail_template_id = fields.Many2one(
-        "mail.template", string="Email Template", domain="[('model', 'in', ('res.partner', 'account.move'))]",
-        help="Email sent to the customer in this stage (when the stage uses the email channel).")
+        "mail.template",
+        string="Email Template",
+        domain="[('model', 'in', ('res.partner', 'account.move'))]",
+        help="Email sent to the customer in this stage (when the stage uses the email channel).",
+    )
     letter_level = fields.Selection(LETTER_LEVELS, string="Letter", help="Dunning letter printed in this stage.")
     hold_sales = fields.Boolean(
-        string="Hold Sales", help="New sale orders of a customer with an invoice in this stage are held.")
+        string="Hold Sales", help="New sale orders of a customer with an invoice in this stage are held."
+    )
     lock_deliveries = fields.Boolean(
-        string="Lock Deliveries", help="Deliveries to a customer with an invoice in this stage are locked.")
+        string="Lock Deliveries", help="Deliveries to a customer with an invoice in this stage are locked."
+    )
     note = fields.Text(string="Tone / Note", translate=True, help="Guidance for the collector in this stage.")
 
     _sql_constraints = [
@@ -106,22 +124,41 @@ class ArCollectionStage(models.Model):
         previous = None
         for stage in ladder:
             if not stage.no_end and stage.days_to < stage.days_from:
-                raise ValidationError(self.env._(
-                    "Stage %(stage)s ends (day %(to)s) before it starts (day %(from_day)s).",
-                    stage=stage.name, to=stage.days_to, from_day=stage.days_from))
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s ends (day %(to)s) before it starts (day %(from_day)s).",
+                        stage=stage.name,
+                        to=stage.days_to,
+                        from_day=stage.days_from,
+                    )
+                )
             if previous:
                 if previous.no_end:
-                    raise ValidationError(self.env._(
-                        "Stage %(stage)s has no end, so no stage can follow it (%(next)s).",
-                        stage=previous.name, next=stage.name))
+                    raise ValidationError(
+                        self.env._(
+                            "Stage %(stage)s has no end, so no stage can follow it (%(next)s).",
+                            stage=previous.name,
+                            next=stage.name,
+                        )
+                    )
                 if stage.days_from <= previous.days_to:
-                    raise ValidationError(self.env._(
-                        "Stages %(first)s and %(second)s overlap: day %(day)s is in both.",
-                        first=previous.name, second=stage.name, day=stage.days_from))
+                    raise ValidationError(
+                        self.env._(
+                            "Stages %(first)s and %(second)s overlap: day %(day)s is in both.",
+                            first=previous.name,
+                            second=stage.name,
+                            day=stage.days_from,
+                        )
+                    )
                 if stage.days_from > previous.days_to + 1:
-                    raise ValidationError(self.env._(
-                        "There is a hole between stages %(first)s (to day %(to)s) and %(second)s "
-                        "(from day %(from_day)s): every day must belong to a stage.",
-                        first=previous.name, to=previous.days_to, second=stage.name,
-                        from_day=stage.days_from))
+                    raise ValidationError(
+                        self.env._(
+                            "There is a hole between stages %(first)s (to day %(to)s) and %(second)s "
+                            "(from day %(from_day)s): every day must belong to a stage.",
+                            first=previous.name,
+                            to=previous.days_to,
+                            second=stage.name,
+                            from_day=stage.days_from,
+                        )
+                    )
             previous = stage

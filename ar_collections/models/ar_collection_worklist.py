@@ -25,8 +25,7 @@ class ArCollectionWorklist(models.Model):
     date_deadline = fields.Date(string="Follow-up Deadline", readonly=True)
     summary = fields.Char(string="Summary", readonly=True)
     stage_id = fields.Many2one("ar.collection.stage", string="Stage", readonly=True)
-    procedure = fields.Selection(
-        [("general", "General"), ("key", "Key")], string="Procedure", readonly=True)
+    procedure = fields.Selection([("general", "General"), ("key", "Key")], string="Procedure", readonly=True)
     procedure_rank = fields.Integer(readonly=True)
     credit_grade_id = fields.Many2one("ar.credit.grade", string="Grade", readonly=True)
     grade_rank = fields.Integer(readonly=True)
@@ -38,7 +37,8 @@ class ArCollectionWorklist(models.Model):
     amount_over_90 = fields.Monetary(string="Over 90", readonly=True, aggregator="sum")
     days_overdue = fields.Integer(string="Oldest Overdue (days)", readonly=True, aggregator="max")
     priority = fields.Float(
-        readonly=True, aggregator="sum", help="Overdue amount × days overdue of the oldest invoice.")
+        readonly=True, aggregator="sum", help="Overdue amount × days overdue of the oldest invoice."
+    )
     last_contact_date = fields.Datetime(string="Last Contact", readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True, aggregator="sum")
     next_promise_date = fields.Date(string="Next Promised Payment", readonly=True)
@@ -53,8 +53,19 @@ class ArCollectionWorklist(models.Model):
         # and by the record rules of this model.
         aging = self.env["ar.aging"].sudo()._aging_sql("partner", company_ids=company_ids)
         for model, fnames in (
-            ("mail.activity", ["res_model", "res_id", "user_id", "date_deadline", "summary", "ar_company_id",
-                               "ar_stage_id", "active"]),
+            (
+                "mail.activity",
+                [
+                    "res_model",
+                    "res_id",
+                    "user_id",
+                    "date_deadline",
+                    "summary",
+                    "ar_company_id",
+                    "ar_stage_id",
+                    "active",
+                ],
+            ),
             ("res.partner", ["collection_stage_id", "ar_procedure", "credit_grade_id"]),
             ("ar.collection.log", ["partner_id", "company_id", "date"]),
             ("ar.payment.promise", ["partner_id", "company_id", "date", "amount", "state"]),

@@ -12,22 +12,27 @@ class ArCreditGrade(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     default_credit_limit = fields.Monetary(
-        currency_field="currency_id",
-        help="Credit limit proposed for a customer put in this grade.")
+        currency_field="currency_id", help="Credit limit proposed for a customer put in this grade."
+    )
     max_credit_days = fields.Integer(
         string="Maximum Credit Days",
-        help="Longest credit period (days after invoice) a customer of this grade may get.")
+        help="Longest credit period (days after invoice) a customer of this grade may get.",
+    )
     credit_sales_allowed = fields.Boolean(
-        string="Credit Sales Allowed", default=True,
-        help="Unticked: customers of this grade buy on prepayment or cash on delivery only.")
+        string="Credit Sales Allowed",
+        default=True,
+        help="Unticked: customers of this grade buy on prepayment or cash on delivery only.",
+    )
     color = fields.Integer()
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", index=True,
-        help="Leave empty to share the grade between all companies.")
+        "res.company", index=True, help="Leave empty to share the grade between all companies."
+    )
     currency_id = fields.Many2one(
-        "res.currency", compute="_compute_currency_id",
-        help="Currency of the default credit limit: the grade's company, else the current company.")
+        "res.currency",
+        compute="_compute_currency_id",
+        help="Currency of the default credit limit: the grade's company, else the current company.",
+    )
     note = fields.Text(string="Policy", translate=True)
 
     _sql_constraints = [
@@ -49,8 +54,14 @@ class ArCreditGrade(models.Model):
     def _check_positive(self):
         for grade in self:
             if grade.default_credit_limit < 0:
-                raise ValidationError(self.env._(
-                    "The default credit limit of grade %(grade)s cannot be negative.", grade=grade.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "The default credit limit of grade %(grade)s cannot be negative.", grade=grade.display_name
+                    )
+                )
             if grade.max_credit_days < 0:
-                raise ValidationError(self.env._(
-                    "The maximum credit days of grade %(grade)s cannot be negative.", grade=grade.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "The maximum credit days of grade %(grade)s cannot be negative.", grade=grade.display_name
+                    )
+                )

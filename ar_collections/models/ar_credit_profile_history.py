@@ -15,17 +15,29 @@ class ArCreditProfileHistory(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, ondelete="cascade", index=True, readonly=True)
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True, readonly=True
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     user_id = fields.Many2one("res.users", string="Changed By", readonly=True)
     kind = fields.Selection(
         [("change", "Change"), ("blacklist", "Blacklisted"), ("release", "Released from Blacklist")],
-        string="Kind", required=True, default="change", readonly=True)
+        string="Kind",
+        required=True,
+        default="change",
+        readonly=True,
+    )
     field_name = fields.Selection(
-        [("credit_grade_id", "Credit Grade"), ("ar_credit_days", "Credit Period (days)"),
-         ("credit_limit", "Credit Limit"), ("collector_id", "Collector"), ("credit_blacklisted", "Blacklisted")],
-        string="Field", readonly=True)
+        [
+            ("credit_grade_id", "Credit Grade"),
+            ("ar_credit_days", "Credit Period (days)"),
+            ("credit_limit", "Credit Limit"),
+            ("collector_id", "Collector"),
+            ("credit_blacklisted", "Blacklisted"),
+        ],
+        string="Field",
+        readonly=True,
+    )
     old_value = fields.Char(string="Old Value", readonly=True)
     new_value = fields.Char(string="New Value", readonly=True)
     note = fields.Text(string="Reason", readonly=True)

@@ -23,41 +23,63 @@ class ArCreditRelease(models.Model):
     _rec_names_search = ["sale_order_id", "picking_id", "partner_id"]  # not display_name: it loops forever
 
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", readonly=True, ondelete="cascade",
-        check_company=True)
+        "sale.order", string="Sale Order", index="btree_not_null", readonly=True, ondelete="cascade", check_company=True
+    )
     picking_id = fields.Many2one(
-        "stock.picking", string="Delivery", index="btree_not_null", readonly=True, ondelete="cascade",
-        check_company=True)
+        "stock.picking",
+        string="Delivery",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
     invoice_partner_id = fields.Many2one(
-        "res.partner", string="Invoiced Customer", readonly=True,
+        "res.partner",
+        string="Invoiced Customer",
+        readonly=True,
         help="Commercial partner of the order's invoice address when the release was approved: the release "
-             "no longer applies if the order is invoiced to someone else.")
+        "no longer applies if the order is invoiced to someone else.",
+    )
     salesperson_id = fields.Many2one(
-        "res.users", string="Salesperson", readonly=True,
-        help="Salesperson of the document when the release was approved.")
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+        help="Salesperson of the document when the release was approved.",
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     reason = fields.Text(required=True, readonly=True)
     hold_reasons = fields.Text(
-        string="Hold Reasons", readonly=True, help="Why the document was held when the release was approved.")
+        string="Hold Reasons", readonly=True, help="Why the document was held when the release was approved."
+    )
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
-        string="Approved Amount", readonly=True,
+        string="Approved Amount",
+        readonly=True,
         help="Total of the sale order when the release was approved, in its currency: the release no longer "
-             "applies if the order grows beyond it or changes currency.")
+        "applies if the order grows beyond it or changes currency.",
+    )
     approved_by_id = fields.Many2one("res.users", string="Approved By", required=True, readonly=True)
     approval_date = fields.Datetime(string="Approved On", required=True, readonly=True)
     expiry_date = fields.Date(
-        string="Valid Until", readonly=True, help="Last day on which the release may be used. Empty: no end.")
+        string="Valid Until", readonly=True, help="Last day on which the release may be used. Empty: no end."
+    )
     state = fields.Selection(
         [("approved", "Approved"), ("used", "Used"), ("expired", "Expired"), ("cancelled", "Cancelled")],
-        required=True, default="approved", readonly=True, index=True)
+        required=True,
+        default="approved",
+        readonly=True,
+        index=True,
+    )
     used_date = fields.Datetime(string="Used On", readonly=True)
     used_by_id = fields.Many2one("res.users", string="Used By", readonly=True)
 
     _sql_constraints = [
-        ("one_document", "CHECK((sale_order_id IS NULL) != (picking_id IS NULL))",
-         "A credit release is for exactly one sale order or one delivery."),
+        (
+            "one_document",
+            "CHECK((sale_order_id IS NULL) != (picking_id IS NULL))",
+            "A credit release is for exactly one sale order or one delivery.",
+        ),
     ]
 
     @api.depends("sale_order_id", "picking_id")
@@ -103,8 +125,11 @@ class ArCreditRelease(models.Model):
         users = company.ar_credit_approver_id
         if not users:
             # sudo: whoever asks for a release must find the credit managers
-            users = self.env.ref(CREDIT_MANAGER_GROUP).sudo().users.filtered(
-                lambda u: not u.share and u.id != SUPERUSER_ID and company in u.company_ids)
+            users = (
+                self.env.ref(CREDIT_MANAGER_GROUP)
+                .sudo()
+                .users.filtered(lambda u: not u.share and u.id != SUPERUSER_ID and company in u.company_ids)
+            )
         return users - document._ar_credit_sellers()
 
     @api.model
@@ -112,8 +137,7 @@ class ArCreditRelease(models.Model):
         """One credit hold to-do per user on ``document``, unless he already has one."""
         # sudo: the activity is scheduled for other users, by whoever asks (salesperson, portal, OdooBot)
         document = document.sudo()
-        existing = document.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)).user_id
+        existing = document.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)).user_id
         for user in users - existing:
             document.activity_schedule(HOLD_ACTIVITY, user_id=user.id, summary=summary, note=note)
 
@@ -122,19 +146,32 @@ class ArCreditRelease(models.Model):
         """Ask the approvers for a release of ``document`` (note + activities)."""
         document.ensure_one()
         if not document._ar_credit_releasable():
-            raise UserError(self.env._(
-                "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
-                document=document.display_name))
+            raise UserError(
+                self.env._(
+                    "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
+                    document=document.display_name,
+                )
+            )
         approvers = self._get_approvers(document)
         if not approvers:
-            raise UserError(self.env._(
-                "No Credit Manager can release %(document)s in %(company)s: ask an administrator to appoint one.",
-                document=document.display_name, company=document.company_id.name))
+            raise UserError(
+                self.env._(
+                    "No Credit Manager can release %(document)s in %(company)s: ask an administrator to appoint one.",
+                    document=document.display_name,
+                    company=document.company_id.name,
+                )
+            )
         note = "\n".join(
-            [self.env._("%(user)s asks for a release of %(document)s.",
-                        user=self.env.user.name, document=document.display_name)]
+            [
+                self.env._(
+                    "%(user)s asks for a release of %(document)s.",
+                    user=self.env.user.name,
+                    document=document.display_name,
+                )
+            ]
             + ["- " + reason for reason in document._ar_credit_hold_messages()]
-            + ([message.strip()] if message and message.strip() else []))
+            + ([message.strip()] if message and message.strip() else [])
+        )
         document.message_post(body=note, subtype_xmlid="mail.mt_note")
         self._schedule_activities(document, approvers, self.env._("Credit release requested"), note)
         return True
@@ -153,9 +190,12 @@ class ArCreditRelease(models.Model):
         if not user.has_group(CREDIT_MANAGER_GROUP):
             raise AccessError(self.env._("Only a Credit Manager can release a credit hold."))
         if user in document._ar_credit_sellers():
-            raise AccessError(self.env._(
-                "You are or were the salesperson of %(document)s: another Credit Manager must release it.",
-                document=document.display_name))
+            raise AccessError(
+                self.env._(
+                    "You are or were the salesperson of %(document)s: another Credit Manager must release it.",
+                    document=document.display_name,
+                )
+            )
 
     @api.model
     def _approve(self, document, reason, expiry_date=False):
@@ -171,39 +211,50 @@ class ArCreditRelease(models.Model):
         if expiry_date and fields.Date.to_date(expiry_date) < today:
             raise UserError(self.env._("The expiry date of a release cannot be in the past."))
         if not document._ar_credit_releasable():
-            raise UserError(self.env._(
-                "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
-                document=document.display_name))
+            raise UserError(
+                self.env._(
+                    "%(document)s is not waiting for confirmation or validation: there is nothing to release.",
+                    document=document.display_name,
+                )
+            )
         field = document._ar_credit_release_field()
         # sudo: releases are written only through these methods (the guard above checked the approver)
         Release = self.sudo()
         previous = Release.search([(field, "=", document.id), ("state", "=", "approved")])
         previous.write({"state": "cancelled"})
         reasons = document._ar_credit_hold_messages()
-        release = Release.create({
-            field: document.id,
-            **document._ar_credit_release_scope(),
-            "company_id": document.company_id.id,
-            "reason": reason.strip(),
-            "hold_reasons": "\n".join(reasons) or False,
-            "salesperson_id": document._ar_credit_salesperson().id,
-            "approved_by_id": self.env.user.id,
-            "approval_date": fields.Datetime.now(),
-            "expiry_date": expiry_date or False,
-        })
+        release = Release.create(
+            {
+                field: document.id,
+                **document._ar_credit_release_scope(),
+                "company_id": document.company_id.id,
+                "reason": reason.strip(),
+                "hold_reasons": "\n".join(reasons) or False,
+                "salesperson_id": document._ar_credit_salesperson().id,
+                "approved_by_id": self.env.user.id,
+                "approval_date": fields.Datetime.now(),
+                "expiry_date": expiry_date or False,
+            }
+        )
         partner = release.partner_id
         body = self.env._(
             "Credit hold released for %(document)s by %(user)s: %(reason)s",
-            document=document.display_name, user=self.env.user.name, reason=release.reason)
+            document=document.display_name,
+            user=self.env.user.name,
+            reason=release.reason,
+        )
         if release.expiry_date:
-            body = self.env._("%(body)s (valid until %(date)s)", body=body, date=format_date(self.env, release.expiry_date))
+            body = self.env._(
+                "%(body)s (valid until %(date)s)", body=body, date=format_date(self.env, release.expiry_date)
+            )
         # sudo: a Credit Manager may only read the document and the customer; the notes are part of
         # their history (author stays the approver)
         document.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         # on the customer: a note of this company's credit control only (customers may be shared)
         partner._ar_post_company_note(body, company=release.company_id)
         document.sudo().activity_feedback(
-            ["ar_collections.mail_activity_type_ar_credit_hold"], feedback=self.env._("Release approved."))
+            ["ar_collections.mail_activity_type_ar_credit_hold"], feedback=self.env._("Release approved.")
+        )
         return release
 
     def action_cancel(self):
@@ -218,7 +269,8 @@ class ArCreditRelease(models.Model):
             # sudo: see _approve
             document.sudo().message_post(
                 body=self.env._("Credit release cancelled by %(user)s.", user=self.env.user.name),
-                author_id=self.env.user.partner_id.id)
+                author_id=self.env.user.partner_id.id,
+            )
         return True
 
     # ------------------------------------------------------------------
@@ -245,24 +297,34 @@ class ArCreditRelease(models.Model):
             return self.env._("The release is for another document.")
         scope = document._ar_credit_release_scope()
         if scope["partner_id"] != self.partner_id.id or (
-                self.invoice_partner_id and scope.get("invoice_partner_id") != self.invoice_partner_id.id):
+            self.invoice_partner_id and scope.get("invoice_partner_id") != self.invoice_partner_id.id
+        ):
             return self.env._(
                 "The release approved by %(user)s was for %(partner)s; the customer has changed since.",
-                user=self.approved_by_id.name, partner=self.partner_id.display_name)
+                user=self.approved_by_id.name,
+                partner=self.partner_id.display_name,
+            )
         if self.currency_id and scope.get("currency_id") != self.currency_id.id:
             return self.env._(
                 "The release approved by %(user)s was for an order in %(currency)s; the currency has changed since.",
-                user=self.approved_by_id.name, currency=self.currency_id.name)
-        if self.currency_id and float_compare(
-                scope.get("amount", 0.0), self.amount, precision_rounding=self.currency_id.rounding) > 0:
+                user=self.approved_by_id.name,
+                currency=self.currency_id.name,
+            )
+        if (
+            self.currency_id
+            and float_compare(scope.get("amount", 0.0), self.amount, precision_rounding=self.currency_id.rounding) > 0
+        ):
             return self.env._(
                 "The release approved by %(user)s was for a total of %(amount)s; the order is now larger.",
                 user=self.approved_by_id.name,
-                amount=formatLang(self.env, self.amount, currency_obj=self.currency_id))
+                amount=formatLang(self.env, self.amount, currency_obj=self.currency_id),
+            )
         if self.approved_by_id in document._ar_credit_sellers():
             return self.env._(
                 "The release was approved by %(user)s, who is or was the salesperson of the order since: "
-                "another Credit Manager must release it.", user=self.approved_by_id.name)
+                "another Credit Manager must release it.",
+                user=self.approved_by_id.name,
+            )
         return False
 
     @api.model
@@ -280,18 +342,23 @@ class ArCreditRelease(models.Model):
 
     def _mark_used(self):
         # sudo: the salesperson or the stock user who confirms does not write releases himself
-        self.sudo().write({
-            "state": "used",
-            "used_date": fields.Datetime.now(),
-            "used_by_id": self.env.user.id,
-        })
+        self.sudo().write(
+            {
+                "state": "used",
+                "used_date": fields.Datetime.now(),
+                "used_by_id": self.env.user.id,
+            }
+        )
 
     @api.model
     def _cron_expire_releases(self):
         """Mark approved releases past their expiry date as expired (daily)."""
-        expired = self.sudo().search([
-            ("state", "=", "approved"), ("expiry_date", "!=", False),
-            ("expiry_date", "<", fields.Date.context_today(self)),
-        ])
+        expired = self.sudo().search(
+            [
+                ("state", "=", "approved"),
+                ("expiry_date", "!=", False),
+                ("expiry_date", "<", fields.Date.context_today(self)),
+            ]
+        )
         expired.write({"state": "expired"})
         return True

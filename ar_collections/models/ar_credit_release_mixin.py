@@ -37,9 +37,16 @@ class ArCreditReleaseMixin(models.AbstractModel):
         """The blacklist as a hold reason, if ``partner`` is blacklisted."""
         if not partner.credit_blacklisted:
             return []
-        return [{"code": "blacklist", "message": self.env._(
-            "The customer %(partner)s is blacklisted: %(reason)s",
-            partner=partner.display_name, reason=partner.credit_blacklist_reason or "")}]
+        return [
+            {
+                "code": "blacklist",
+                "message": self.env._(
+                    "The customer %(partner)s is blacklisted: %(reason)s",
+                    partner=partner.display_name,
+                    reason=partner.credit_blacklist_reason or "",
+                ),
+            }
+        ]
 
     def _ar_get_hold_invoices(self, partners, flag):
         """Open invoices of the commercial partners ``partners`` (current company) that hold
@@ -61,16 +68,28 @@ class ArCreditReleaseMixin(models.AbstractModel):
         company = self.env.company
         today = fields.Date.context_today(self)
         for model, fnames in (
-                ("account.move", ["commercial_partner_id", "company_id", "state", "move_type", "payment_state",
-                                  "collection_stage_id", "name"]),
-                ("account.move.line", ["move_id", "account_id", "amount_residual", "reconciled", "date_maturity"]),
-                ("ar.collection.stage", [flag]),
-                ("ar.dispute", ["state", "invoice_ids"]),
-                ("ar.payment.promise", ["state", "date", "date_deadline", "invoice_ids", "extension_id"]),
-                ("ar.extension.request", ["state", "promise_id", "requested_date", "invoice_ids"])):
+            (
+                "account.move",
+                [
+                    "commercial_partner_id",
+                    "company_id",
+                    "state",
+                    "move_type",
+                    "payment_state",
+                    "collection_stage_id",
+                    "name",
+                ],
+            ),
+            ("account.move.line", ["move_id", "account_id", "amount_residual", "reconciled", "date_maturity"]),
+            ("ar.collection.stage", [flag]),
+            ("ar.dispute", ["state", "invoice_ids"]),
+            ("ar.payment.promise", ["state", "date", "date_deadline", "invoice_ids", "extension_id"]),
+            ("ar.extension.request", ["state", "promise_id", "requested_date", "invoice_ids"]),
+        ):
             self.env[model].flush_model(fnames)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT m.id, m.name, m.commercial_partner_id, m.collection_stage_id,
                    COALESCE(s.%(flag)s, FALSE) AS staged,
                    %(today)s - MIN(l.date_maturity) AS days,
@@ -87,9 +106,14 @@ class ArCreditReleaseMixin(models.AbstractModel):
              GROUP BY m.id, s.id
              ORDER BY m.name
             """,
-            flag=SQL.identifier(flag), today=today, partners=partner_ids, company=company.id,
-            accepted=self._ar_hold_accepted_sql(today), paused=self._ar_hold_paused_sql(),
-        ))
+                flag=SQL.identifier(flag),
+                today=today,
+                partners=partner_ids,
+                company=company.id,
+                accepted=self._ar_hold_accepted_sql(today),
+                paused=self._ar_hold_paused_sql(),
+            )
+        )
         rows = self.env.cr.dictfetchall()
         ladder = None
         # sudo: the stages are named in the hold message whoever confirms or validates
@@ -117,7 +141,8 @@ class ArCreditReleaseMixin(models.AbstractModel):
                         WHERE dr.move_id = m.id AND d.state = 'open')
                 OR EXISTS(SELECT 1 FROM ar_payment_promise_invoice_rel pr
                             JOIN ar_payment_promise p ON p.id = pr.promise_id
-                           WHERE pr.move_id = m.id AND p.state = 'open'))""")
+                           WHERE pr.move_id = m.id AND p.state = 'open'))"""
+        )
 
     def _ar_hold_accepted_sql(self, today):
         """SQL condition on invoice ``m``: a Credit Manager accepted that it be paid later, so it
@@ -130,7 +155,9 @@ class ArCreditReleaseMixin(models.AbstractModel):
                         JOIN ar_extension_request_invoice_rel er ON er.request_id = e.id
                         JOIN ar_payment_promise p ON p.id = e.promise_id AND p.extension_id = e.id
                        WHERE er.move_id = m.id AND e.state = 'approved' AND p.state = 'open'
-                         AND p.date_deadline >= %s AND p.date <= e.requested_date)""", today)
+                         AND p.date_deadline >= %s AND p.date <= e.requested_date)""",
+            today,
+        )
 
     def _ar_held_stage_reasons(self, held_invoices, flag):
         """Hold reasons for invoices in stages that hold sales or lock deliveries.
@@ -142,15 +169,21 @@ class ArCreditReleaseMixin(models.AbstractModel):
         for stage, names in held_invoices:
             listed = ", ".join(names[:MAX_LISTED_INVOICES])
             if len(names) > MAX_LISTED_INVOICES:
-                listed = self.env._("%(invoices)s and %(count)s more",
-                                    invoices=listed, count=len(names) - MAX_LISTED_INVOICES)
+                listed = self.env._(
+                    "%(invoices)s and %(count)s more", invoices=listed, count=len(names) - MAX_LISTED_INVOICES
+                )
             if flag == "hold_sales":
-                message = self.env._("Invoices in collection stage %(stage)s, which holds new sales: %(invoices)s.",
-                                     stage=stage.display_name, invoices=listed)
+                message = self.env._(
+                    "Invoices in collection stage %(stage)s, which holds new sales: %(invoices)s.",
+                    stage=stage.display_name,
+                    invoices=listed,
+                )
             else:
                 message = self.env._(
                     "Invoices in collection stage %(stage)s, which locks deliveries: %(invoices)s.",
-                    stage=stage.display_name, invoices=listed)
+                    stage=stage.display_name,
+                    invoices=listed,
+                )
             reasons.append({"code": "stage", "message": message})
         return reasons
 

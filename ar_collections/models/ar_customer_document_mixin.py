@@ -23,17 +23,22 @@ class ArCustomerDocumentMixin(models.AbstractModel):
     _name = "ar.customer.document.mixin"
     _description = "Document Sent to a Customer"
 
-    _ar_sequence_code = None      # ir.sequence code numbering the documents
+    _ar_sequence_code = None  # ir.sequence code numbering the documents
     _ar_sequence_template = None  # xmlid of the sequence whose prefix and padding each company's copies
     _ar_guarded_fields = ("name", "state", "sent_date", "ar_email_user_id")  # set by the buttons only
-    _ar_locked_fields = ()        # fields that cannot change once the document left draft
-    _ar_cancel_states = ()        # states from which the document can be cancelled
-    _ar_amount_field = None       # the amount printed in Chinese capital numerals
+    _ar_locked_fields = ()  # fields that cannot change once the document left draft
+    _ar_cancel_states = ()  # states from which the document can be cancelled
+    _ar_amount_field = None  # the amount printed in Chinese capital numerals
 
     ar_email_user_id = fields.Many2one(
-        "res.users", string="Email Prepared By", readonly=True, copy=False, groups="base.group_system",
+        "res.users",
+        string="Email Prepared By",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
         help="User who opened the email composer of the document from its Send by Email button: the "
-             "email he sends from it marks the document sent.")
+        "email he sends from it marks the document sent.",
+    )
 
     def _ar_locked_message(self):
         raise NotImplementedError
@@ -58,8 +63,7 @@ class ArCustomerDocumentMixin(models.AbstractModel):
             return sequence
         # two users numbering the first document of a new company at once must not create two
         # sequences: the second one waits here, then finds the sequence of the first
-        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", self._ar_sequence_code,
-                                company.id))
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", self._ar_sequence_code, company.id))
         return Sequence.search(domain, limit=1) or Sequence.create(self._ar_sequence_values(company))
 
     @api.model
@@ -114,9 +118,13 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         defaults = {"name": (False, "/"), "state": (False, "draft")}
         for field_name in self._ar_guarded_fields:
             if field_name in vals and vals[field_name] not in defaults.get(field_name, (False,)):
-                raise UserError(self.env._(
-                    "%(field)s is set by the document's buttons, not typed in: it cannot be given when "
-                    "the document is created.", field=self._fields[field_name]._description_string(self.env)))
+                raise UserError(
+                    self.env._(
+                        "%(field)s is set by the document's buttons, not typed in: it cannot be given when "
+                        "the document is created.",
+                        field=self._fields[field_name]._description_string(self.env),
+                    )
+                )
 
     def write(self, vals):
         if not self.env.su:
@@ -129,11 +137,14 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         the document left draft. Overridable to allow more (e.g. a statement's reply)."""
         guarded = [name for name in self._ar_guarded_fields if name in vals]
         if guarded:
-            raise UserError(self.env._(
-                "%(fields)s of %(documents)s are set by the document's buttons (send, print, cancel, the "
-                "customer's reply), not written directly.",
-                fields=", ".join(self._fields[name]._description_string(self.env) for name in guarded),
-                documents=", ".join(self.mapped("display_name")) or self._description))
+            raise UserError(
+                self.env._(
+                    "%(fields)s of %(documents)s are set by the document's buttons (send, print, cancel, the "
+                    "customer's reply), not written directly.",
+                    fields=", ".join(self._fields[name]._description_string(self.env) for name in guarded),
+                    documents=", ".join(self.mapped("display_name")) or self._description,
+                )
+            )
         if set(vals) & set(self._ar_locked_fields) and any(document.state != "draft" for document in self):
             raise UserError(self._ar_locked_message())
 
@@ -142,9 +153,12 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         """A document that was sent, printed or numbered stays on record (the series has no gap):
         it can be cancelled."""
         if any(document.state != "draft" or document.name for document in self):
-            raise UserError(self.env._(
-                "A document that was sent, printed or numbered cannot be deleted: cancel it instead, it "
-                "stays on record."))
+            raise UserError(
+                self.env._(
+                    "A document that was sent, printed or numbered cannot be deleted: cancel it instead, it "
+                    "stays on record."
+                )
+            )
 
     # ------------------------------------------------------------------
     # State changes: checked here, written as superuser
@@ -171,10 +185,12 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         drafts = self.filtered(lambda doc: doc.state == "draft")
         drafts._ar_assign_number()
         if drafts:
-            drafts._ar_write_guarded({
-                "state": drafts._ar_sent_state(channel),
-                "sent_date": fields.Date.context_today(self),
-            })
+            drafts._ar_write_guarded(
+                {
+                    "state": drafts._ar_sent_state(channel),
+                    "sent_date": fields.Date.context_today(self),
+                }
+            )
         drafts._ar_log_sent(channel)
         return drafts
 
@@ -215,9 +231,12 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         """Refuse to send or print what cannot be (overridden by each document)."""
         for document in self:
             if document.state == "cancel":
-                raise UserError(self.env._(
-                    "%(document)s was cancelled: it cannot be sent or printed again.",
-                    document=document.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(document)s was cancelled: it cannot be sent or printed again.",
+                        document=document.display_name,
+                    )
+                )
 
     def _ar_after_email(self, message):
         """Called by the documents' ``message_post`` (``mail.thread`` comes first in their
@@ -230,8 +249,12 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         if document.ar_email_user_id != self.env.user:
             return
         message_su = message.sudo()
-        if message_su.message_type != "comment" or not message_su.partner_ids or \
-                not message_su.subtype_id or message_su.subtype_id.internal:
+        if (
+            message_su.message_type != "comment"
+            or not message_su.partner_ids
+            or not message_su.subtype_id
+            or message_su.subtype_id.internal
+        ):
             return
         self._ar_write_guarded({"ar_email_user_id": False})
         self._ar_email_sent()
@@ -245,8 +268,9 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         self._ar_check_caller()
         for document in self:
             if document.state not in self._ar_cancel_states:
-                raise UserError(self.env._(
-                    "%(document)s cannot be cancelled in its present state.", document=document.display_name))
+                raise UserError(
+                    self.env._("%(document)s cannot be cancelled in its present state.", document=document.display_name)
+                )
         self._ar_write_guarded({"state": "cancel", "ar_email_user_id": False})
         for document in self:
             document.message_post(body=self.env._("Cancelled; kept on record."), subtype_xmlid="mail.mt_note")

@@ -120,8 +120,7 @@ class ArDemoLoader(models.AbstractModel):
 
     @api.model
     def _ar_demo_invoices(self, company, today, users, products):
-        journal = self.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
         vals_list = []
         keys = []
         for key, xmlid, days, lines, reference in self._ar_demo_invoice_plan():
@@ -129,22 +128,29 @@ class ArDemoLoader(models.AbstractModel):
             due = today - timedelta(days=days)
             invoice_date = due - timedelta(days=partner.ar_credit_days or 30)
             keys.append(key)
-            vals_list.append({
-                "move_type": "out_invoice",
-                "journal_id": journal.id,
-                "partner_id": partner.id,
-                "invoice_user_id": users["salesman"].id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": due,
-                "invoice_payment_term_id": False,
-                "ref": reference,
-                "invoice_line_ids": [Command.create({
-                    "product_id": products[product].id,
-                    "quantity": quantity,
-                    "price_unit": price,
-                    "tax_ids": [Command.clear()],
-                }) for product, quantity, price in lines],
-            })
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": partner.id,
+                    "invoice_user_id": users["salesman"].id,
+                    "invoice_date": invoice_date,
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "ref": reference,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": products[product].id,
+                                "quantity": quantity,
+                                "price_unit": price,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for product, quantity, price in lines
+                    ],
+                }
+            )
         # post in the order of their dates, as they were issued
         order = sorted(range(len(vals_list)), key=lambda i: vals_list[i]["invoice_date"])
         Move = self.env["account.move"]
@@ -153,22 +159,28 @@ class ArDemoLoader(models.AbstractModel):
             invoices[keys[index]] = Move.create(vals_list[index])
         Move.browse([move.id for move in invoices.values()]).action_post()
         # a credit note: goods damaged in transport, set against Northwind's late invoice
-        refund = Move.create({
-            "move_type": "out_refund",
-            "journal_id": journal.id,
-            "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
-            "invoice_user_id": users["salesman"].id,
-            "invoice_date": today - timedelta(days=15),
-            "invoice_payment_term_id": False,
-            "ref": "NW-5521 damaged goods",
-            "reversed_entry_id": invoices["northwind_late"].id,
-            "invoice_line_ids": [Command.create({
-                "product_id": products["motor"].id,
-                "quantity": 1.2,
-                "price_unit": 2500,
-                "tax_ids": [Command.clear()],
-            })],
-        })
+        refund = Move.create(
+            {
+                "move_type": "out_refund",
+                "journal_id": journal.id,
+                "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
+                "invoice_user_id": users["salesman"].id,
+                "invoice_date": today - timedelta(days=15),
+                "invoice_payment_term_id": False,
+                "ref": "NW-5521 damaged goods",
+                "reversed_entry_id": invoices["northwind_late"].id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": products["motor"].id,
+                            "quantity": 1.2,
+                            "price_unit": 2500,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
         refund.action_post()  # posting a reversal reconciles it with the reversed invoice
         invoices["northwind_refund"] = refund
         return invoices
@@ -186,11 +198,16 @@ class ArDemoLoader(models.AbstractModel):
         ]
         for key, amount, days in plan:
             invoice = invoices[key]
-            wizard = self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids).create({
-                    "payment_date": today - timedelta(days=days),
-                    **({"amount": amount} if amount else {}),
-                })
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create(
+                    {
+                        "payment_date": today - timedelta(days=days),
+                        **({"amount": amount} if amount else {}),
+                    }
+                )
+            )
             wizard._create_payments()
 
     @api.model
@@ -198,8 +215,12 @@ class ArDemoLoader(models.AbstractModel):
         """The collector's last weeks, before tonight's run: a promise kept, a promise
         broken, a dispute and an extension request waiting for the credit manager."""
         collector = users["collector"]
-        Log = self.env["ar.collection.log"].with_user(collector).with_company(company).with_context(
-            ar_log_no_followup=True)
+        Log = (
+            self.env["ar.collection.log"]
+            .with_user(collector)
+            .with_company(company)
+            .with_context(ar_log_no_followup=True)
+        )
 
         def at(days_ago, hour_utc=1):  # 09:00 in Shanghai is 01:00 UTC
             return datetime.combine(today - timedelta(days=days_ago), time(hour_utc, 10))
@@ -215,108 +236,144 @@ class ArDemoLoader(models.AbstractModel):
         # (a new log refuses a promised date in the past)
         promises = [
             # 华东机械 promised 50,000 within a week, and paid it on the day (kept)
-            (huadong, self._ar_demo_partner("demo_contact_grade_a"), 12, invoices["huadong_late"], 50000, 5,
-             "王经理确认：本月资金紧张，先付 50,000，余款下月初付清。"),
+            (
+                huadong,
+                self._ar_demo_partner("demo_contact_grade_a"),
+                12,
+                invoices["huadong_late"],
+                50000,
+                5,
+                "王经理确认：本月资金紧张，先付 50,000，余款下月初付清。",
+            ),
             # Lingnan promised 40,000 a week ago; nothing came (broken)
-            (lingnan, self._ar_demo_partner("demo_contact_grade_b"), 14, invoices["lingnan_old"], 40000, 7,
-             "David says the transfer of 40,000 is scheduled for next week."),
+            (
+                lingnan,
+                self._ar_demo_partner("demo_contact_grade_b"),
+                14,
+                invoices["lingnan_old"],
+                40000,
+                7,
+                "David says the transfer of 40,000 is scheduled for next week.",
+            ),
         ]
         for partner, contact, days_ago, invoice, amount, promise_days_ago, feedback in promises:
-            log = Log.create({
-                "date": at(days_ago),
-                "channel": "phone",
-                "partner_id": partner.id,
-                "contact_id": contact.id,
-                "invoice_ids": [Command.set(invoice.ids)],
-                "amount_requested": invoice.amount_residual,
-                "result_id": result("reminded").id,
-                "customer_feedback": feedback,
-            })
+            log = Log.create(
+                {
+                    "date": at(days_ago),
+                    "channel": "phone",
+                    "partner_id": partner.id,
+                    "contact_id": contact.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "amount_requested": invoice.amount_residual,
+                    "result_id": result("reminded").id,
+                    "customer_feedback": feedback,
+                }
+            )
             promise_date = today - timedelta(days=promise_days_ago)
             # sudo (demo data at install): the past is recorded as it happened, without a correction
             # note and with a promised date that is past today; the collector stays the author
-            log.sudo().write({
-                "result_id": result("promise").id, "promise_date": promise_date, "promise_amount": amount})
-            self.env["ar.payment.promise"].with_user(collector).with_company(company).sudo().create({
-                "partner_id": partner.id,
-                "company_id": company.id,
-                "log_id": log.id,
-                "date_start": log.date.date(),
-                "date": promise_date,
-                "amount": amount,
-                "invoice_ids": [Command.set(invoice.ids)],
-            })
-        Log.create([{
-            # 北方重工 disputes the quality of the valves: that invoice is left out of dunning
-            "date": at(6, 6),
-            "channel": "visit",
-            "partner_id": beifang.id,
-            "contact_id": self._ar_demo_partner("demo_contact_beifang").id,
-            "invoice_ids": [Command.set(invoices["beifang_mid"].ids)],
-            "amount_requested": invoices["beifang_mid"].amount_residual,
-            "result_id": result("dispute").id,
-            "dispute_reason": "quality",
-            "customer_feedback": "20 只控制阀中有 6 只漏油，要求更换后再付这张发票。",
-            "notes": "已拍照留存，转质检部确认。",
-        }, {
-            # 鑫和电子 asks for two more weeks: the credit manager has to decide
-            "date": at(2),
-            "channel": "phone",
-            "partner_id": xinhe.id,
-            "result_id": result("extension").id,
-            "extension_date": today + timedelta(days=14),
-            "customer_feedback": "客户称下游货款月中到账，申请延期两周付清。",
-        }, {
-            # 北方重工: a first call that nobody answered
-            "date": at(20),
-            "channel": "phone",
-            "partner_id": beifang.id,
-            "result_id": result("no_answer").id,
-        }, {
-            # Northwind: the invoice reached the wrong department
-            "date": at(9, 2),
-            "channel": "email",
-            "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
-            "invoice_ids": [Command.set(invoices["northwind_late"].ids)],
-            "amount_requested": invoices["northwind_late"].amount_residual,
-            "result_id": result("invoice_not_received").id,
-            "customer_feedback": "Invoice NW-5521 was sent to the store, not to accounts payable.",
-        }])
+            log.sudo().write(
+                {"result_id": result("promise").id, "promise_date": promise_date, "promise_amount": amount}
+            )
+            self.env["ar.payment.promise"].with_user(collector).with_company(company).sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "log_id": log.id,
+                    "date_start": log.date.date(),
+                    "date": promise_date,
+                    "amount": amount,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                }
+            )
+        Log.create(
+            [
+                {
+                    # 北方重工 disputes the quality of the valves: that invoice is left out of dunning
+                    "date": at(6, 6),
+                    "channel": "visit",
+                    "partner_id": beifang.id,
+                    "contact_id": self._ar_demo_partner("demo_contact_beifang").id,
+                    "invoice_ids": [Command.set(invoices["beifang_mid"].ids)],
+                    "amount_requested": invoices["beifang_mid"].amount_residual,
+                    "result_id": result("dispute").id,
+                    "dispute_reason": "quality",
+                    "customer_feedback": "20 只控制阀中有 6 只漏油，要求更换后再付这张发票。",
+                    "notes": "已拍照留存，转质检部确认。",
+                },
+                {
+                    # 鑫和电子 asks for two more weeks: the credit manager has to decide
+                    "date": at(2),
+                    "channel": "phone",
+                    "partner_id": xinhe.id,
+                    "result_id": result("extension").id,
+                    "extension_date": today + timedelta(days=14),
+                    "customer_feedback": "客户称下游货款月中到账，申请延期两周付清。",
+                },
+                {
+                    # 北方重工: a first call that nobody answered
+                    "date": at(20),
+                    "channel": "phone",
+                    "partner_id": beifang.id,
+                    "result_id": result("no_answer").id,
+                },
+                {
+                    # Northwind: the invoice reached the wrong department
+                    "date": at(9, 2),
+                    "channel": "email",
+                    "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
+                    "invoice_ids": [Command.set(invoices["northwind_late"].ids)],
+                    "amount_requested": invoices["northwind_late"].amount_residual,
+                    "result_id": result("invoice_not_received").id,
+                    "customer_feedback": "Invoice NW-5521 was sent to the store, not to accounts payable.",
+                },
+            ]
+        )
 
     @api.model
     def _ar_demo_calls_today(self, company, users):
         """This morning's first call, after the run: no answer, the follow-up moves to the next
         business day."""
-        self.env["ar.collection.log"].with_user(users["collector"]).with_company(company).create({
-            "channel": "phone",
-            "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
-            "result_id": self.env.ref("ar_collections.ar_collection_result_no_answer").id,
-            "notes": "Payables line busy twice.",
-        })
+        self.env["ar.collection.log"].with_user(users["collector"]).with_company(company).create(
+            {
+                "channel": "phone",
+                "partner_id": self._ar_demo_partner("demo_partner_grade_c").id,
+                "result_id": self.env.ref("ar_collections.ar_collection_result_no_answer").id,
+                "notes": "Payables line busy twice.",
+            }
+        )
 
     @api.model
     def _ar_demo_sales(self, company, users, products):
         salesman, credit_manager = users["salesman"], users["credit_manager"]
         SaleOrder = self.env["sale.order"].with_user(salesman).with_company(company)
         # Lingnan is 31-60 days late: the new quotation is held, the salesman asks for a release
-        held = SaleOrder.create({
-            "partner_id": self._ar_demo_partner("demo_partner_grade_b").id,
-            "client_order_ref": "LN-0451",
-            "order_line": [Command.create({
-                "product_id": products["motor"].id, "product_uom_qty": 20, "price_unit": 2500})],
-        })
+        held = SaleOrder.create(
+            {
+                "partner_id": self._ar_demo_partner("demo_partner_grade_b").id,
+                "client_order_ref": "LN-0451",
+                "order_line": [
+                    Command.create({"product_id": products["motor"].id, "product_uom_qty": 20, "price_unit": 2500})
+                ],
+            }
+        )
         self.env["ar.credit.release"].with_user(salesman)._request(
-            held, message="Lingnan says the payment is on its way; they need the motors for a project.")
+            held, message="Lingnan says the payment is on its way; they need the motors for a project."
+        )
         # 北方重工 is over 90 days late: the credit manager released one strategic order, which was
         # confirmed; its delivery is locked until the customer pays (or a release of the delivery)
-        order = SaleOrder.create({
-            "partner_id": self._ar_demo_partner("demo_partner_beifang").id,
-            "client_order_ref": "BF-2026-023",
-            "order_line": [Command.create({
-                "product_id": products["pump"].id, "product_uom_qty": 4, "price_unit": 6000})],
-        })
+        order = SaleOrder.create(
+            {
+                "partner_id": self._ar_demo_partner("demo_partner_beifang").id,
+                "client_order_ref": "BF-2026-023",
+                "order_line": [
+                    Command.create({"product_id": products["pump"].id, "product_uom_qty": 4, "price_unit": 6000})
+                ],
+            }
+        )
         self.env["ar.credit.release"].with_user(credit_manager)._approve(
-            order.with_user(credit_manager), "重点项目订单；客户财务总监已确认逾期发票的还款计划。")
+            order.with_user(credit_manager), "重点项目订单；客户财务总监已确认逾期发票的还款计划。"
+        )
         order.action_confirm()
         order.picking_ids.sudo().action_assign()
 
@@ -339,7 +396,9 @@ class ArDemoLoader(models.AbstractModel):
         confirmed.action_customer_confirmed()
         Statement.create({"partner_id": self._ar_demo_partner("demo_partner_grade_c").id}).action_print()
         # a statement of account being prepared
-        Statement.create({
-            "partner_id": self._ar_demo_partner("demo_partner_pacific").id,
-            "statement_type": "statement",
-        })
+        Statement.create(
+            {
+                "partner_id": self._ar_demo_partner("demo_partner_pacific").id,
+                "statement_type": "statement",
+            }
+        )

@@ -17,26 +17,43 @@ class ArDispute(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]")
+        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True)
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, index=True, tracking=True)
+        "res.users", string="Responsible", default=lambda self: self.env.user, index=True, tracking=True
+    )
     log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     invoice_ids = fields.Many2many(
-        "account.move", "ar_dispute_invoice_rel", "dispute_id", "move_id", string="Invoices", required=True,
+        "account.move",
+        "ar_dispute_invoice_rel",
+        "dispute_id",
+        "move_id",
+        string="Invoices",
+        required=True,
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               "('state', '=', 'posted')]")
+        "('state', '=', 'posted')]",
+    )
     amount = fields.Monetary(
-        string="Disputed Invoices Due", currency_field="currency_id", compute="_compute_amount",
-        help="Amount still due on the disputed invoices.")
+        string="Disputed Invoices Due",
+        currency_field="currency_id",
+        compute="_compute_amount",
+        help="Amount still due on the disputed invoices.",
+    )
     reason = fields.Selection(DISPUTE_REASONS, required=True, tracking=True)
     description = fields.Text(string="Customer's Complaint")
     state = fields.Selection(
-        [("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True, index=True,
-        readonly=True)
+        [("open", "Open"), ("resolved", "Resolved")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+        readonly=True,
+    )
     resolution = fields.Text(string="Resolution Notes", tracking=True)
     resolved_date = fields.Date(readonly=True, copy=False)
     resolved_user_id = fields.Many2one("res.users", string="Resolved By", readonly=True, copy=False)
@@ -51,8 +68,8 @@ class ArDispute(models.Model):
         reasons = dict(self._fields["reason"]._description_selection(self.env))
         for dispute in self:
             dispute.display_name = self.env._(
-                "%(partner)s: %(reason)s", partner=dispute.partner_id.name or "",
-                reason=reasons.get(dispute.reason, ""))
+                "%(partner)s: %(reason)s", partner=dispute.partner_id.name or "", reason=reasons.get(dispute.reason, "")
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -63,9 +80,12 @@ class ArDispute(models.Model):
         disputes = super().create(vals_list)
         disputes._check_invoices()
         for dispute in disputes:
-            dispute.message_post(body=self.env._(
-                "Dispute opened on %(invoices)s: dunning of these invoices is paused until it is resolved.",
-                invoices=", ".join(dispute.invoice_ids.mapped("name"))))
+            dispute.message_post(
+                body=self.env._(
+                    "Dispute opened on %(invoices)s: dunning of these invoices is paused until it is resolved.",
+                    invoices=", ".join(dispute.invoice_ids.mapped("name")),
+                )
+            )
         return disputes
 
     def _check_invoices(self):
@@ -73,8 +93,11 @@ class ArDispute(models.Model):
             if not dispute.invoice_ids:
                 raise ValidationError(self.env._("A dispute concerns at least one invoice."))
             if dispute.invoice_ids.commercial_partner_id != dispute.partner_id:
-                raise ValidationError(self.env._(
-                    "The disputed invoices must be invoices of %(partner)s.", partner=dispute.partner_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "The disputed invoices must be invoices of %(partner)s.", partner=dispute.partner_id.name
+                    )
+                )
 
     def _ar_check_guarded_write(self, vals, new=False):
         """The resolution (state, date, user) is written by the Resolve and Reopen buttons
@@ -122,24 +145,32 @@ class ArDispute(models.Model):
         self._ar_check_resolver()
         for dispute in self:
             if dispute.state != "open":
-                raise UserError(self.env._("The dispute %(dispute)s is already resolved.", dispute=dispute.display_name))
+                raise UserError(
+                    self.env._("The dispute %(dispute)s is already resolved.", dispute=dispute.display_name)
+                )
             if not (dispute.resolution or "").strip():
-                raise UserError(self.env._(
-                    "Write the resolution notes before resolving the dispute %(dispute)s.",
-                    dispute=dispute.display_name))
+                raise UserError(
+                    self.env._(
+                        "Write the resolution notes before resolving the dispute %(dispute)s.",
+                        dispute=dispute.display_name,
+                    )
+                )
         # sudo: the resolution is written here only, after _ar_check_resolver
-        self.sudo().write({
-            "state": "resolved",
-            "resolved_date": fields.Date.context_today(self),
-            "resolved_user_id": self.env.user.id,
-        })
+        self.sudo().write(
+            {
+                "state": "resolved",
+                "resolved_date": fields.Date.context_today(self),
+                "resolved_user_id": self.env.user.id,
+            }
+        )
         return True
 
     def action_reopen(self):
         self._ar_check_resolver()
         # sudo: see action_resolve (the caller was checked by _ar_check_resolver)
-        self.filtered(lambda d: d.state == "resolved").sudo().write({
-            "state": "open", "resolved_date": False, "resolved_user_id": False})
+        self.filtered(lambda d: d.state == "resolved").sudo().write(
+            {"state": "open", "resolved_date": False, "resolved_user_id": False}
+        )
         return True
 
     @api.model

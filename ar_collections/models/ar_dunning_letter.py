@@ -9,7 +9,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-
 LETTER_LEVELS = [
     ("reminder", "Reminder"),
     ("demand", "Demand Letter"),
@@ -26,54 +25,107 @@ class ArDunningLetter(models.Model):
     _ar_sequence_template = "ar_collections.seq_ar_dunning_letter"
     # everything printed on the letter
     _ar_locked_fields = (
-        "partner_id", "level", "invoice_ids", "date", "deadline_date", "company_id", "bank_account_id",
-        "user_id", "note", "amount_invoiced", "amount_paid", "amount_due")
+        "partner_id",
+        "level",
+        "invoice_ids",
+        "date",
+        "deadline_date",
+        "company_id",
+        "bank_account_id",
+        "user_id",
+        "note",
+        "amount_invoiced",
+        "amount_paid",
+        "amount_due",
+    )
     _ar_cancel_states = ("draft", "sent", "printed")
     _ar_amount_field = "amount_due"
     _order = "date desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(
-        string="Number", readonly=True, copy=False,
-        help="Given from the company's series when the letter is sent or printed; a draft has none.")
+        string="Number",
+        readonly=True,
+        copy=False,
+        help="Given from the company's series when the letter is sent or printed; a draft has none.",
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True,
-        readonly=True)
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]")
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     level = fields.Selection(
-        LETTER_LEVELS, required=True, tracking=True, compute="_compute_level", store=True, readonly=False,
-        precompute=True, help="Reminder, demand letter, final notice or lawyer letter; by default from the "
-                              "customer's collection stage.")
+        LETTER_LEVELS,
+        required=True,
+        tracking=True,
+        compute="_compute_level",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Reminder, demand letter, final notice or lawyer letter; by default from the customer's collection stage.",
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("sent", "Sent"), ("printed", "Printed"), ("cancel", "Cancelled")],
-        default="draft", required=True, readonly=True, tracking=True, copy=False)
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
     invoice_ids = fields.Many2many(
-        "account.move", string="Invoices", compute="_compute_invoice_ids", store=True, readonly=False,
-        precompute=True, check_company=True,
+        "account.move",
+        string="Invoices",
+        compute="_compute_invoice_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-               "('commercial_partner_id', '=', partner_id), ('payment_state', 'in', ('not_paid', 'partial'))]")
-    amount_invoiced = fields.Monetary(
-        string="Invoiced", compute="_compute_amounts", store=True, readonly=True)
+        "('commercial_partner_id', '=', partner_id), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    amount_invoiced = fields.Monetary(string="Invoiced", compute="_compute_amounts", store=True, readonly=True)
     amount_paid = fields.Monetary(
-        string="Paid", compute="_compute_amounts", store=True, readonly=True,
-        help="Partial payments received on the listed invoices.")
+        string="Paid",
+        compute="_compute_amounts",
+        store=True,
+        readonly=True,
+        help="Partial payments received on the listed invoices.",
+    )
     amount_due = fields.Monetary(
-        string="Arrears", compute="_compute_amounts", store=True, readonly=True,
-        help="Total still owed on the listed invoices.")
+        string="Arrears",
+        compute="_compute_amounts",
+        store=True,
+        readonly=True,
+        help="Total still owed on the listed invoices.",
+    )
     deadline_date = fields.Date(
-        string="Payment Deadline", compute="_compute_deadline_date", store=True, readonly=False, precompute=True,
-        help="Final date by which the customer must pay.")
+        string="Payment Deadline",
+        compute="_compute_deadline_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Final date by which the customer must pay.",
+    )
     bank_account_id = fields.Many2one(
-        "res.partner.bank", string="Bank Account", compute="_compute_bank_account_id", store=True,
-        readonly=False, precompute=True, domain="[('partner_id', '=', company_partner_id)]",
-        help="Account of the company to pay into, printed on the letter.")
+        "res.partner.bank",
+        string="Bank Account",
+        compute="_compute_bank_account_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('partner_id', '=', company_partner_id)]",
+        help="Account of the company to pay into, printed on the letter.",
+    )
     company_partner_id = fields.Many2one(related="company_id.partner_id")
-    user_id = fields.Many2one(
-        "res.users", string="Signed By", default=lambda self: self.env.user, tracking=True)
+    user_id = fields.Many2one("res.users", string="Signed By", default=lambda self: self.env.user, tracking=True)
     sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
     note = fields.Text(string="Additional Text", help="Printed on the letter after the standard text.")
 
@@ -122,12 +174,14 @@ class ArDunningLetter(models.Model):
             groups[letter.company_id, letter.date or fields.Date.context_today(letter)] |= letter
         for (company, date), letters in groups.items():
             overdue = Aging._get_overdue_invoices(
-                partner_ids=letters.partner_id.commercial_partner_id.ids, date=date, company_ids=company.ids)
+                partner_ids=letters.partner_id.commercial_partner_id.ids, date=date, company_ids=company.ids
+            )
             invoices = Move.search(Move._ar_get_dunning_domain(company) + [("id", "in", list(overdue))])
             invoices = invoices.sorted(lambda m, overdue=overdue: (overdue[m.id]["due_date"], m.name or ""))
             for letter in letters:
                 letter.invoice_ids = invoices.filtered(
-                    lambda m, letter=letter: m.commercial_partner_id == letter.partner_id.commercial_partner_id)
+                    lambda m, letter=letter: m.commercial_partner_id == letter.partner_id.commercial_partner_id
+                )
 
     @api.depends("invoice_ids")
     def _compute_amounts(self):
@@ -140,9 +194,12 @@ class ArDunningLetter(models.Model):
         residual = {}
         for (company, date), letters in groups.items():
             aging = self.env["ar.aging"]._get_invoice_aging(
-                move_ids=letters.invoice_ids._origin.ids, date=date, company_ids=company.ids)
+                move_ids=letters.invoice_ids._origin.ids, date=date, company_ids=company.ids
+            )
             for letter in letters:
-                residual[letter] = sum(aging.get(mid, {}).get("residual", 0.0) for mid in letter.invoice_ids._origin.ids)
+                residual[letter] = sum(
+                    aging.get(mid, {}).get("residual", 0.0) for mid in letter.invoice_ids._origin.ids
+                )
         for letter in self:
             invoiced = sum(letter.invoice_ids.mapped("amount_total_signed"))
             due = residual.get(letter, 0.0)
@@ -179,7 +236,8 @@ class ArDunningLetter(models.Model):
         lines = []
         # due date and days of each invoice's oldest unpaid item on the letter date (one aging query)
         aging = self.env["ar.aging"]._get_invoice_aging(
-            move_ids=self.invoice_ids.ids, date=self.date, company_ids=self.company_id.ids)
+            move_ids=self.invoice_ids.ids, date=self.date, company_ids=self.company_id.ids
+        )
 
         def due_of(invoice):
             return aging.get(invoice.id, {}).get("due_date") or invoice.invoice_date_due
@@ -187,18 +245,28 @@ class ArDunningLetter(models.Model):
         for invoice in self.invoice_ids.sorted(lambda m: (due_of(m) or m.invoice_date, m.name)):
             orders = invoice.invoice_line_ids.sale_line_ids.order_id
             due = due_of(invoice)
-            lines.append({
-                "invoice": invoice,
-                "reference": ", ".join(filter(None, [
-                    *orders.mapped(lambda o: o.client_order_ref or o.name),
-                ])) or invoice.invoice_origin or invoice.ref or "",
-                "order_date": orders[:1].date_order.date() if orders else False,
-                "amount": invoice.amount_total_signed,
-                "paid": invoice.amount_total_signed - aging.get(invoice.id, {}).get("residual", 0.0),
-                "due": aging.get(invoice.id, {}).get("residual", 0.0),
-                "due_date": due,
-                "days_overdue": max((self.date - due).days, 0) if due else 0,
-            })
+            lines.append(
+                {
+                    "invoice": invoice,
+                    "reference": ", ".join(
+                        filter(
+                            None,
+                            [
+                                *orders.mapped(lambda o: o.client_order_ref or o.name),
+                            ],
+                        )
+                    )
+                    or invoice.invoice_origin
+                    or invoice.ref
+                    or "",
+                    "order_date": orders[:1].date_order.date() if orders else False,
+                    "amount": invoice.amount_total_signed,
+                    "paid": invoice.amount_total_signed - aging.get(invoice.id, {}).get("residual", 0.0),
+                    "due": aging.get(invoice.id, {}).get("residual", 0.0),
+                    "due_date": due,
+                    "days_overdue": max((self.date - due).days, 0) if due else 0,
+                }
+            )
         return lines
 
     # ------------------------------------------------------------------
@@ -208,8 +276,9 @@ class ArDunningLetter(models.Model):
         super()._ar_check_sendable()
         for letter in self:
             if not letter.invoice_ids or letter.currency_id.is_zero(letter.amount_due):
-                raise UserError(self.env._(
-                    "The dunning letter %(letter)s lists no unpaid invoice.", letter=letter.display_name))
+                raise UserError(
+                    self.env._("The dunning letter %(letter)s lists no unpaid invoice.", letter=letter.display_name)
+                )
 
     def _ar_get_mail_template(self):
         """Mail template of the letter (overridable, e.g. per collection stage)."""

@@ -21,27 +21,44 @@ class ArExtensionRequest(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]")
+        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True)
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, index=True, readonly=True)
+        "res.users", string="Requested By", default=lambda self: self.env.user, index=True, readonly=True
+    )
     log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     invoice_ids = fields.Many2many(
-        "account.move", "ar_extension_request_invoice_rel", "request_id", "move_id", string="Invoices",
-        required=True, check_company=True,
+        "account.move",
+        "ar_extension_request_invoice_rel",
+        "request_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               "('state', '=', 'posted')]")
+        "('state', '=', 'posted')]",
+    )
     current_due_date = fields.Date(
-        string="Current Due Date", compute="_compute_current_due_date", store=True,
-        help="Earliest due date of the invoices concerned.")
+        string="Current Due Date",
+        compute="_compute_current_due_date",
+        store=True,
+        help="Earliest due date of the invoices concerned.",
+    )
     requested_date = fields.Date(string="Requested New Date", required=True, tracking=True)
     amount = fields.Monetary(currency_field="currency_id", required=True, tracking=True)
     reason = fields.Text(required=True)
     state = fields.Selection(
         [("to_approve", "To Approve"), ("approved", "Approved"), ("refused", "Refused")],
-        default="to_approve", required=True, tracking=True, index=True, readonly=True)
+        default="to_approve",
+        required=True,
+        tracking=True,
+        index=True,
+        readonly=True,
+    )
     approver_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False, tracking=True)
     decision_date = fields.Date(readonly=True, copy=False)
     refusal_reason = fields.Text(copy=False, tracking=True)
@@ -61,8 +78,8 @@ class ArExtensionRequest(models.Model):
     def _compute_display_name(self):
         for request in self:
             request.display_name = self.env._(
-                "%(partner)s: pay by %(date)s", partner=request.partner_id.name or "",
-                date=request.requested_date or "")
+                "%(partner)s: pay by %(date)s", partner=request.partner_id.name or "", date=request.requested_date or ""
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -97,13 +114,19 @@ class ArExtensionRequest(models.Model):
             if not request.invoice_ids:
                 raise ValidationError(self.env._("An extension request concerns at least one invoice."))
             if request.invoice_ids.commercial_partner_id != request.partner_id:
-                raise ValidationError(self.env._(
-                    "The invoices of an extension request must be invoices of %(partner)s.",
-                    partner=request.partner_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "The invoices of an extension request must be invoices of %(partner)s.",
+                        partner=request.partner_id.name,
+                    )
+                )
             if request.log_id and request.log_id.partner_id != request.partner_id:
-                raise ValidationError(self.env._(
-                    "An extension request of %(partner)s cannot be recorded on a contact with another customer.",
-                    partner=request.partner_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "An extension request of %(partner)s cannot be recorded on a contact with another customer.",
+                        partner=request.partner_id.name,
+                    )
+                )
 
     def _ar_check_date_not_past(self, date):
         if date and fields.Date.to_date(date) < fields.Date.context_today(self):
@@ -113,7 +136,9 @@ class ArExtensionRequest(models.Model):
         """The customer of a record is fixed (moving it would pause another customer's dunning)."""
         partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
         if any(record.partner_id != partner for record in self):
-            raise UserError(self.env._("The customer of an extension request cannot be changed: record a new request instead."))
+            raise UserError(
+                self.env._("The customer of an extension request cannot be changed: record a new request instead.")
+            )
 
     def write(self, vals):
         self._ar_check_guarded_write(vals)
@@ -147,7 +172,10 @@ class ArExtensionRequest(models.Model):
         group = self.env.ref(CREDIT_MANAGER_GROUP)
         # sudo: the requester (a collector) may not read the group's members
         managers = group.sudo().users.filtered(
-            lambda u: company in u.company_ids and not u.share and u.active and u.id != self.env.ref("base.user_root").id)
+            lambda u: (
+                company in u.company_ids and not u.share and u.active and u.id != self.env.ref("base.user_root").id
+            )
+        )
         return managers.sorted("id")[:1]
 
     def _ar_ask_approval(self):
@@ -169,8 +197,11 @@ class ArExtensionRequest(models.Model):
             raise AccessError(self.env._("Only a Credit Manager can approve or refuse an extension request."))
         for request in self:
             if request.state != "to_approve":
-                raise UserError(self.env._(
-                    "The extension request %(request)s has already been decided.", request=request.display_name))
+                raise UserError(
+                    self.env._(
+                        "The extension request %(request)s has already been decided.", request=request.display_name
+                    )
+                )
 
     def action_approve(self):
         """Approve: the extension becomes a promise to pay by the requested date."""
@@ -178,28 +209,45 @@ class ArExtensionRequest(models.Model):
         today = fields.Date.context_today(self)
         # sudo: the promise is linked to its extension request (a guarded field) by the approval,
         # once the caller was checked (_ar_check_approver above); the creator stays the approver
-        promises = self.env["ar.payment.promise"].sudo().create([{
-            "partner_id": request.partner_id.id,
-            "company_id": request.company_id.id,
-            "user_id": request.user_id.id,
-            "log_id": request.log_id.id,
-            "extension_id": request.id,
-            "date_start": today,
-            "date": request.requested_date,
-            "amount": request.amount,
-            "invoice_ids": [fields.Command.set(request.invoice_ids.ids)],
-        } for request in self])
+        promises = (
+            self.env["ar.payment.promise"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "partner_id": request.partner_id.id,
+                        "company_id": request.company_id.id,
+                        "user_id": request.user_id.id,
+                        "log_id": request.log_id.id,
+                        "extension_id": request.id,
+                        "date_start": today,
+                        "date": request.requested_date,
+                        "amount": request.amount,
+                        "invoice_ids": [fields.Command.set(request.invoice_ids.ids)],
+                    }
+                    for request in self
+                ]
+            )
+        )
         for request, promise in zip(self, promises):
             # sudo: the decision is written here only, after _ar_check_approver (Credit Manager)
-            request.sudo().write({
-                "state": "approved", "approver_id": self.env.user.id, "decision_date": today,
-                "promise_id": promise.id,
-            })
+            request.sudo().write(
+                {
+                    "state": "approved",
+                    "approver_id": self.env.user.id,
+                    "decision_date": today,
+                    "promise_id": promise.id,
+                }
+            )
             request._ar_close_approval_activity(self.env._("Approved."))
             request.message_post(
-                body=self.env._("Extension approved: the customer has promised to pay %(amount)s by %(date)s.",
-                                amount=request.currency_id.format(request.amount), date=request.requested_date),
-                partner_ids=request.user_id.partner_id.ids)
+                body=self.env._(
+                    "Extension approved: the customer has promised to pay %(amount)s by %(date)s.",
+                    amount=request.currency_id.format(request.amount),
+                    date=request.requested_date,
+                ),
+                partner_ids=request.user_id.partner_id.ids,
+            )
         return True
 
     def action_refuse(self):
@@ -227,5 +275,4 @@ class ArExtensionRequest(models.Model):
     def _ar_close_approval_activity(self, feedback):
         self.ensure_one()
         # sudo: the activity may be assigned to another credit manager
-        self.sudo().activity_feedback(
-            ["ar_collections.mail_activity_type_ar_extension_approval"], feedback=feedback)
+        self.sudo().activity_feedback(["ar_collections.mail_activity_type_ar_extension_approval"], feedback=feedback)

@@ -32,31 +32,49 @@ class ArPaymentPromise(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]")
+        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True)
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Collector", default=lambda self: self.env.user, index=True)
     log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     extension_id = fields.Many2one(
-        "ar.extension.request", string="Extension Request", index="btree_not_null", readonly=True)
+        "ar.extension.request", string="Extension Request", index="btree_not_null", readonly=True
+    )
     date_start = fields.Date(
-        string="Promised On", required=True, default=fields.Date.context_today,
-        help="Payments from this day on count toward the promise.")
+        string="Promised On",
+        required=True,
+        default=fields.Date.context_today,
+        help="Payments from this day on count toward the promise.",
+    )
     date = fields.Date(string="Promised Date", required=True, tracking=True, index=True)
     date_deadline = fields.Date(
-        string="Deadline", compute="_compute_date_deadline", store=True,
-        help="Promised date plus the company's grace period.")
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        help="Promised date plus the company's grace period.",
+    )
     amount = fields.Monetary(string="Promised Amount", required=True, currency_field="currency_id", tracking=True)
     invoice_ids = fields.Many2many(
-        "account.move", "ar_payment_promise_invoice_rel", "promise_id", "move_id", string="Invoices",
-        required=True, check_company=True,
+        "account.move",
+        "ar_payment_promise_invoice_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-               "('state', '=', 'posted')]")
+        "('state', '=', 'posted')]",
+    )
     state = fields.Selection(PROMISE_STATES, default="open", required=True, tracking=True, index=True, readonly=True)
     paid_amount = fields.Monetary(
-        string="Paid", currency_field="currency_id", readonly=True,
-        help="Payments reconciled to the promise's invoices between the promise and its deadline (last check).")
+        string="Paid",
+        currency_field="currency_id",
+        readonly=True,
+        help="Payments reconciled to the promise's invoices between the promise and its deadline (last check).",
+    )
     checked_date = fields.Date(string="Checked On", readonly=True)
     note = fields.Text()
 
@@ -69,14 +87,18 @@ class ArPaymentPromise(models.Model):
     def _compute_date_deadline(self):
         for promise in self:
             promise.date_deadline = promise.date and fields.Date.add(
-                promise.date, days=promise.company_id.ar_promise_grace_days)
+                promise.date, days=promise.company_id.ar_promise_grace_days
+            )
 
     @api.depends("partner_id", "amount", "date")
     def _compute_display_name(self):
         for promise in self:
             promise.display_name = self.env._(
-                "%(partner)s: %(amount)s by %(date)s", partner=promise.partner_id.name or "",
-                amount=promise.currency_id.format(promise.amount), date=promise.date or "")
+                "%(partner)s: %(amount)s by %(date)s",
+                partner=promise.partner_id.name or "",
+                amount=promise.currency_id.format(promise.amount),
+                date=promise.date or "",
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -94,8 +116,9 @@ class ArPaymentPromise(models.Model):
     def _ar_check_date_not_past(self, date):
         today = fields.Date.context_today(self)
         if date and fields.Date.to_date(date) < today:
-            raise ValidationError(self.env._(
-                "The promised date (%(date)s) cannot be in the past.", date=fields.Date.to_date(date)))
+            raise ValidationError(
+                self.env._("The promised date (%(date)s) cannot be in the past.", date=fields.Date.to_date(date))
+            )
 
     def _ar_check_guarded_write(self, vals, new=False):
         """The state and the figures of the check are set by the check only (superuser
@@ -120,30 +143,40 @@ class ArPaymentPromise(models.Model):
             if not promise.invoice_ids:
                 raise ValidationError(self.env._("A promise to pay covers at least one invoice."))
             if promise.invoice_ids.commercial_partner_id != promise.partner_id:
-                raise ValidationError(self.env._(
-                    "The invoices of a promise must be invoices of %(partner)s.", partner=promise.partner_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "The invoices of a promise must be invoices of %(partner)s.", partner=promise.partner_id.name
+                    )
+                )
             if promise.log_id and promise.log_id.partner_id != promise.partner_id:
-                raise ValidationError(self.env._(
-                    "A promise of %(partner)s cannot be recorded on a contact with another customer.",
-                    partner=promise.partner_id.name))
+                raise ValidationError(
+                    self.env._(
+                        "A promise of %(partner)s cannot be recorded on a contact with another customer.",
+                        partner=promise.partner_id.name,
+                    )
+                )
 
     def _ar_check_same_customer(self, partner_id):
         """The customer of a record is fixed (moving it would pause another customer's dunning)."""
         partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
         if any(record.partner_id != partner for record in self):
-            raise UserError(self.env._("The customer of a promise to pay cannot be changed: record a new promise instead."))
+            raise UserError(
+                self.env._("The customer of a promise to pay cannot be changed: record a new promise instead.")
+            )
 
     def write(self, vals):
         self._ar_check_guarded_write(vals)
         if not self.env.su:
             if set(vals) & set(PROMISE_TERMS) and any(p.state != "open" for p in self):
-                raise UserError(self.env._(
-                    "A promise that has been checked (kept, partially kept or broken) cannot be changed."))
+                raise UserError(
+                    self.env._("A promise that has been checked (kept, partially kept or broken) cannot be changed.")
+                )
             if "date" in vals:
                 self._ar_check_date_not_past(vals["date"])
             if "date_start" in vals:
-                raise UserError(self.env._(
-                    "The day a promise was made cannot be changed: record a new promise instead."))
+                raise UserError(
+                    self.env._("The day a promise was made cannot be changed: record a new promise instead.")
+                )
         if "partner_id" in vals:
             self._ar_check_same_customer(vals["partner_id"])
         res = super().write(vals)
@@ -232,12 +265,16 @@ class ArPaymentPromise(models.Model):
             if promise.state == "broken":
                 body = self.env._(
                     "Promise to pay %(amount)s by %(date)s broken: nothing was paid.",
-                    amount=promise.currency_id.format(promise.amount), date=promise.date)
+                    amount=promise.currency_id.format(promise.amount),
+                    date=promise.date,
+                )
             else:
                 body = self.env._(
                     "Promise to pay %(amount)s by %(date)s only partially kept: %(paid)s paid.",
-                    amount=promise.currency_id.format(promise.amount), date=promise.date,
-                    paid=promise.currency_id.format(promise.paid_amount))
+                    amount=promise.currency_id.format(promise.amount),
+                    date=promise.date,
+                    paid=promise.currency_id.format(promise.paid_amount),
+                )
             promise.message_post(body=body)
             reasons.setdefault(promise.company_id, {})[promise.partner_id.id] = body
         for company, partner_reasons in reasons.items():
@@ -272,6 +309,7 @@ class ArPaymentPromise(models.Model):
     def _ar_get_paused_invoice_ids(self, company, today=None):
         """Invoices of ``company`` covered by an open promise not yet due: no reminders for them."""
         today = today or fields.Date.context_today(self)
-        promises = self.search([
-            ("company_id", "=", company.id), ("state", "=", "open"), ("date_deadline", ">=", today)])
+        promises = self.search(
+            [("company_id", "=", company.id), ("state", "=", "open"), ("date_deadline", ">=", today)]
+        )
         return set(promises.invoice_ids.ids)

@@ -67,22 +67,31 @@ class ArReportMailer(models.AbstractModel):
     @api.model
     def _ar_send_report(self, kind, company, date):
         files = self._ar_render_report(kind, company, date)
-        attachments = self.env["ir.attachment"].create([{
-            "name": name,
-            "raw": content,
-            "mimetype": mimetype,
-            "res_model": "res.company",
-            "res_id": company.id,
-        } for name, content, mimetype in files])
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": mimetype,
+                    "res_model": "res.company",
+                    "res_id": company.id,
+                }
+                for name, content, mimetype in files
+            ]
+        )
         name = self._ar_report_name(kind, date)
         body = self.env._(
             "<p>Please find attached the report %(name)s of %(company)s, as PDF and as a spreadsheet.</p>",
-            name=name, company=company.name)
-        return self.env["mail.mail"].create({
-            "subject": f"{company.name}: {name}",
-            "body_html": body,
-            "email_from": company.email_formatted or self.env.user.email_formatted,
-            "recipient_ids": [fields.Command.set(company.ar_report_recipient_ids.ids)],
-            "attachment_ids": [fields.Command.set(attachments.ids)],
-            "auto_delete": False,
-        })
+            name=name,
+            company=company.name,
+        )
+        return self.env["mail.mail"].create(
+            {
+                "subject": f"{company.name}: {name}",
+                "body_html": body,
+                "email_from": company.email_formatted or self.env.user.email_formatted,
+                "recipient_ids": [fields.Command.set(company.ar_report_recipient_ids.ids)],
+                "attachment_ids": [fields.Command.set(attachments.ids)],
+                "auto_delete": False,
+            }
+        )

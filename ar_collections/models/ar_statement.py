@@ -13,7 +13,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
-
 class ArStatement(models.Model):
     _name = "ar.statement"
     _description = "Statement of Account"
@@ -24,9 +23,21 @@ class ArStatement(models.Model):
     _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id")
     # everything printed on the statement
     _ar_locked_fields = (
-        "partner_id", "company_id", "date_from", "date_to", "statement_type", "date", "reply_deadline",
-        "user_id", "opening_balance", "invoiced_amount", "refunded_amount", "paid_amount", "other_amount",
-        "closing_balance")
+        "partner_id",
+        "company_id",
+        "date_from",
+        "date_to",
+        "statement_type",
+        "date",
+        "reply_deadline",
+        "user_id",
+        "opening_balance",
+        "invoiced_amount",
+        "refunded_amount",
+        "paid_amount",
+        "other_amount",
+        "closing_balance",
+    )
     # the customer's reply, written while the statement awaits it, then recorded by its buttons
     _ar_reply_fields = ("disputed_amount", "dispute_reason")
     _ar_cancel_states = ("draft", "sent")
@@ -35,45 +46,78 @@ class ArStatement(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        string="Number", readonly=True, copy=False,
-        help="Given from the company's series when the statement is sent or printed; a draft has none.")
+        string="Number",
+        readonly=True,
+        copy=False,
+        help="Given from the company's series when the statement is sent or printed; a draft has none.",
+    )
     statement_type = fields.Selection(
         [("statement", "Statement of Account"), ("confirmation", "Balance Confirmation")],
-        string="Type", required=True, default="confirmation", tracking=True,
-        help="A balance confirmation carries a reply slip the customer signs, stamps and returns.")
+        string="Type",
+        required=True,
+        default="confirmation",
+        tracking=True,
+        help="A balance confirmation carries a reply slip the customer signs, stamps and returns.",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]")
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
     date = fields.Date(string="Date", required=True, default=fields.Date.context_today)
     date_from = fields.Date(
-        string="From", required=True,
-        default=lambda self: fields.Date.context_today(self) + relativedelta(months=-1, day=1))
+        string="From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + relativedelta(months=-1, day=1),
+    )
     date_to = fields.Date(
-        string="To", required=True,
-        default=lambda self: fields.Date.context_today(self) + relativedelta(day=1, days=-1))
+        string="To", required=True, default=lambda self: fields.Date.context_today(self) + relativedelta(day=1, days=-1)
+    )
     reply_deadline = fields.Date(
-        string="Reply By", default=lambda self: fields.Date.context_today(self) + relativedelta(days=12),
-        help="Date by which the customer should return the signed reply slip.")
+        string="Reply By",
+        default=lambda self: fields.Date.context_today(self) + relativedelta(days=12),
+        help="Date by which the customer should return the signed reply slip.",
+    )
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user)
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("confirmed", "Confirmed"), ("disputed", "Disputed"),
-         ("cancel", "Cancelled")],
-        default="draft", required=True, readonly=True, tracking=True, copy=False)
+        [
+            ("draft", "Draft"),
+            ("sent", "Sent"),
+            ("confirmed", "Confirmed"),
+            ("disputed", "Disputed"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
     opening_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
     invoiced_amount = fields.Monetary(string="Invoiced", compute="_compute_balances", store=True, readonly=True)
     refunded_amount = fields.Monetary(string="Credit Notes", compute="_compute_balances", store=True, readonly=True)
     paid_amount = fields.Monetary(string="Payments", compute="_compute_balances", store=True, readonly=True)
     other_amount = fields.Monetary(
-        string="Other Entries", compute="_compute_balances", store=True, readonly=True,
-        help="Other receivable entries of the period (write-offs, reversed payments, ...).")
+        string="Other Entries",
+        compute="_compute_balances",
+        store=True,
+        readonly=True,
+        help="Other receivable entries of the period (write-offs, reversed payments, ...).",
+    )
     closing_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
     sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
     reply_date = fields.Date(string="Replied On", readonly=True, copy=False)
     disputed_amount = fields.Monetary(
-        string="Difference", copy=False, tracking=True,
-        help="Difference between our closing balance and the balance according to the customer.")
+        string="Difference",
+        copy=False,
+        tracking=True,
+        help="Difference between our closing balance and the balance according to the customer.",
+    )
     dispute_reason = fields.Text(string="Reason of the Difference", copy=False, tracking=True)
 
     _sql_constraints = [
@@ -95,8 +139,18 @@ class ArStatement(models.Model):
             ("date", "<=", max(self.mapped("date_to"))),
         ]
         self.env["account.move.line"].flush_model(
-            ["balance", "date", "partner_id", "company_id", "move_id", "parent_state", "account_id", "name",
-             "date_maturity"])
+            [
+                "balance",
+                "date",
+                "partner_id",
+                "company_id",
+                "move_id",
+                "parent_state",
+                "account_id",
+                "name",
+                "date_maturity",
+            ]
+        )
         self.env["account.move"].flush_model(["move_type", "name", "ref"])
         query = Line._search(domain)
         return SQL(
@@ -119,11 +173,20 @@ class ArStatement(models.Model):
     def _ar_statements_sql(self):
         """The statements of ``self`` as a table, keyed by their position in ``self`` (new
         records of a form have no id yet)."""
-        return SQL("(VALUES %s) AS st(id, partner_id, company_id, date_from, date_to)", SQL(", ").join(
-            SQL("(%s, %s, %s, %s::date, %s::date)", index, st.partner_id.commercial_partner_id.id,
-                st.company_id.id, st.date_from, st.date_to)
-            for index, st in enumerate(self)
-        ))
+        return SQL(
+            "(VALUES %s) AS st(id, partner_id, company_id, date_from, date_to)",
+            SQL(", ").join(
+                SQL(
+                    "(%s, %s, %s, %s::date, %s::date)",
+                    index,
+                    st.partner_id.commercial_partner_id.id,
+                    st.company_id.id,
+                    st.date_from,
+                    st.date_to,
+                )
+                for index, st in enumerate(self)
+            ),
+        )
 
     @api.depends("partner_id", "company_id", "date_from", "date_to")
     def _compute_balances(self):
@@ -131,8 +194,9 @@ class ArStatement(models.Model):
         statements = self.filtered(lambda st: st.partner_id and st.company_id and st.date_from and st.date_to)
         figures = {}
         if statements:
-            self.env.cr.execute(SQL(
-                """SELECT st.id,
+            self.env.cr.execute(
+                SQL(
+                    """SELECT st.id,
                           COALESCE(SUM(l.balance) FILTER (WHERE l.date < st.date_from), 0),
                           COALESCE(SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'invoice'), 0),
                           COALESCE(-SUM(l.balance) FILTER (WHERE l.date >= st.date_from AND l.kind = 'refund'), 0),
@@ -143,49 +207,62 @@ class ArStatement(models.Model):
                      LEFT JOIN (%(lines)s) l ON l.partner_id = st.partner_id AND l.company_id = st.company_id
                                             AND l.date <= st.date_to
                     GROUP BY st.id""",
-                statements=statements._ar_statements_sql(),
-                lines=statements._ar_statement_lines_sql(),
-            ))
+                    statements=statements._ar_statements_sql(),
+                    lines=statements._ar_statement_lines_sql(),
+                )
+            )
             figures = {statements[row[0]]: row[1:] for row in self.env.cr.fetchall()}
         for statement in self:
             values = figures.get(statement, (0.0,) * 6)
-            (statement.opening_balance, statement.invoiced_amount, statement.refunded_amount,
-             statement.paid_amount, statement.other_amount, statement.closing_balance) = values
+            (
+                statement.opening_balance,
+                statement.invoiced_amount,
+                statement.refunded_amount,
+                statement.paid_amount,
+                statement.other_amount,
+                statement.closing_balance,
+            ) = values
 
     def _ar_get_statement_lines(self):
         """Journal items of the period of each statement, with a running balance:
         ``{statement id: [dict(date, name, ref, kind, due_date, debit, credit, balance)]}``."""
         if not self:
             return {}
-        self.env.cr.execute(SQL(
-            """SELECT st.id AS statement_id, l.*
+        self.env.cr.execute(
+            SQL(
+                """SELECT st.id AS statement_id, l.*
                  FROM %(statements)s
                  JOIN (%(lines)s) l ON l.partner_id = st.partner_id AND l.company_id = st.company_id
                                    AND l.date BETWEEN st.date_from AND st.date_to
                 ORDER BY st.id, l.date, l.id""",
-            statements=self._ar_statements_sql(),
-            lines=self._ar_statement_lines_sql(),
-        ))
+                statements=self._ar_statements_sql(),
+                lines=self._ar_statement_lines_sql(),
+            )
+        )
         rows = self.env.cr.dictfetchall()
         kinds = {
-            "invoice": self.env._("Invoice"), "refund": self.env._("Credit Note"),
-            "payment": self.env._("Payment"), "other": self.env._("Other"),
+            "invoice": self.env._("Invoice"),
+            "refund": self.env._("Credit Note"),
+            "payment": self.env._("Payment"),
+            "other": self.env._("Other"),
         }
         result = {statement.id: [] for statement in self}
         balances = {statement.id: statement.opening_balance for statement in self}
         for row in rows:
             statement_id = self[row["statement_id"]].id
             balances[statement_id] += row["balance"]
-            result[statement_id].append({
-                "date": row["date"],
-                "name": row["move_name"],
-                "ref": row["move_ref"] or "",
-                "kind": kinds[row["kind"]],
-                "due_date": row["date_maturity"] if row["kind"] == "invoice" else False,
-                "debit": max(row["balance"], 0.0),
-                "credit": max(-row["balance"], 0.0),
-                "balance": balances[statement_id],
-            })
+            result[statement_id].append(
+                {
+                    "date": row["date"],
+                    "name": row["move_name"],
+                    "ref": row["move_ref"] or "",
+                    "kind": kinds[row["kind"]],
+                    "due_date": row["date_maturity"] if row["kind"] == "invoice" else False,
+                    "debit": max(row["balance"], 0.0),
+                    "credit": max(-row["balance"], 0.0),
+                    "balance": balances[statement_id],
+                }
+            )
         return result
 
     # ------------------------------------------------------------------
@@ -197,16 +274,20 @@ class ArStatement(models.Model):
     def _ar_check_write_values(self, vals):
         super()._ar_check_write_values(vals)
         if set(vals) & set(self._ar_reply_fields) and any(statement.state != "sent" for statement in self):
-            raise UserError(self.env._(
-                "The customer's reply is entered while the statement awaits it (sent), then recorded with "
-                "the Customer Confirmed or Customer Disputed button; it cannot change afterwards."))
+            raise UserError(
+                self.env._(
+                    "The customer's reply is entered while the statement awaits it (sent), then recorded with "
+                    "the Customer Confirmed or Customer Disputed button; it cannot change afterwards."
+                )
+            )
 
     @api.model
     def _ar_check_create_values(self, vals):
         super()._ar_check_create_values(vals)
         if any(vals.get(field_name) for field_name in self._ar_reply_fields):
-            raise UserError(self.env._(
-                "The customer's reply is entered once the statement was sent, not when it is created."))
+            raise UserError(
+                self.env._("The customer's reply is entered once the statement was sent, not when it is created.")
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -221,15 +302,22 @@ class ArStatement(models.Model):
         for statement in self:
             # a note of this company's collections only (a customer may be shared by companies)
             statement.partner_id.commercial_partner_id._ar_post_company_note(
-                body(statement), company=statement.company_id)
+                body(statement), company=statement.company_id
+            )
 
     def _ar_log_sent(self, channel):
         how = self.env._("sent by email") if channel == "email" else self.env._("printed for posting")
-        self._ar_log_on_partner(lambda st: self.env._(
-            "%(type)s %(number)s for %(date_from)s – %(date_to)s (closing balance %(amount)s) %(how)s.",
-            type=dict(st._fields["statement_type"]._description_selection(st.env))[st.statement_type],
-            number=st.name, date_from=fields.Date.to_string(st.date_from),
-            date_to=fields.Date.to_string(st.date_to), amount=st.currency_id.format(st.closing_balance), how=how))
+        self._ar_log_on_partner(
+            lambda st: self.env._(
+                "%(type)s %(number)s for %(date_from)s – %(date_to)s (closing balance %(amount)s) %(how)s.",
+                type=dict(st._fields["statement_type"]._description_selection(st.env))[st.statement_type],
+                number=st.name,
+                date_from=fields.Date.to_string(st.date_from),
+                date_to=fields.Date.to_string(st.date_to),
+                amount=st.currency_id.format(st.closing_balance),
+                how=how,
+            )
+        )
 
     def _ar_get_mail_template(self):
         return self.env.ref("ar_collections.mail_template_ar_statement", raise_if_not_found=False)
@@ -252,12 +340,17 @@ class ArStatement(models.Model):
         self._ar_check_caller()
         if any(statement.state != "sent" for statement in self):
             raise UserError(self.env._("Only a statement that was sent can be confirmed by the customer."))
-        self._ar_write_guarded({"state": "confirmed", "reply_date": fields.Date.context_today(self),
-                                "disputed_amount": 0.0})
-        self._ar_log_on_partner(lambda st: self.env._(
-            "The customer confirmed the balance of %(amount)s at %(date)s (%(number)s).",
-            amount=st.currency_id.format(st.closing_balance), date=fields.Date.to_string(st.date_to),
-            number=st.name))
+        self._ar_write_guarded(
+            {"state": "confirmed", "reply_date": fields.Date.context_today(self), "disputed_amount": 0.0}
+        )
+        self._ar_log_on_partner(
+            lambda st: self.env._(
+                "The customer confirmed the balance of %(amount)s at %(date)s (%(number)s).",
+                amount=st.currency_id.format(st.closing_balance),
+                date=fields.Date.to_string(st.date_to),
+                number=st.name,
+            )
+        )
 
     def action_customer_disputed(self):
         """The customer disputes the balance (difference and reason entered): the only way to a
@@ -267,11 +360,20 @@ class ArStatement(models.Model):
             if statement.state != "sent":
                 raise UserError(self.env._("Only a statement that was sent can be disputed by the customer."))
             if statement.currency_id.is_zero(statement.disputed_amount) or not statement.dispute_reason:
-                raise UserError(self.env._(
-                    "Enter the difference claimed by the customer and its reason before recording the dispute."))
+                raise UserError(
+                    self.env._(
+                        "Enter the difference claimed by the customer and its reason before recording the dispute."
+                    )
+                )
         self._ar_write_guarded({"state": "disputed", "reply_date": fields.Date.context_today(self)})
-        self._ar_log_on_partner(lambda st: self.env._(
-            "The customer disputed the balance of %(amount)s at %(date)s (%(number)s): difference %(difference)s, "
-            "%(reason)s",
-            amount=st.currency_id.format(st.closing_balance), date=fields.Date.to_string(st.date_to),
-            number=st.name, difference=st.currency_id.format(st.disputed_amount), reason=st.dispute_reason))
+        self._ar_log_on_partner(
+            lambda st: self.env._(
+                "The customer disputed the balance of %(amount)s at %(date)s (%(number)s): difference %(difference)s, "
+                "%(reason)s",
+                amount=st.currency_id.format(st.closing_balance),
+                date=fields.Date.to_string(st.date_to),
+                number=st.name,
+                difference=st.currency_id.format(st.disputed_amount),
+                reason=st.dispute_reason,
+            )
+        )

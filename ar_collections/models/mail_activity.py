@@ -30,7 +30,8 @@ class MailActivity(models.Model):
         """The "done" message of a collections activity belongs to its company too."""
         companies = {
             (activity.res_model, activity.res_id, activity.activity_type_id.id): activity.ar_company_id.id
-            for activity in self if activity.ar_company_id
+            for activity in self
+            if activity.ar_company_id
         }
         messages, next_activities = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if companies:
@@ -48,6 +49,4 @@ class MailMessage(models.Model):
     # Notes of one company's credit control and collections on a customer that companies
     # share (escalations, blacklist, done follow-ups): the record rule
     # ``mail_message_rule_ar_company`` shows them in that company only.
-    ar_company_id = fields.Many2one(
-        "res.company", string="Collections Company", index="btree_not_null", readonly=True)
-
+    ar_company_id = fields.Many2one("res.company", string="Collections Company", index="btree_not_null", readonly=True)

@@ -14,8 +14,15 @@ AR_DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Thursday and Tuesday; never Monday or Wednesday).
 CALL_DAY_RANKS = [("best", "Best"), ("good", "Good"), ("possible", "Possible"), ("avoid", "Avoid")]
 CALL_DAY_ORDER = {"best": 0, "good": 1, "possible": 2}
-CALL_DAY_FIELDS = ("ar_call_monday", "ar_call_tuesday", "ar_call_wednesday", "ar_call_thursday",
-                   "ar_call_friday", "ar_call_saturday", "ar_call_sunday")
+CALL_DAY_FIELDS = (
+    "ar_call_monday",
+    "ar_call_tuesday",
+    "ar_call_wednesday",
+    "ar_call_thursday",
+    "ar_call_friday",
+    "ar_call_saturday",
+    "ar_call_sunday",
+)
 
 
 class ResCompany(models.Model):
@@ -25,58 +32,78 @@ class ResCompany(models.Model):
     ar_bucket_2_days = fields.Integer(string="Aging Bucket 2 (days)", default=60)
     ar_bucket_3_days = fields.Integer(string="Aging Bucket 3 (days)", default=90)
     ar_default_collector_id = fields.Many2one(
-        "res.users", string="Default Collector",
-        help="Collector of customers that have none of their own.")
+        "res.users", string="Default Collector", help="Collector of customers that have none of their own."
+    )
 
     @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
     def _check_ar_buckets(self):
         for company in self:
             if not 0 < company.ar_bucket_1_days < company.ar_bucket_2_days < company.ar_bucket_3_days:
-                raise ValidationError(self.env._(
-                    "Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days)."))
+                raise ValidationError(
+                    self.env._("Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days).")
+                )
 
     # Credit holds (issue 4)
     ar_credit_approver_id = fields.Many2one(
-        "res.users", string="Credit Release Approver",
-        help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager "
-             "of the company.")
+        "res.users",
+        string="Credit Release Approver",
+        help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager of the company.",
+    )
     # --- Scheduled reports (reports feature) ---
     ar_report_recipient_ids = fields.Many2many(
-        "res.partner", "res_company_ar_report_recipient_rel", "company_id", "partner_id",
+        "res.partner",
+        "res_company_ar_report_recipient_rel",
+        "company_id",
+        "partner_id",
         string="Collection Report Recipients",
-        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).")
+        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).",
+    )
     # ------------------------------------------------------------------
     # Aging engine and collection stages (collections run feature)
     # ------------------------------------------------------------------
     ar_credit_manager_user_id = fields.Many2one(
-        "res.users", string="Credit Manager (user)",
-        help="Owner of follow-ups in stages owned by the credit manager, and of key customers with long aging.")
+        "res.users",
+        string="Credit Manager (user)",
+        help="Owner of follow-ups in stages owned by the credit manager, and of key customers with long aging.",
+    )
     ar_legal_user_id = fields.Many2one(
-        "res.users", string="Legal Officer", help="Owner of follow-ups in stages owned by legal.")
+        "res.users", string="Legal Officer", help="Owner of follow-ups in stages owned by legal."
+    )
     ar_key_amount_threshold = fields.Monetary(
-        string="Key Customer Amount", currency_field="currency_id", default=50000.0,
-        help="Customers owing at least this amount (open receivable) follow the key procedure.")
+        string="Key Customer Amount",
+        currency_field="currency_id",
+        default=50000.0,
+        help="Customers owing at least this amount (open receivable) follow the key procedure.",
+    )
     ar_long_aging_days = fields.Integer(
-        string="Long Aging (days)", default=60,
-        help="Customers whose oldest unpaid invoice is at least this many days overdue have a long aging.")
+        string="Long Aging (days)",
+        default=60,
+        help="Customers whose oldest unpaid invoice is at least this many days overdue have a long aging.",
+    )
     ar_collection_batch_size = fields.Integer(
-        string="Collections Batch Size", default=500,
-        help="Customers processed per batch (and committed together) by the nightly collections run.")
+        string="Collections Batch Size",
+        default=500,
+        help="Customers processed per batch (and committed together) by the nightly collections run.",
+    )
 
     @api.constrains("ar_key_amount_threshold", "ar_long_aging_days", "ar_collection_batch_size")
     def _check_ar_collection_settings(self):
         for company in self:
             if company.ar_key_amount_threshold < 0 or company.ar_long_aging_days < 0:
-                raise ValidationError(self.env._(
-                    "The key customer amount and the long aging days cannot be negative."))
+                raise ValidationError(self.env._("The key customer amount and the long aging days cannot be negative."))
             if company.ar_collection_batch_size <= 0:
                 raise ValidationError(self.env._("The collections batch size must be positive."))
 
     ar_timezone = fields.Selection(
-        _tz_get, string="Collections Time Zone", compute="_compute_ar_timezone", store=True, readonly=False,
+        _tz_get,
+        string="Collections Time Zone",
+        compute="_compute_ar_timezone",
+        store=True,
+        readonly=False,
         help="The nightly run, the promise checks and the follow-ups take the company's date in this time "
-             "zone, whoever launches them. Follows the time zone of the company's address when that is set "
-             "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).")
+        "zone, whoever launches them. Follows the time zone of the company's address when that is set "
+        "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).",
+    )
 
     @api.depends("partner_id.tz", "partner_id.country_id")
     def _compute_ar_timezone(self):
@@ -110,10 +137,20 @@ class ResCompany(models.Model):
         companies = self or self.search([])
         Stage = self.env["ar.collection.stage"].sudo().with_context(active_test=False)
         # sudo: creating a company (or installing) must not depend on the collections rights
-        templates = Stage.browse([
-            res_id for res_id in self.env["ir.model.data"].sudo().search([
-                ("module", "=", "ar_collections"), ("model", "=", "ar.collection.stage")]).mapped("res_id")
-        ]).exists().filtered("active").sorted("days_from")
+        templates = (
+            Stage.browse(
+                [
+                    res_id
+                    for res_id in self.env["ir.model.data"]
+                    .sudo()
+                    .search([("module", "=", "ar_collections"), ("model", "=", "ar.collection.stage")])
+                    .mapped("res_id")
+                ]
+            )
+            .exists()
+            .filtered("active")
+            .sorted("days_from")
+        )
         if not templates:
             return Stage
         with_stages = set(Stage.search([("company_id", "in", companies.ids)]).company_id.ids)
@@ -127,8 +164,10 @@ class ResCompany(models.Model):
     # Collector's workspace: promises to pay and calling days
     # ------------------------------------------------------------------
     ar_promise_grace_days = fields.Integer(
-        string="Promise Grace Period (days)", default=3,
-        help="Days after the promised date during which a payment still keeps the promise.")
+        string="Promise Grace Period (days)",
+        default=3,
+        help="Days after the promised date during which a payment still keeps the promise.",
+    )
     ar_call_monday = fields.Selection(CALL_DAY_RANKS, string="Monday", default="avoid", required=True)
     ar_call_tuesday = fields.Selection(CALL_DAY_RANKS, string="Tuesday", default="good", required=True)
     ar_call_wednesday = fields.Selection(CALL_DAY_RANKS, string="Wednesday", default="avoid", required=True)
@@ -137,26 +176,39 @@ class ResCompany(models.Model):
     ar_call_saturday = fields.Selection(CALL_DAY_RANKS, string="Saturday", default="avoid", required=True)
     ar_call_sunday = fields.Selection(CALL_DAY_RANKS, string="Sunday", default="avoid", required=True)
     ar_call_max_delay_days = fields.Integer(
-        string="Wait for a Better Day (days)", default=3,
-        help="A phone follow-up may be postponed by up to this many days to fall on a better calling day.")
+        string="Wait for a Better Day (days)",
+        default=3,
+        help="A phone follow-up may be postponed by up to this many days to fall on a better calling day.",
+    )
     ar_call_avoid_month_end_days = fields.Integer(
-        string="Avoid Month End (days)", default=2,
-        help="Phone follow-ups avoid the last days of the month (0: no restriction).")
+        string="Avoid Month End (days)",
+        default=2,
+        help="Phone follow-ups avoid the last days of the month (0: no restriction).",
+    )
     ar_call_hour_from = fields.Float(
-        string="Call From", default=9.0, help="Phone follow-ups are scheduled at this time (collector's time zone).")
+        string="Call From", default=9.0, help="Phone follow-ups are scheduled at this time (collector's time zone)."
+    )
     ar_call_hour_to = fields.Float(string="Call Until", default=9.25)
 
-    @api.constrains("ar_promise_grace_days", "ar_call_max_delay_days", "ar_call_avoid_month_end_days",
-                    "ar_call_hour_from", "ar_call_hour_to")
+    @api.constrains(
+        "ar_promise_grace_days",
+        "ar_call_max_delay_days",
+        "ar_call_avoid_month_end_days",
+        "ar_call_hour_from",
+        "ar_call_hour_to",
+    )
     def _check_ar_workspace_settings(self):
         for company in self:
-            if company.ar_promise_grace_days < 0 or company.ar_call_max_delay_days < 0 \
-                    or company.ar_call_avoid_month_end_days < 0:
-                raise ValidationError(self.env._(
-                    "The promise grace period and the calling-day delays cannot be negative."))
+            if (
+                company.ar_promise_grace_days < 0
+                or company.ar_call_max_delay_days < 0
+                or company.ar_call_avoid_month_end_days < 0
+            ):
+                raise ValidationError(
+                    self.env._("The promise grace period and the calling-day delays cannot be negative.")
+                )
             if not 0 <= company.ar_call_hour_from <= company.ar_call_hour_to < 24:
-                raise ValidationError(self.env._(
-                    "The calling hours must be within the day, the start before the end."))
+                raise ValidationError(self.env._("The calling hours must be within the day, the start before the end."))
 
     def _ar_call_day_rank(self, day):
         """Rank of ``day`` for a phone call: 0 best, 1 good, 2 possible, None avoided."""

@@ -16,7 +16,8 @@ class ResConfigSettings(models.TransientModel):
     ar_credit_manager_user_id = fields.Many2one(related="company_id.ar_credit_manager_user_id", readonly=False)
     ar_legal_user_id = fields.Many2one(related="company_id.ar_legal_user_id", readonly=False)
     ar_key_amount_threshold = fields.Monetary(
-        related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id")
+        related="company_id.ar_key_amount_threshold", readonly=False, currency_field="currency_id"
+    )
     ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
     ar_timezone = fields.Selection(related="company_id.ar_timezone", readonly=False)

@@ -11,11 +11,20 @@ CREDIT_FIELD_GROUPS = "base.group_user"
 
 # Fields of the credit profile that only a Credit Manager may change (create or write).
 CREDIT_PROFILE_FIELDS = (
-    "credit_grade_id", "ar_credit_days", "credit_limit", "use_partner_credit_limit", "collector_id",
+    "credit_grade_id",
+    "ar_credit_days",
+    "credit_limit",
+    "use_partner_credit_limit",
+    "collector_id",
 )
 # Changes of these are recorded in the company's credit profile history (ar.credit.profile.history).
 PROFILE_HISTORY_FIELDS = ("credit_grade_id", "ar_credit_days", "credit_limit", "collector_id")
-BLACKLIST_FIELDS = ("credit_blacklisted", "credit_blacklist_reason", "credit_blacklist_date", "credit_blacklist_user_id")
+BLACKLIST_FIELDS = (
+    "credit_blacklisted",
+    "credit_blacklist_reason",
+    "credit_blacklist_date",
+    "credit_blacklist_user_id",
+)
 # Set by the collections run only.
 RUN_FIELDS = ("collection_stage_id", "ar_procedure", "ar_strategy")
 
@@ -26,70 +35,118 @@ class ResPartner(models.Model):
     # No tracking of the credit profile in the chatter: the partner is shared by the companies
     # and the profile is per company; its history is kept in ar.credit.profile.history instead.
     credit_grade_id = fields.Many2one(
-        "ar.credit.grade", string="Credit Grade", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
+        "ar.credit.grade",
+        string="Credit Grade",
+        company_dependent=True,
+        groups=CREDIT_FIELD_GROUPS,
         domain="['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]",
-        help="Credit grade of the customer in the current company (A/B/C/D ...).")
+        help="Credit grade of the customer in the current company (A/B/C/D ...).",
+    )
     ar_credit_days = fields.Integer(
-        string="Credit Period (days)", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
-        help="Number of days of credit granted to the customer.")
+        string="Credit Period (days)",
+        company_dependent=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Number of days of credit granted to the customer.",
+    )
     collector_id = fields.Many2one(
-        "res.users", string="Collector", company_dependent=True, groups=CREDIT_FIELD_GROUPS,
-        help="Person responsible for collecting this customer's receivables. "
-             "Empty: the company's default collector.")
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Person responsible for collecting this customer's receivables. Empty: the company's default collector.",
+    )
     credit_blacklisted = fields.Boolean(
-        string="Blacklisted", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
+        string="Blacklisted", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS
+    )
     credit_blacklist_reason = fields.Text(
-        string="Blacklist Reason", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
+        string="Blacklist Reason", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS
+    )
     credit_blacklist_date = fields.Date(
-        string="Blacklisted On", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS)
+        string="Blacklisted On", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS
+    )
     credit_blacklist_user_id = fields.Many2one(
-        "res.users", string="Blacklisted By", company_dependent=True, copy=False, readonly=True,
-        groups=CREDIT_FIELD_GROUPS)
+        "res.users",
+        string="Blacklisted By",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
+    )
     ar_credit_history_ids = fields.One2many(
-        "ar.credit.profile.history", "partner_id", string="Credit Profile History", readonly=True,
+        "ar.credit.profile.history",
+        "partner_id",
+        string="Credit Profile History",
+        readonly=True,
         groups="ar_collections.group_ar_collections_user,ar_collections.group_ar_collections_auditor",
-        domain=lambda self: [("company_id", "=", self.env.company.id)])
+        domain=lambda self: [("company_id", "=", self.env.company.id)],
+    )
     ar_credit_visible = fields.Boolean(
-        string="Credit Figures Visible", compute="_compute_ar_credit_visible", groups=CREDIT_FIELD_GROUPS,
+        string="Credit Figures Visible",
+        compute="_compute_ar_credit_visible",
+        groups=CREDIT_FIELD_GROUPS,
         help="Whether the current user may see the credit figures of the customer: collectors, credit "
-             "managers, auditors and sales managers see every customer's, a salesperson those of his "
-             "customers and of the customers of his orders.")
+        "managers, auditors and sales managers see every customer's, a salesperson those of his "
+        "customers and of the customers of his orders.",
+    )
 
     ar_currency_id = fields.Many2one("res.currency", compute="_compute_ar_currency_id")
     ar_receivable_amount = fields.Monetary(
-        string="Open Receivable", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Open Receivable",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
-        help="Posted receivables not yet paid, net of unapplied payments and credit notes.")
+        help="Posted receivables not yet paid, net of unapplied payments and credit notes.",
+    )
     ar_to_invoice_amount = fields.Monetary(
-        string="Ordered, Not Invoiced", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Ordered, Not Invoiced",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
-        help="Confirmed sale orders not yet invoiced (taxes included).")
+        help="Confirmed sale orders not yet invoiced (taxes included).",
+    )
     ar_exposure = fields.Monetary(
-        string="Credit Exposure", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Credit Exposure",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
-        help="Open receivable plus confirmed sale orders not yet invoiced, in company currency.")
+        help="Open receivable plus confirmed sale orders not yet invoiced, in company currency.",
+    )
     ar_credit_remaining = fields.Monetary(
-        string="Remaining Credit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Remaining Credit",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
-        help="Credit limit minus exposure (only for customers with a credit limit).")
+        help="Credit limit minus exposure (only for customers with a credit limit).",
+    )
     ar_overdue_amount = fields.Monetary(
-        string="Overdue Amount", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Overdue Amount",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
         search="_search_ar_overdue_amount",
-        help="Amount past its due date, less unapplied payments and credit notes.")
+        help="Amount past its due date, less unapplied payments and credit notes.",
+    )
     ar_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute="_compute_ar_credit_figures", groups=CREDIT_FIELD_GROUPS,
-        help="Days overdue of the oldest unpaid invoice.")
-    ar_credit_limit = fields.Monetary(
-        string="Effective Credit Limit", currency_field="ar_currency_id", compute="_compute_ar_credit_figures",
+        string="Oldest Overdue (days)",
+        compute="_compute_ar_credit_figures",
         groups=CREDIT_FIELD_GROUPS,
-        help="The customer's own credit limit, else the company's default one; empty when no limit applies.")
-    ar_uses_credit_limit = fields.Boolean(string="Has a Credit Limit", compute="_compute_ar_credit_figures",
-        groups=CREDIT_FIELD_GROUPS)
+        help="Days overdue of the oldest unpaid invoice.",
+    )
+    ar_credit_limit = fields.Monetary(
+        string="Effective Credit Limit",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_credit_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="The customer's own credit limit, else the company's default one; empty when no limit applies.",
+    )
+    ar_uses_credit_limit = fields.Boolean(
+        string="Has a Credit Limit", compute="_compute_ar_credit_figures", groups=CREDIT_FIELD_GROUPS
+    )
     # No groups= (the customer list decorates its rows with it): it is False for whoever may
     # not see the customer's credit figures (see _ar_get_credit_visible_ids).
     ar_over_limit = fields.Boolean(
-        string="Over Credit Limit", compute="_compute_ar_credit_figures", search="_search_ar_over_limit")
+        string="Over Credit Limit", compute="_compute_ar_credit_figures", search="_search_ar_over_limit"
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -124,7 +181,8 @@ class ResPartner(models.Model):
         Aging = self.env["ar.aging"].sudo()
         aging = Aging._get_partner_aging(partner_ids=commercial_ids, company_ids=company_ids)
         to_invoice = Aging._get_uninvoiced_order_amounts(
-            partner_ids=commercial_ids, company_ids=company_ids, exclude_order_ids=exclude_order_ids)
+            partner_ids=commercial_ids, company_ids=company_ids, exclude_order_ids=exclude_order_ids
+        )
         figures = {}
         for pid in commercial_ids:
             values = aging.get(pid, {})
@@ -143,9 +201,16 @@ class ResPartner(models.Model):
         """Whether the current user sees the credit figures of every customer (overridable):
         collectors, credit managers, auditors, accountants and sales managers do."""
         user = self.env.user
-        return self.env.su or any(user.has_group(group) for group in (
-            COLLECTIONS_USER_GROUP, AUDITOR_GROUP, SALESMAN_ALL_GROUP,
-            "account.group_account_invoice", "account.group_account_readonly"))
+        return self.env.su or any(
+            user.has_group(group)
+            for group in (
+                COLLECTIONS_USER_GROUP,
+                AUDITOR_GROUP,
+                SALESMAN_ALL_GROUP,
+                "account.group_account_invoice",
+                "account.group_account_readonly",
+            )
+        )
 
     def _ar_get_credit_visible_ids(self, partner_ids=None):
         """Commercial partners whose credit figures the current user may see, among
@@ -166,10 +231,7 @@ class ResPartner(models.Model):
             order_domain.append(("partner_id.commercial_partner_id", "in", list(partner_ids)))
             partner_domain.append(("id", "in", list(partner_ids)))
         # sudo: which customers the salesperson has orders for, whoever may read the orders
-        visible = {
-            partner.id for [partner] in self.env["sale.order"].sudo()._read_group(
-                order_domain, ["partner_id"])
-        }
+        visible = {partner.id for [partner] in self.env["sale.order"].sudo()._read_group(order_domain, ["partner_id"])}
         visible = {p.commercial_partner_id.id for p in self.browse(visible).sudo()}
         visible.update(self.sudo().with_context(active_test=False)._search(partner_domain))
         return visible
@@ -204,14 +266,18 @@ class ResPartner(models.Model):
             partner.ar_exposure = values.get("exposure", 0.0)
             partner.ar_overdue_amount = values.get("overdue", 0.0)
             partner.ar_oldest_overdue_days = values.get("oldest_overdue_days", 0)
-            uses_limit, limit = limits.get(commercial.id, (False, 0.0)) \
-                if visible is None or commercial.id in visible else (False, 0.0)
+            uses_limit, limit = (
+                limits.get(commercial.id, (False, 0.0)) if visible is None or commercial.id in visible else (False, 0.0)
+            )
             limit = limit if uses_limit else 0.0
             partner.ar_uses_credit_limit = uses_limit
             partner.ar_credit_limit = limit
             partner.ar_credit_remaining = limit - partner.ar_exposure if uses_limit else 0.0
-            partner.ar_over_limit = bool(uses_limit) and float_compare(
-                partner.ar_exposure, limit, precision_rounding=self.env.company.currency_id.rounding) > 0
+            partner.ar_over_limit = (
+                bool(uses_limit)
+                and float_compare(partner.ar_exposure, limit, precision_rounding=self.env.company.currency_id.rounding)
+                > 0
+            )
 
     def _search_ar_overdue_amount(self, operator, value):
         if operator not in (">", ">=", "<", "<=", "=", "!=") or not isinstance(value, (int, float)):
@@ -219,8 +285,12 @@ class ResPartner(models.Model):
         aging = self.env["ar.aging"].sudo()._get_partner_aging(company_ids=self._ar_credit_company_ids())
         aging.pop(None, None)  # receivable items without a partner
         ops = {
-            ">": lambda a: a > value, ">=": lambda a: a >= value, "<": lambda a: a < value,
-            "<=": lambda a: a <= value, "=": lambda a: a == value, "!=": lambda a: a != value,
+            ">": lambda a: a > value,
+            ">=": lambda a: a >= value,
+            "<": lambda a: a < value,
+            "<=": lambda a: a <= value,
+            "=": lambda a: a == value,
+            "!=": lambda a: a != value,
         }
         visible = self._ar_get_credit_visible_ids()
         if visible is not None:
@@ -245,8 +315,9 @@ class ResPartner(models.Model):
             if pid:  # not the receivable items without a partner
                 exposure[pid] = exposure.get(pid, 0.0) + values["residual"]
         visible = self._ar_get_credit_visible_ids()
-        candidates = self.browse([pid for pid, amount in exposure.items()
-                                  if amount > 0 and (visible is None or pid in visible)])
+        candidates = self.browse(
+            [pid for pid, amount in exposure.items() if amount > 0 and (visible is None or pid in visible)]
+        )
         over = candidates.filtered(lambda p: p.ar_over_limit)
         positive = (operator == "=") == bool(value)
         return [("commercial_partner_id", "in" if positive else "not in", over.ids)]
@@ -258,22 +329,34 @@ class ResPartner(models.Model):
     def _check_ar_credit_profile(self):
         for partner in self:
             if partner.credit_limit < 0:
-                raise ValidationError(self.env._(
-                    "The credit limit of %(partner)s cannot be negative.", partner=partner.display_name))
+                raise ValidationError(
+                    self.env._("The credit limit of %(partner)s cannot be negative.", partner=partner.display_name)
+                )
             if partner.ar_credit_days < 0:
-                raise ValidationError(self.env._(
-                    "The credit period of %(partner)s cannot be negative.", partner=partner.display_name))
+                raise ValidationError(
+                    self.env._("The credit period of %(partner)s cannot be negative.", partner=partner.display_name)
+                )
             grade = partner.credit_grade_id
             if grade.company_id and grade.company_id != self.env.company:
-                raise ValidationError(self.env._(
-                    "Credit grade %(grade)s belongs to company %(company)s and cannot be used in %(current)s.",
-                    grade=grade.display_name, company=grade.company_id.name, current=self.env.company.name))
+                raise ValidationError(
+                    self.env._(
+                        "Credit grade %(grade)s belongs to company %(company)s and cannot be used in %(current)s.",
+                        grade=grade.display_name,
+                        company=grade.company_id.name,
+                        current=self.env.company.name,
+                    )
+                )
             if grade.max_credit_days and partner.ar_credit_days > grade.max_credit_days:
-                raise ValidationError(self.env._(
-                    "The credit period of %(partner)s (%(days)s days) exceeds the maximum of grade "
-                    "%(grade)s (%(max)s days).",
-                    partner=partner.display_name, days=partner.ar_credit_days, grade=grade.display_name,
-                    max=grade.max_credit_days))
+                raise ValidationError(
+                    self.env._(
+                        "The credit period of %(partner)s (%(days)s days) exceeds the maximum of grade "
+                        "%(grade)s (%(max)s days).",
+                        partner=partner.display_name,
+                        days=partner.ar_credit_days,
+                        grade=grade.display_name,
+                        max=grade.max_credit_days,
+                    )
+                )
 
     def _ar_check_profile_write(self, vals, new=False):
         """Guard of the credit profile, for ``write`` and ``create`` (whatever the context):
@@ -289,16 +372,20 @@ class ResPartner(models.Model):
         if any(fname in vals for fname in BLACKLIST_FIELDS):
             raise AccessError(self.env._("Use the Blacklist and Release actions to change a customer's blacklist."))
         if any(fname in vals for fname in RUN_FIELDS):
-            raise AccessError(self.env._(
-                "The collection stage and procedure of a customer are set by the collections run only."))
+            raise AccessError(
+                self.env._("The collection stage and procedure of a customer are set by the collections run only.")
+            )
         changed = [f for f in CREDIT_PROFILE_FIELDS if f in vals]
         if not changed or self.env.user.has_group(CREDIT_MANAGER_GROUP):
             return
         # sudo: compare with the current values, which the caller may not be allowed to read
         for partner in [None] if new else self.sudo():
             if partner is None:  # a new partner: its own profile, or its commercial partner's
-                parent = self.sudo().browse(vals.get("parent_id")).commercial_partner_id \
-                    if vals.get("parent_id") and not vals.get("is_company") else self.sudo().browse()
+                parent = (
+                    self.sudo().browse(vals.get("parent_id")).commercial_partner_id
+                    if vals.get("parent_id") and not vals.get("is_company")
+                    else self.sudo().browse()
+                )
             else:
                 parent = partner.commercial_partner_id
             for fname in changed:
@@ -311,10 +398,13 @@ class ResPartner(models.Model):
                 else:
                     old = False
                 if new_value != old and (new_value or old):
-                    raise AccessError(self.env._(
-                        "Only a Credit Manager can change the credit grade, credit limit, credit period "
-                        "or collector of a customer (%(partner)s).",
-                        partner=partner.display_name if partner else vals.get("name") or ""))
+                    raise AccessError(
+                        self.env._(
+                            "Only a Credit Manager can change the credit grade, credit limit, credit period "
+                            "or collector of a customer (%(partner)s).",
+                            partner=partner.display_name if partner else vals.get("name") or "",
+                        )
+                    )
 
     def _ar_history_value(self, fname):
         """Display value of field ``fname`` of ``self`` for the credit profile history."""
@@ -334,7 +424,8 @@ class ResPartner(models.Model):
         (superuser: the values are recorded whoever changes them)."""
         return {
             partner.id: {fname: partner._ar_history_value(fname) for fname in fnames}
-            for partner in self.sudo() if not partner.parent_id or partner.is_company
+            for partner in self.sudo()
+            if not partner.parent_id or partner.is_company
         }
 
     def _ar_record_profile_history(self, before, fnames, note=False, kind="change"):
@@ -348,16 +439,18 @@ class ResPartner(models.Model):
             for fname in fnames:
                 old = before.get(partner_id, {}).get(fname, "")
                 if old != values[fname]:
-                    vals_list.append({
-                        "partner_id": partner_id,
-                        "company_id": self.env.company.id,
-                        "user_id": self.env.uid,
-                        "kind": kind,
-                        "field_name": fname,
-                        "old_value": old,
-                        "new_value": values[fname],
-                        "note": note,
-                    })
+                    vals_list.append(
+                        {
+                            "partner_id": partner_id,
+                            "company_id": self.env.company.id,
+                            "user_id": self.env.uid,
+                            "kind": kind,
+                            "field_name": fname,
+                            "old_value": old,
+                            "new_value": values[fname],
+                            "note": note,
+                        }
+                    )
         if vals_list:
             # sudo: the history is written only here, after the change was allowed; nobody writes it directly
             self.env["ar.credit.profile.history"].sudo().create(vals_list)
@@ -373,7 +466,8 @@ class ResPartner(models.Model):
             after = partners._ar_profile_snapshot(tracked)
             before = {
                 partner.id: {f: "" if vals.get(f) else after[partner.id][f] for f in tracked}
-                for partner, vals in zip(partners, vals_list) if partner.id in after
+                for partner, vals in zip(partners, vals_list)
+                if partner.id in after
             }
             partners._ar_record_profile_history(before, tracked)
         return partners
@@ -417,12 +511,14 @@ class ResPartner(models.Model):
         before = partners._ar_profile_snapshot(["credit_blacklisted"])
         # sudo: the blacklist fields are written in superuser mode only, here, once the caller
         # was checked (Credit Manager, _ar_check_credit_manager above)
-        partners.sudo().write({
-            "credit_blacklisted": True,
-            "credit_blacklist_reason": reason,
-            "credit_blacklist_date": fields.Date.context_today(self),
-            "credit_blacklist_user_id": self.env.user.id,
-        })
+        partners.sudo().write(
+            {
+                "credit_blacklisted": True,
+                "credit_blacklist_reason": reason,
+                "credit_blacklist_date": fields.Date.context_today(self),
+                "credit_blacklist_user_id": self.env.user.id,
+            }
+        )
         partners._ar_record_profile_history(before, ["credit_blacklisted"], note=reason, kind="blacklist")
         partners._ar_post_company_note(self.env._("Blacklisted: %(reason)s", reason=reason))
         return partners
@@ -437,12 +533,14 @@ class ResPartner(models.Model):
             raise UserError(self.env._("The selected customers are not blacklisted."))
         before = partners._ar_profile_snapshot(["credit_blacklisted"])
         # sudo: see _ar_set_blacklist (the caller was checked above)
-        partners.sudo().write({
-            "credit_blacklisted": False,
-            "credit_blacklist_reason": False,
-            "credit_blacklist_date": False,
-            "credit_blacklist_user_id": False,
-        })
+        partners.sudo().write(
+            {
+                "credit_blacklisted": False,
+                "credit_blacklist_reason": False,
+                "credit_blacklist_date": False,
+                "credit_blacklist_user_id": False,
+            }
+        )
         partners._ar_record_profile_history(before, ["credit_blacklisted"], note=reason, kind="release")
         partners._ar_post_company_note(self.env._("Released from the blacklist: %(reason)s", reason=reason))
         return partners
@@ -455,7 +553,8 @@ class ResPartner(models.Model):
         for partner in self:
             # sudo: a note of the collections of this company; the author stays the current user
             messages |= partner.sudo().message_post(
-                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+                body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+            )
         # sudo: tag the notes just posted (message_post does not take the field)
         messages.sudo().write({"ar_company_id": (company or self.env.company).id})
         return messages
@@ -510,49 +609,72 @@ class ResPartner(models.Model):
         # sudo: aggregated check over all the customer's invoices, whoever confirms; restricted
         # to the current company. Open invoices: those the one aging query says still owe
         # something today.
-        open_ids = self.env["ar.aging"].sudo()._get_invoice_aging(
-            partner_ids=commercial_ids, company_ids=self.env.company.ids)
+        open_ids = (
+            self.env["ar.aging"].sudo()._get_invoice_aging(partner_ids=commercial_ids, company_ids=self.env.company.ids)
+        )
         if not open_ids:
             return {}
-        groups = self.env["account.move"].sudo()._read_group(
-            [
-                ("id", "in", list(open_ids)),
-                (f"collection_stage_id.{flag}", "=", True),
-            ],
-            ["commercial_partner_id", "collection_stage_id"],
-            ["name:array_agg"],
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("id", "in", list(open_ids)),
+                    (f"collection_stage_id.{flag}", "=", True),
+                ],
+                ["commercial_partner_id", "collection_stage_id"],
+                ["name:array_agg"],
+            )
         )
         result = {}
         for partner, stage, names in groups:
             result.setdefault(partner.id, []).append((stage, sorted(names)))
         return result
+
     # Collection stage, procedure and follow-ups
     # (feature: aging engine, collection policy and stages, nightly run)
     # ------------------------------------------------------------------
     collection_stage_id = fields.Many2one(
-        "ar.collection.stage", string="Collection Stage", company_dependent=True, copy=False, readonly=True,
+        "ar.collection.stage",
+        string="Collection Stage",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
         groups=CREDIT_FIELD_GROUPS,
         help="Worst collection stage of the customer's open invoices in the current company, "
-             "set by the nightly collections run.")
+        "set by the nightly collections run.",
+    )
     ar_procedure = fields.Selection(
-        [("general", "General"), ("key", "Key")], string="Collection Procedure", company_dependent=True,
-        copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS,
+        [("general", "General"), ("key", "Key")],
+        string="Collection Procedure",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
         help="From the strategy matrix (amount owed × aging), set by the collections run: key customers owe "
-             "at least the key amount and are followed up first.")
+        "at least the key amount and are followed up first.",
+    )
     ar_strategy = fields.Selection(
-        [("short_small", "Short aging, small amount"), ("long_small", "Long aging, small amount"),
-         ("short_large", "Short aging, large amount"), ("long_large", "Long aging, large amount")],
-        string="Collection Strategy", company_dependent=True, copy=False, readonly=True,
+        [
+            ("short_small", "Short aging, small amount"),
+            ("long_small", "Long aging, small amount"),
+            ("short_large", "Short aging, large amount"),
+            ("long_large", "Long aging, large amount"),
+        ],
+        string="Collection Strategy",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
         groups=CREDIT_FIELD_GROUPS,
         help="Quadrant of the strategy matrix. Long aging and large amount: the credit manager owns the "
-             "follow-up in the early stages.")
+        "follow-up in the early stages.",
+    )
 
     @api.model
     def _ar_get_strategy(self, amount, max_days_overdue, company):
         """Quadrant and procedure of the strategy matrix for a customer owing ``amount``
         with its oldest invoice ``max_days_overdue`` days late."""
-        large = company.currency_id.compare_amounts(amount, company.ar_key_amount_threshold) >= 0 \
-            and amount > 0
+        large = company.currency_id.compare_amounts(amount, company.ar_key_amount_threshold) >= 0 and amount > 0
         long_aging = max_days_overdue >= company.ar_long_aging_days and max_days_overdue > 0
         strategy = "%s_%s" % ("long" if long_aging else "short", "large" if large else "small")
         return strategy, "key" if large else "general"
@@ -576,8 +698,14 @@ class ResPartner(models.Model):
             "credit_manager": company.ar_credit_manager_user_id,
             "legal": company.ar_legal_user_id,
         }
-        return (users.get(role) or company.ar_default_collector_id or company.ar_credit_manager_user_id
-                or self.collector_id or salesperson or self.env.user)
+        return (
+            users.get(role)
+            or company.ar_default_collector_id
+            or company.ar_credit_manager_user_id
+            or self.collector_id
+            or salesperson
+            or self.env.user
+        )
 
     def _ar_get_followup_activity(self):
         """Open collections activities of the partners of ``self`` in the current company
@@ -585,11 +713,13 @@ class ResPartner(models.Model):
         partners = self.commercial_partner_id
         if not partners:
             return self.env["mail.activity"]
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"),
-            ("res_id", "in", partners.ids),
-            ("ar_company_id", "=", self.env.company.id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("ar_company_id", "=", self.env.company.id),
+            ]
+        )
 
     def _ar_prepare_followup_activity_vals(self, stage, deadline, user, note=None):
         """Values of the collections activity of commercial partner ``self`` (overridable)."""
@@ -629,12 +759,14 @@ class ResPartner(models.Model):
             partner_stage = stage or partner.collection_stage_id
             if not partner_stage:
                 continue
-            vals_list.append(partner._ar_prepare_followup_activity_vals(
-                partner_stage,
-                deadline or fields.Date.add(today, days=partner_stage.cadence_days),
-                user or partner._ar_get_followup_user(partner_stage, partner.ar_strategy),
-                note=note,
-            ))
+            vals_list.append(
+                partner._ar_prepare_followup_activity_vals(
+                    partner_stage,
+                    deadline or fields.Date.add(today, days=partner_stage.cadence_days),
+                    user or partner._ar_get_followup_user(partner_stage, partner.ar_strategy),
+                    note=note,
+                )
+            )
         # sudo: the follow-up may be assigned to another user (salesperson, legal ...)
         return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
@@ -643,20 +775,32 @@ class ResPartner(models.Model):
     # (feature: contact log, promises to pay, disputes, extension requests)
     # ------------------------------------------------------------------
     ar_contact_count = fields.Integer(
-        string="Contacts", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS,
-        help="Number of collection contacts logged with the customer in the current company.")
-    ar_last_contact_date = fields.Datetime(string="Last Contact", compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS)
+        string="Contacts",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="Number of collection contacts logged with the customer in the current company.",
+    )
+    ar_last_contact_date = fields.Datetime(
+        string="Last Contact", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
     ar_broken_promise_count = fields.Integer(
-        string="Broken Promises", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS,
-        help="Promises to pay the customer broke or only partially kept.")
+        string="Broken Promises",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="Promises to pay the customer broke or only partially kept.",
+    )
     ar_next_promise_date = fields.Date(
-        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS)
+        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
     ar_next_promise_amount = fields.Monetary(
-        string="Next Promised Amount", currency_field="ar_currency_id", compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS)
-    ar_open_dispute_count = fields.Integer(string="Open Disputes", compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS)
+        string="Next Promised Amount",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+    )
+    ar_open_dispute_count = fields.Integer(
+        string="Open Disputes", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
 
     @api.depends_context("company", "uid")
     def _compute_ar_workspace_figures(self):
@@ -670,22 +814,27 @@ class ResPartner(models.Model):
         # figures of his customers even when he may not read every colleague's log.
         contacts = {
             partner.id: (count, last)
-            for partner, count, last in self.env["ar.collection.log"].sudo()._read_group(
-                company_domain, ["partner_id"], ["__count", "date:max"])
+            for partner, count, last in self.env["ar.collection.log"]
+            .sudo()
+            ._read_group(company_domain, ["partner_id"], ["__count", "date:max"])
         }
         Promise = self.env["ar.payment.promise"].sudo()
         broken = {
-            partner.id: count for partner, count in Promise._read_group(
-                company_domain + [("state", "in", ("broken", "partial"))], ["partner_id"], ["__count"])
+            partner.id: count
+            for partner, count in Promise._read_group(
+                company_domain + [("state", "in", ("broken", "partial"))], ["partner_id"], ["__count"]
+            )
         }
         next_promise = {}
         for partner, date, amount in Promise._read_group(
-                company_domain + [("state", "=", "open")], ["partner_id", "date:day"], ["amount:sum"],
-                order="date:day desc"):
+            company_domain + [("state", "=", "open")], ["partner_id", "date:day"], ["amount:sum"], order="date:day desc"
+        ):
             next_promise[partner.id] = (date, amount)  # the earliest date wins (last written)
         disputes = {
-            partner.id: count for partner, count in self.env["ar.dispute"].sudo()._read_group(
-                company_domain + [("state", "=", "open")], ["partner_id"], ["__count"])
+            partner.id: count
+            for partner, count in self.env["ar.dispute"]
+            .sudo()
+            ._read_group(company_domain + [("state", "=", "open")], ["partner_id"], ["__count"])
         }
         for partner in self:
             commercial = partner.commercial_partner_id._origin or partner._origin
@@ -716,14 +865,20 @@ class ResPartner(models.Model):
         # customers whose invoices were all paused have no stage yet: the stage of their
         # oldest overdue invoice (one aging query for all)
         unstaged = partners.filtered(lambda p: not p.collection_stage_id and not activity_of.get(p.id))
-        aging = self.env["ar.aging"]._get_partner_aging(
-            partner_ids=unstaged.ids, company_ids=company.ids) if unstaged else {}
+        aging = (
+            self.env["ar.aging"]._get_partner_aging(partner_ids=unstaged.ids, company_ids=company.ids)
+            if unstaged
+            else {}
+        )
         for partner in partners:
             reason = reasons.get(partner.id, "") if isinstance(reasons, dict) else reasons
             partner._ar_post_company_note(reason)
             activity = activity_of.get(partner.id)
-            stage = partner.collection_stage_id or (activity and activity.ar_stage_id) or Stage._ar_stage_for_days(
-                ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))
+            stage = (
+                partner.collection_stage_id
+                or (activity and activity.ar_stage_id)
+                or Stage._ar_stage_for_days(ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))
+            )
             if not stage:
                 continue
             current = activity.user_id if activity else partner._ar_get_followup_user(stage, partner.ar_strategy)
@@ -732,8 +887,12 @@ class ResPartner(models.Model):
             if not user or user == current:
                 user = company.ar_credit_manager_user_id or current
             partner._ar_schedule_followup(
-                stage=stage, deadline=today, user=user, note=reason,
-                feedback=self.env._("Escalated: %(reason)s", reason=reason))
+                stage=stage,
+                deadline=today,
+                user=user,
+                note=reason,
+                feedback=self.env._("Escalated: %(reason)s", reason=reason),
+            )
 
     def action_ar_log_contact(self):
         """One click from a customer: the "Log a Contact" dialog, filled with its overdue invoices."""

@@ -15,18 +15,47 @@ _AR_CONFIRM_CHECKED = ContextVar("ar_credit_confirm_checked", default=frozenset(
 _AR_CHANGE_DEFERRED = ContextVar("ar_credit_change_deferred", default=frozenset())
 
 # fields of a confirmed order whose change is checked again (what the customer owes, who pays)
-ORDER_CREDIT_FIELDS = frozenset((
-    "partner_id", "partner_invoice_id", "pricelist_id", "currency_id", "order_line", "company_id",
-    "payment_term_id", "date_order"))
-LINE_CREDIT_FIELDS = frozenset((
-    "product_uom_qty", "price_unit", "discount", "tax_id", "product_id", "product_uom", "order_id",
-    "display_type", "technical_price_unit"))
+ORDER_CREDIT_FIELDS = frozenset(
+    (
+        "partner_id",
+        "partner_invoice_id",
+        "pricelist_id",
+        "currency_id",
+        "order_line",
+        "company_id",
+        "payment_term_id",
+        "date_order",
+    )
+)
+LINE_CREDIT_FIELDS = frozenset(
+    (
+        "product_uom_qty",
+        "price_unit",
+        "discount",
+        "tax_id",
+        "product_id",
+        "product_uom",
+        "order_id",
+        "display_type",
+        "technical_price_unit",
+    )
+)
 # computed amounts the credit check and the exposure rely on: only the ORM computes them
 ORDER_COMPUTED_AMOUNTS = frozenset(("amount_untaxed", "amount_tax", "amount_total", "currency_rate"))
-LINE_COMPUTED_AMOUNTS = frozenset((
-    "price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl", "price_reduce_taxinc",
-    "qty_invoiced", "qty_invoiced_posted", "untaxed_amount_invoiced", "untaxed_amount_to_invoice",
-    "amount_to_invoice"))
+LINE_COMPUTED_AMOUNTS = frozenset(
+    (
+        "price_subtotal",
+        "price_tax",
+        "price_total",
+        "price_reduce_taxexcl",
+        "price_reduce_taxinc",
+        "qty_invoiced",
+        "qty_invoiced_posted",
+        "untaxed_amount_invoiced",
+        "untaxed_amount_to_invoice",
+        "amount_to_invoice",
+    )
+)
 
 
 class SaleOrder(models.Model):
@@ -38,32 +67,50 @@ class SaleOrder(models.Model):
     ar_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     ar_credit_show_banner = fields.Boolean(compute="_compute_ar_credit_banner")
     ar_credit_grade_id = fields.Many2one(
-        "ar.credit.grade", string="Customer Credit Grade", compute="_compute_ar_credit_banner")
+        "ar.credit.grade", string="Customer Credit Grade", compute="_compute_ar_credit_banner"
+    )
     ar_credit_uses_limit = fields.Boolean(compute="_compute_ar_credit_banner")
     ar_credit_limit = fields.Monetary(
-        string="Credit Limit", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner")
+        string="Credit Limit", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner"
+    )
     ar_credit_exposure = fields.Monetary(
-        string="Credit Exposure", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner",
-        help="Open receivable plus confirmed orders not yet invoiced, without this order.")
+        string="Credit Exposure",
+        currency_field="ar_company_currency_id",
+        compute="_compute_ar_credit_banner",
+        help="Open receivable plus confirmed orders not yet invoiced, without this order.",
+    )
     ar_credit_remaining = fields.Monetary(
-        string="Remaining Credit", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner")
+        string="Remaining Credit", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner"
+    )
     ar_credit_order_amount = fields.Monetary(
-        string="This Order", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner",
-        help="Total of this order in company currency.")
+        string="This Order",
+        currency_field="ar_company_currency_id",
+        compute="_compute_ar_credit_banner",
+        help="Total of this order in company currency.",
+    )
     ar_credit_overdue_amount = fields.Monetary(
-        string="Overdue Amount", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner")
-    ar_credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute="_compute_ar_credit_banner")
+        string="Overdue Amount", currency_field="ar_company_currency_id", compute="_compute_ar_credit_banner"
+    )
+    ar_credit_oldest_overdue_days = fields.Integer(string="Oldest Overdue (days)", compute="_compute_ar_credit_banner")
     ar_credit_hold = fields.Boolean(string="On Credit Hold", compute="_compute_ar_credit_banner")
     ar_credit_hold_reasons = fields.Text(string="Credit Hold Reasons", compute="_compute_ar_credit_banner")
     ar_credit_release_id = fields.Many2one(
-        "ar.credit.release", string="Credit Release", compute="_compute_ar_credit_banner",
-        help="Approved release that lets this order be confirmed despite the hold.")
+        "ar.credit.release",
+        string="Credit Release",
+        compute="_compute_ar_credit_banner",
+        help="Approved release that lets this order be confirmed despite the hold.",
+    )
     ar_credit_release_ids = fields.One2many("ar.credit.release", "sale_order_id", string="Credit Releases")
     ar_salesperson_history_ids = fields.Many2many(
-        "res.users", "sale_order_ar_salesperson_rel", "order_id", "user_id", string="Salesperson History",
-        readonly=True, copy=False,
-        help="Users who were ever the salesperson of the order: none of them may release its credit hold.")
+        "res.users",
+        "sale_order_ar_salesperson_rel",
+        "order_id",
+        "user_id",
+        string="Salesperson History",
+        readonly=True,
+        copy=False,
+        help="Users who were ever the salesperson of the order: none of them may release its credit hold.",
+    )
 
     # ------------------------------------------------------------------
     # The credit check
@@ -71,8 +118,7 @@ class SaleOrder(models.Model):
     def _ar_is_immediate_payment(self):
         """No payment term, or a term whose every line is due on the invoice date."""
         self.ensure_one()
-        return all(
-            line.nb_days == 0 and line.delay_type == "days_after" for line in self.payment_term_id.line_ids)
+        return all(line.nb_days == 0 and line.delay_type == "days_after" for line in self.payment_term_id.line_ids)
 
     def _ar_payers(self):
         """Commercial partners who answer for the order: the one invoiced (who pays) first,
@@ -89,8 +135,11 @@ class SaleOrder(models.Model):
         if not self.currency_id or self.currency_id == company_currency:
             return self.amount_total
         return self.currency_id._convert(
-            self.amount_total, company_currency, self.company_id,
-            fields.Date.to_date(self.date_order) or fields.Date.context_today(self))
+            self.amount_total,
+            company_currency,
+            self.company_id,
+            fields.Date.to_date(self.date_order) or fields.Date.context_today(self),
+        )
 
     def _ar_credit_snapshot(self, increases=None):
         """Credit figures and hold reasons of the orders of ``self``.
@@ -113,7 +162,8 @@ class SaleOrder(models.Model):
             if not partners:
                 continue
             figures = partners._ar_get_credit_figures(
-                exclude_order_ids=[oid for oid in orders._origin.ids if oid not in increases])
+                exclude_order_ids=[oid for oid in orders._origin.ids if oid not in increases]
+            )
             limits = partners._ar_get_credit_limits()
             held = orders._ar_get_hold_invoices(partners, "hold_sales")
             for order in orders:
@@ -149,10 +199,19 @@ class SaleOrder(models.Model):
                 snapshot = dict(payer_snapshots[0], payers=payer_snapshots)
                 if len(payer_snapshots) > 1:
                     snapshot["reasons"] = [
-                        dict(reason, message=self.env._(
-                            "%(partner)s: %(reason)s", partner=payer["partner"].display_name,
-                            reason=reason["message"]) if reason["code"] != "blacklist" else reason["message"])
-                        for payer in payer_snapshots for reason in payer["reasons"]]
+                        dict(
+                            reason,
+                            message=self.env._(
+                                "%(partner)s: %(reason)s",
+                                partner=payer["partner"].display_name,
+                                reason=reason["message"],
+                            )
+                            if reason["code"] != "blacklist"
+                            else reason["message"],
+                        )
+                        for payer in payer_snapshots
+                        for reason in payer["reasons"]
+                    ]
                 result[order.id] = snapshot
         return result
 
@@ -167,21 +226,33 @@ class SaleOrder(models.Model):
         reasons = self._ar_blacklist_reasons(partner)
         grade = snapshot["grade"]
         if grade and not grade.credit_sales_allowed and not self._ar_is_immediate_payment():
-            reasons.append({"code": "grade", "message": self.env._(
-                "Credit grade %(grade)s does not allow credit sales, and the payment term %(term)s is not "
-                "immediate: prepayment or cash on delivery only.",
-                grade=grade.display_name, term=self.payment_term_id.display_name)})
+            reasons.append(
+                {
+                    "code": "grade",
+                    "message": self.env._(
+                        "Credit grade %(grade)s does not allow credit sales, and the payment term %(term)s is not "
+                        "immediate: prepayment or cash on delivery only.",
+                        grade=grade.display_name,
+                        term=self.payment_term_id.display_name,
+                    ),
+                }
+            )
         total = snapshot["exposure"] + snapshot["order_amount"]
-        if snapshot["uses_limit"] and float_compare(
-                total, snapshot["limit"], precision_rounding=currency.rounding) > 0:
-            reasons.append({"code": "limit", "message": self.env._(
-                "Credit limit exceeded: exposure %(exposure)s + this order %(amount)s = %(total)s, "
-                "over the limit of %(limit)s by %(excess)s.",
-                exposure=formatLang(self.env, snapshot["exposure"], currency_obj=currency),
-                amount=formatLang(self.env, snapshot["order_amount"], currency_obj=currency),
-                total=formatLang(self.env, total, currency_obj=currency),
-                limit=formatLang(self.env, snapshot["limit"], currency_obj=currency),
-                excess=formatLang(self.env, total - snapshot["limit"], currency_obj=currency))})
+        if snapshot["uses_limit"] and float_compare(total, snapshot["limit"], precision_rounding=currency.rounding) > 0:
+            reasons.append(
+                {
+                    "code": "limit",
+                    "message": self.env._(
+                        "Credit limit exceeded: exposure %(exposure)s + this order %(amount)s = %(total)s, "
+                        "over the limit of %(limit)s by %(excess)s.",
+                        exposure=formatLang(self.env, snapshot["exposure"], currency_obj=currency),
+                        amount=formatLang(self.env, snapshot["order_amount"], currency_obj=currency),
+                        total=formatLang(self.env, total, currency_obj=currency),
+                        limit=formatLang(self.env, snapshot["limit"], currency_obj=currency),
+                        excess=formatLang(self.env, total - snapshot["limit"], currency_obj=currency),
+                    ),
+                }
+            )
         reasons += self._ar_held_stage_reasons(snapshot["held_invoices"], "hold_sales")
         return reasons
 
@@ -191,8 +262,11 @@ class SaleOrder(models.Model):
 
     def _ar_credit_figures_line(self, snapshot):
         currency = snapshot["currency"]
-        limit = (formatLang(self.env, snapshot["limit"], currency_obj=currency)
-                 if snapshot["uses_limit"] else self.env._("none"))
+        limit = (
+            formatLang(self.env, snapshot["limit"], currency_obj=currency)
+            if snapshot["uses_limit"]
+            else self.env._("none")
+        )
         return self.env._(
             "Credit limit: %(limit)s; exposure: %(exposure)s; this order: %(amount)s; overdue: %(overdue)s; "
             "oldest overdue: %(days)s days.",
@@ -200,7 +274,8 @@ class SaleOrder(models.Model):
             exposure=formatLang(self.env, snapshot["exposure"], currency_obj=currency),
             amount=formatLang(self.env, snapshot["order_amount"], currency_obj=currency),
             overdue=formatLang(self.env, snapshot["overdue"], currency_obj=currency),
-            days=snapshot["oldest_overdue_days"])
+            days=snapshot["oldest_overdue_days"],
+        )
 
     def _ar_credit_hold_text(self, snapshot, release=None, change=False):
         """The hold message of one order: every reason, then the figures.
@@ -209,20 +284,36 @@ class SaleOrder(models.Model):
         """
         self.ensure_one()
         if change:
-            lines = [self.env._(
-                "The change of the confirmed order %(order)s is refused: %(partner)s is on credit hold:",
-                order=self.name, partner=snapshot["partner"].display_name)]
+            lines = [
+                self.env._(
+                    "The change of the confirmed order %(order)s is refused: %(partner)s is on credit hold:",
+                    order=self.name,
+                    partner=snapshot["partner"].display_name,
+                )
+            ]
         else:
-            lines = [self.env._(
-                "%(order)s for %(partner)s is on credit hold:",
-                order=self.name, partner=snapshot["partner"].display_name)]
+            lines = [
+                self.env._(
+                    "%(order)s for %(partner)s is on credit hold:",
+                    order=self.name,
+                    partner=snapshot["partner"].display_name,
+                )
+            ]
         lines += ["- " + reason["message"] for reason in snapshot["reasons"]]
         lines.append(self._ar_credit_figures_line(snapshot))
-        if release and release.state == "approved" and release.expiry_date and \
-                release.expiry_date < fields.Date.context_today(self):
-            lines.append(self.env._(
-                "The release approved by %(user)s expired on %(date)s.",
-                user=release.approved_by_id.name, date=format_date(self.env, release.expiry_date)))
+        if (
+            release
+            and release.state == "approved"
+            and release.expiry_date
+            and release.expiry_date < fields.Date.context_today(self)
+        ):
+            lines.append(
+                self.env._(
+                    "The release approved by %(user)s expired on %(date)s.",
+                    user=release.approved_by_id.name,
+                    date=format_date(self.env, release.expiry_date),
+                )
+            )
         elif release:
             mismatch = release._ar_release_mismatch(self)
             if mismatch:
@@ -235,12 +326,22 @@ class SaleOrder(models.Model):
     @api.depends("partner_id", "company_id", "state", "amount_total", "currency_rate", "payment_term_id")
     def _compute_ar_credit_banner(self):
         pending = self.filtered(lambda o: o.state in ("draft", "sent") and o.partner_id)
-        (self - pending).update({
-            "ar_credit_show_banner": False, "ar_credit_grade_id": False, "ar_credit_uses_limit": False,
-            "ar_credit_limit": 0.0, "ar_credit_exposure": 0.0, "ar_credit_remaining": 0.0,
-            "ar_credit_order_amount": 0.0, "ar_credit_overdue_amount": 0.0, "ar_credit_oldest_overdue_days": 0,
-            "ar_credit_hold": False, "ar_credit_hold_reasons": False, "ar_credit_release_id": False,
-        })
+        (self - pending).update(
+            {
+                "ar_credit_show_banner": False,
+                "ar_credit_grade_id": False,
+                "ar_credit_uses_limit": False,
+                "ar_credit_limit": 0.0,
+                "ar_credit_exposure": 0.0,
+                "ar_credit_remaining": 0.0,
+                "ar_credit_order_amount": 0.0,
+                "ar_credit_overdue_amount": 0.0,
+                "ar_credit_oldest_overdue_days": 0,
+                "ar_credit_hold": False,
+                "ar_credit_hold_reasons": False,
+                "ar_credit_release_id": False,
+            }
+        )
         if not pending:
             return
         snapshots = pending._ar_credit_snapshot()
@@ -249,8 +350,14 @@ class SaleOrder(models.Model):
         for order in pending:
             snapshot = snapshots.get(order.id)
             if not snapshot:
-                order.update({"ar_credit_show_banner": False, "ar_credit_hold": False,
-                              "ar_credit_hold_reasons": False, "ar_credit_release_id": False})
+                order.update(
+                    {
+                        "ar_credit_show_banner": False,
+                        "ar_credit_hold": False,
+                        "ar_credit_hold_reasons": False,
+                        "ar_credit_release_id": False,
+                    }
+                )
                 continue
             release = releases.get(order._origin.id)
             order.ar_credit_show_banner = True
@@ -305,8 +412,9 @@ class SaleOrder(models.Model):
         to_use = Release
         for order in held:
             release = releases.get(order.id)
-            if release and (release._is_valid_for(order) if release.state == "approved"
-                            else release._ar_release_covers(order)):
+            if release and (
+                release._is_valid_for(order) if release.state == "approved" else release._ar_release_covers(order)
+            ):
                 to_use |= release.filtered(lambda r: r.state == "approved")
                 continue
             blocked |= order
@@ -317,9 +425,12 @@ class SaleOrder(models.Model):
         blocked, texts, releases = self._ar_credit_check()
         if blocked:
             if self._ar_credit_user_present():
-                raise UserError("\n\n".join(
-                    [texts[order.id] for order in blocked]
-                    + [self.env._("A Credit Manager can release the hold: use “Request Release” on the order.")]))
+                raise UserError(
+                    "\n\n".join(
+                        [texts[order.id] for order in blocked]
+                        + [self.env._("A Credit Manager can release the hold: use “Request Release” on the order.")]
+                    )
+                )
             blocked._ar_credit_hold_notify(texts)
         orders = self - blocked
         if not orders:
@@ -341,7 +452,8 @@ class SaleOrder(models.Model):
             order.sudo().message_post(body=text, subtype_xmlid="mail.mt_note")
             Release = self.env["ar.credit.release"]
             Release._schedule_activities(
-                order, order.user_id | Release._get_approvers(order), self.env._("Order held: credit check"), text)
+                order, order.user_id | Release._get_approvers(order), self.env._("Order held: credit check"), text
+            )
 
     def _ar_credit_guard_confirmation(self):
         """Orders of ``self`` were set to confirmed by a plain ``write``/``create`` (not by
@@ -349,26 +461,34 @@ class SaleOrder(models.Model):
         covers them (it is then used)."""
         blocked, texts, releases = self._ar_credit_evaluate()
         if blocked:
-            raise UserError("\n\n".join(
-                [texts[order.id] for order in blocked]
-                + [self.env._("A Credit Manager can release the hold: use “Request Release” on the order.")]))
+            raise UserError(
+                "\n\n".join(
+                    [texts[order.id] for order in blocked]
+                    + [self.env._("A Credit Manager can release the hold: use “Request Release” on the order.")]
+                )
+            )
         self._ar_credit_use_releases(releases)
 
     def _ar_credit_use_releases(self, releases):
         """The orders were confirmed under ``releases``: say so on each, mark them used."""
         for release in releases:
-            release.sale_order_id.message_post(body=self.env._(
-                "Confirmed despite the credit hold, under the release approved by %(user)s on %(date)s: "
-                "%(reason)s",
-                user=release.approved_by_id.name, date=format_date(self.env, release.approval_date),
-                reason=release.reason))
+            release.sale_order_id.message_post(
+                body=self.env._(
+                    "Confirmed despite the credit hold, under the release approved by %(user)s on %(date)s: %(reason)s",
+                    user=release.approved_by_id.name,
+                    date=format_date(self.env, release.approval_date),
+                    reason=release.reason,
+                )
+            )
         releases._mark_used()
 
     def _ar_credit_state(self):
         """What the credit check of a confirmed order looks at: order id -> (total in company
         currency, payer ids, payment term id)."""
-        return {order.id: (order._ar_amount_company(), set(order._ar_payers().ids), order.payment_term_id.id)
-                for order in self}
+        return {
+            order.id: (order._ar_amount_company(), set(order._ar_payers().ids), order.payment_term_id.id)
+            for order in self
+        }
 
     def _ar_credit_check_changes(self, before):
         """Check again the confirmed orders of ``self`` changed since ``before`` (see
@@ -391,19 +511,24 @@ class SaleOrder(models.Model):
         if not changed:
             return
         blocked, texts, _releases = changed._ar_credit_evaluate(
-            increases=increases, release_states=("approved", "used"), change=True)
+            increases=increases, release_states=("approved", "used"), change=True
+        )
         if blocked:
-            raise UserError("\n\n".join(
-                [texts[order.id] for order in blocked]
-                + [self.env._("Sell more on a new quotation: a Credit Manager can release it.")]))
+            raise UserError(
+                "\n\n".join(
+                    [texts[order.id] for order in blocked]
+                    + [self.env._("Sell more on a new quotation: a Credit Manager can release it.")]
+                )
+            )
 
     # ------------------------------------------------------------------
     # Guards: the roads around action_confirm
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(ORDER_COMPUTED_AMOUNTS & set(vals) or "ar_salesperson_history_ids" in vals
-                                   for vals in vals_list):
+        if not self.env.su and any(
+            ORDER_COMPUTED_AMOUNTS & set(vals) or "ar_salesperson_history_ids" in vals for vals in vals_list
+        ):
             raise AccessError(self.env._("The totals and the salesperson history of an order are computed."))
         orders = super().create(vals_list)
         orders._ar_record_salespersons()
@@ -463,11 +588,18 @@ class SaleOrder(models.Model):
         if self.ids:
             field = self.env["ir.model.fields"].sudo()._get("sale.order", "user_id")
             # sudo: the tracking values of the orders' chatter are read to find former salespeople
-            tracked = self.env["mail.tracking.value"].sudo().search_read([
-                ("field_id", "=", field.id),
-                ("mail_message_id.model", "=", "sale.order"),
-                ("mail_message_id.res_id", "in", self.ids),
-            ], ["old_value_integer", "new_value_integer"])
+            tracked = (
+                self.env["mail.tracking.value"]
+                .sudo()
+                .search_read(
+                    [
+                        ("field_id", "=", field.id),
+                        ("mail_message_id.model", "=", "sale.order"),
+                        ("mail_message_id.res_id", "in", self.ids),
+                    ],
+                    ["old_value_integer", "new_value_integer"],
+                )
+            )
             ids = {value for row in tracked for value in (row["old_value_integer"], row["new_value_integer"])}
             users |= self.env["res.users"].browse(ids - {0}).exists()
         return users.sudo(False)

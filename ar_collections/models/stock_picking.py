@@ -12,12 +12,17 @@ class StockPicking(models.Model):
     _ar_release_field = "picking_id"
 
     ar_delivery_locked = fields.Boolean(
-        string="Delivery Locked", compute="_compute_ar_delivery_lock",
-        help="The customer is blacklisted or has an invoice in a collection stage that locks deliveries.")
+        string="Delivery Locked",
+        compute="_compute_ar_delivery_lock",
+        help="The customer is blacklisted or has an invoice in a collection stage that locks deliveries.",
+    )
     ar_delivery_lock_reasons = fields.Text(string="Delivery Lock Reasons", compute="_compute_ar_delivery_lock")
     ar_credit_release_id = fields.Many2one(
-        "ar.credit.release", string="Credit Release", compute="_compute_ar_delivery_lock",
-        help="Approved release that lets this delivery be validated despite the lock.")
+        "ar.credit.release",
+        string="Credit Release",
+        compute="_compute_ar_delivery_lock",
+        help="Approved release that lets this delivery be validated despite the lock.",
+    )
 
     # ------------------------------------------------------------------
     # The delivery lock
@@ -26,8 +31,12 @@ class StockPicking(models.Model):
         """Deliveries to a customer that are not done yet (overridable): outgoing or to a
         customer location, for a partner or for a sale order."""
         return self.filtered(
-            lambda p: (p.picking_type_code == "outgoing" or p.location_dest_id.usage == "customer")
-            and (p.partner_id or p.sale_id or p.sudo().move_ids.sale_line_id) and p.state not in ("done", "cancel"))
+            lambda p: (
+                (p.picking_type_code == "outgoing" or p.location_dest_id.usage == "customer")
+                and (p.partner_id or p.sale_id or p.sudo().move_ids.sale_line_id)
+                and p.state not in ("done", "cancel")
+            )
+        )
 
     def _ar_delivery_partners(self):
         """Commercial partners the lock of the delivery looks at: the customer and the invoiced
@@ -36,8 +45,11 @@ class StockPicking(models.Model):
         self.ensure_one()
         # sudo: a stock user may not read the sale order; the lock follows its customer
         order = self.sudo().sale_id | self.sudo().move_ids.sale_line_id.order_id
-        partners = (order.partner_invoice_id.commercial_partner_id | order.partner_id.commercial_partner_id
-                    | self.partner_id.commercial_partner_id)
+        partners = (
+            order.partner_invoice_id.commercial_partner_id
+            | order.partner_id.commercial_partner_id
+            | self.partner_id.commercial_partner_id
+        )
         return partners.with_env(self.env)
 
     def _ar_delivery_snapshot(self):
@@ -87,19 +99,34 @@ class StockPicking(models.Model):
     def _ar_delivery_lock_text(self, snapshot, release=None):
         self.ensure_one()
         currency = snapshot["currency"]
-        lines = [self.env._(
-            "Delivery %(picking)s to %(partner)s is locked:",
-            picking=self.name, partner=snapshot["partner"].display_name)]
+        lines = [
+            self.env._(
+                "Delivery %(picking)s to %(partner)s is locked:",
+                picking=self.name,
+                partner=snapshot["partner"].display_name,
+            )
+        ]
         lines += ["- " + reason["message"] for reason in snapshot["reasons"]]
-        lines.append(self.env._(
-            "Overdue: %(overdue)s; oldest overdue: %(days)s days.",
-            overdue=formatLang(self.env, snapshot["overdue"], currency_obj=currency),
-            days=snapshot["oldest_overdue_days"]))
-        if release and release.state == "approved" and release.expiry_date and \
-                release.expiry_date < fields.Date.context_today(self):
-            lines.append(self.env._(
-                "The release approved by %(user)s expired on %(date)s.",
-                user=release.approved_by_id.name, date=format_date(self.env, release.expiry_date)))
+        lines.append(
+            self.env._(
+                "Overdue: %(overdue)s; oldest overdue: %(days)s days.",
+                overdue=formatLang(self.env, snapshot["overdue"], currency_obj=currency),
+                days=snapshot["oldest_overdue_days"],
+            )
+        )
+        if (
+            release
+            and release.state == "approved"
+            and release.expiry_date
+            and release.expiry_date < fields.Date.context_today(self)
+        ):
+            lines.append(
+                self.env._(
+                    "The release approved by %(user)s expired on %(date)s.",
+                    user=release.approved_by_id.name,
+                    date=format_date(self.env, release.expiry_date),
+                )
+            )
         elif release:
             mismatch = release._ar_release_mismatch(self)
             if mismatch:
@@ -122,15 +149,24 @@ class StockPicking(models.Model):
         """The partner (and what makes it a customer delivery) of a locked delivery cannot be
         changed: the lock would otherwise be lifted by clearing or changing it."""
         if not self.env.su and LOCK_FIELDS & set(vals):
-            changing = self.filtered(lambda p: any(
-                fname in vals and p._fields[fname].convert_to_write(p[fname], p) != vals[fname]
-                for fname in LOCK_FIELDS & set(vals)))
+            changing = self.filtered(
+                lambda p: any(
+                    fname in vals and p._fields[fname].convert_to_write(p[fname], p) != vals[fname]
+                    for fname in LOCK_FIELDS & set(vals)
+                )
+            )
             locked = changing._ar_delivery_snapshot()
             if any(snapshot["reasons"] for snapshot in locked.values()):
-                raise UserError("\n\n".join(
-                    [self.env._("The partner of a locked delivery cannot be changed.")]
-                    + [picking._ar_delivery_lock_text(locked[picking.id])
-                       for picking in changing if locked.get(picking.id, {}).get("reasons")]))
+                raise UserError(
+                    "\n\n".join(
+                        [self.env._("The partner of a locked delivery cannot be changed.")]
+                        + [
+                            picking._ar_delivery_lock_text(locked[picking.id])
+                            for picking in changing
+                            if locked.get(picking.id, {}).get("reasons")
+                        ]
+                    )
+                )
         return super().write(vals)
 
     def button_validate(self):
@@ -154,14 +190,23 @@ class StockPicking(models.Model):
             else:
                 texts.append(picking._ar_delivery_lock_text(snapshots[picking.id], release))
         if texts:
-            raise UserError("\n\n".join(texts + [self.env._(
-                "A Credit Manager can release the lock: use “Request Release” on the delivery.")]))
+            raise UserError(
+                "\n\n".join(
+                    texts
+                    + [self.env._("A Credit Manager can release the lock: use “Request Release” on the delivery.")]
+                )
+            )
         result = super().button_validate()
         for release in to_use.filtered(lambda r: r.picking_id.state == "done"):
-            release.picking_id.message_post(body=self.env._(
-                "Validated despite the delivery lock, under the release approved by %(user)s on %(date)s: "
-                "%(reason)s",
-                user=release.approved_by_id.name, date=format_date(self.env, release.approval_date), reason=release.reason))
+            release.picking_id.message_post(
+                body=self.env._(
+                    "Validated despite the delivery lock, under the release approved by %(user)s on %(date)s: "
+                    "%(reason)s",
+                    user=release.approved_by_id.name,
+                    date=format_date(self.env, release.approval_date),
+                    reason=release.reason,
+                )
+            )
             release._mark_used()
         return result
 
@@ -192,7 +237,6 @@ class StockPicking(models.Model):
         return [r["message"] for r in self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])]
 
 
-
 class StockMove(models.Model):
     _inherit = "stock.move"
 
@@ -208,9 +252,15 @@ class StockMove(models.Model):
         if leaving:
             locked_after = leaving.picking_id._ar_delivery_snapshot()
             if any(not locked_after.get(move.picking_id.id, {}).get("reasons") for move in leaving):
-                raise UserError("\n\n".join(
-                    [self.env._("The moves of a locked delivery cannot leave it.")]
-                    + [picking._ar_delivery_lock_text(snapshot)
-                       for picking in self.env["stock.picking"].browse(list(locked_before))
-                       for snapshot in [locked_before[picking.id]] if snapshot["reasons"]]))
+                raise UserError(
+                    "\n\n".join(
+                        [self.env._("The moves of a locked delivery cannot leave it.")]
+                        + [
+                            picking._ar_delivery_lock_text(snapshot)
+                            for picking in self.env["stock.picking"].browse(list(locked_before))
+                            for snapshot in [locked_before[picking.id]]
+                            if snapshot["reasons"]
+                        ]
+                    )
+                )
         return result

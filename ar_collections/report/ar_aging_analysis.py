@@ -88,8 +88,13 @@ class ArAgingReport(models.Model):
         """Bucket measures carry the bucket limits of the current company."""
         res = super().fields_get(allfields, attributes)
         labels = self.env["ar.aging"]._get_bucket_labels(self.env.company)
-        for fname, key in (("bucket_1", "1_30"), ("bucket_2", "31_60"), ("bucket_3", "61_90"),
-                           ("bucket_4", "over_90"), ("not_due", "not_due")):
+        for fname, key in (
+            ("bucket_1", "1_30"),
+            ("bucket_2", "31_60"),
+            ("bucket_3", "61_90"),
+            ("bucket_4", "over_90"),
+            ("not_due", "not_due"),
+        ):
             if fname in res and "string" in res[fname]:
                 res[fname]["string"] = labels[key]
         return res

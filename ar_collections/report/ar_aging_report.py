@@ -126,27 +126,34 @@ class ReportArAging(models.AbstractModel):
             # receivable items without a partner are shown too (under "No partner", as OCA
             # does) so that the totals tie to the general ledger's receivable balance
             by_partner = {r["partner_id"]: r for r in aging_rows}
-            partners = self.env["res.partner"].with_company(company).browse(
-                [pid for pid in by_partner if pid]).sorted(lambda p: (p.name or "").lower())
+            partners = (
+                self.env["res.partner"]
+                .with_company(company)
+                .browse([pid for pid in by_partner if pid])
+                .sorted(lambda p: (p.name or "").lower())
+            )
             details = defaultdict(list)
             if options.get("show_detail"):
                 move_rows = Aging._get_aging(
-                    "move", date, None if partner_ids is None else list(by_partner), company.ids)
+                    "move", date, None if partner_ids is None else list(by_partner), company.ids
+                )
                 moves = self.env["account.move"].browse([r["key"] for r in move_rows])
                 moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "ref", "move_type"])
                 for row in move_rows:
                     if row["partner_id"] not in by_partner:
                         continue
                     move = moves.browse(row["key"])
-                    details[row["partner_id"]].append({
-                        "move": move,
-                        "name": move.name,
-                        "ref": move.ref or "",
-                        "invoice_date": move.invoice_date or move.date,
-                        "due_date": row["oldest_due_date"] or move.invoice_date_due,
-                        "days_overdue": row["max_days_overdue"],
-                        **{k: row[k] for k in AMOUNT_KEYS},
-                    })
+                    details[row["partner_id"]].append(
+                        {
+                            "move": move,
+                            "name": move.name,
+                            "ref": move.ref or "",
+                            "invoice_date": move.invoice_date or move.date,
+                            "due_date": row["oldest_due_date"] or move.invoice_date_due,
+                            "days_overdue": row["max_days_overdue"],
+                            **{k: row[k] for k in AMOUNT_KEYS},
+                        }
+                    )
                 for lines in details.values():
                     lines.sort(key=lambda line: (line["due_date"] or date, line["name"]))
             stages = self._ar_get_partner_stages(partners, by_partner, company)
@@ -156,52 +163,58 @@ class ReportArAging(models.AbstractModel):
             for partner in partners:
                 row = by_partner[partner.id]
                 uses_limit = partner.use_partner_credit_limit or company.account_use_credit_limit
-                rows.append({
-                    "partner": partner,
-                    "partner_name": partner.display_name,
-                    "company": company,
-                    "grade": partner.credit_grade_id.code or "",
-                    "credit_limit": partner.credit_limit if uses_limit else None,
-                    "salesperson": partner.user_id.name or "",
-                    "collector": (partner.collector_id or company.ar_default_collector_id).name or "",
-                    "stage": stages.get(partner.id) and stages[partner.id].name or "",
-                    "max_days_overdue": row["max_days_overdue"],
-                    "oldest_due_date": row["oldest_due_date"],
-                    "contact": contacts.get(partner.id, {}),
-                    "lines": details.get(partner.id, []),
-                    **{k: row[k] for k in AMOUNT_KEYS},
-                })
+                rows.append(
+                    {
+                        "partner": partner,
+                        "partner_name": partner.display_name,
+                        "company": company,
+                        "grade": partner.credit_grade_id.code or "",
+                        "credit_limit": partner.credit_limit if uses_limit else None,
+                        "salesperson": partner.user_id.name or "",
+                        "collector": (partner.collector_id or company.ar_default_collector_id).name or "",
+                        "stage": stages.get(partner.id) and stages[partner.id].name or "",
+                        "max_days_overdue": row["max_days_overdue"],
+                        "oldest_due_date": row["oldest_due_date"],
+                        "contact": contacts.get(partner.id, {}),
+                        "lines": details.get(partner.id, []),
+                        **{k: row[k] for k in AMOUNT_KEYS},
+                    }
+                )
             if None in by_partner:
                 row = by_partner[None]
-                rows.append({
-                    "partner": self.env["res.partner"],
-                    "partner_name": self.env._("No partner"),
-                    "company": company,
-                    "grade": "",
-                    "credit_limit": None,
-                    "salesperson": "",
-                    "collector": "",
-                    "stage": "",
-                    "max_days_overdue": row["max_days_overdue"],
-                    "oldest_due_date": row["oldest_due_date"],
-                    "contact": {},
-                    "lines": details.get(None, []),
-                    **{k: row[k] for k in AMOUNT_KEYS},
-                })
+                rows.append(
+                    {
+                        "partner": self.env["res.partner"],
+                        "partner_name": self.env._("No partner"),
+                        "company": company,
+                        "grade": "",
+                        "credit_limit": None,
+                        "salesperson": "",
+                        "collector": "",
+                        "stage": "",
+                        "max_days_overdue": row["max_days_overdue"],
+                        "oldest_due_date": row["oldest_due_date"],
+                        "contact": {},
+                        "lines": details.get(None, []),
+                        **{k: row[k] for k in AMOUNT_KEYS},
+                    }
+                )
             for row in rows:
                 for key in AMOUNT_KEYS:
                     totals[key] += row[key]
             residual = totals["residual"]
             percents = {key: (totals[key] / residual * 100.0 if residual else 0.0) for key in (*BUCKETS, "overdue")}
-            sections.append({
-                "company": company,
-                "currency": company.currency_id,
-                "labels": Aging._get_bucket_labels(company),
-                "rows": rows,
-                "totals": totals,
-                "percents": percents,
-                "max_days_overdue": max(r["max_days_overdue"] for r in rows),
-            })
+            sections.append(
+                {
+                    "company": company,
+                    "currency": company.currency_id,
+                    "labels": Aging._get_bucket_labels(company),
+                    "rows": rows,
+                    "totals": totals,
+                    "percents": percents,
+                    "max_days_overdue": max(r["max_days_overdue"] for r in rows),
+                }
+            )
         return {
             "date": date,
             "labels": self._ar_merge_bucket_labels(sections) or labels,
@@ -252,12 +265,17 @@ class ReportArAging(models.AbstractModel):
         def money(value, currency):
             if currency not in currencies:
                 symbol = currency.symbol or ""
-                currencies[currency] = (currency.decimal_places, currency.rounding,
-                                        f"{symbol}\N{NO-BREAK SPACE}" if currency.position == "before" else "",
-                                        f"\N{NO-BREAK SPACE}{symbol}" if currency.position != "before" else "")
+                currencies[currency] = (
+                    currency.decimal_places,
+                    currency.rounding,
+                    f"{symbol}\N{NO-BREAK SPACE}" if currency.position == "before" else "",
+                    f"\N{NO-BREAK SPACE}{symbol}" if currency.position != "before" else "",
+                )
             digits, rounding, pre, post = currencies[currency]
             # what res.lang.format does, without its per-call lookups
-            integer, _sep, decimals = f"{float_round(value or 0.0, precision_rounding=rounding):.{digits}f}".partition(".")
+            integer, _sep, decimals = f"{float_round(value or 0.0, precision_rounding=rounding):.{digits}f}".partition(
+                "."
+            )
             integer = intersperse(integer, grouping, thousands_sep)[0]
             amount = decimal_point.join((integer, decimals)) if digits else integer
             amount = amount.replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")

@@ -28,16 +28,18 @@ class ArReportXlsx(models.AbstractModel):
         return {
             "title": workbook.add_format({**base, "bold": True, "font_size": 14}),
             "subtitle": workbook.add_format({**base, "italic": True}),
-            "header": workbook.add_format({
-                **base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "vcenter"}),
+            "header": workbook.add_format(
+                {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "vcenter"}
+            ),
             "text": workbook.add_format({**base, "border": 1}),
             "wrap": workbook.add_format({**base, "border": 1, "text_wrap": True}),
             "date": workbook.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
             "int": workbook.add_format({**base, "border": 1, "num_format": "0"}),
             "money": workbook.add_format({**base, "border": 1, "num_format": "#,##0.00;[Red]-#,##0.00"}),
             "total_label": workbook.add_format({**base, "bold": True, "top": 2, "bg_color": "#F2F2F2"}),
-            "total_money": workbook.add_format({
-                **base, "bold": True, "top": 2, "bg_color": "#F2F2F2", "num_format": "#,##0.00;[Red]-#,##0.00"}),
+            "total_money": workbook.add_format(
+                {**base, "bold": True, "top": 2, "bg_color": "#F2F2F2", "num_format": "#,##0.00;[Red]-#,##0.00"}
+            ),
             "percent": workbook.add_format({**base, "italic": True, "num_format": "0.0%"}),
         }
 
@@ -80,7 +82,9 @@ class ArReportXlsx(models.AbstractModel):
             if col in totals:
                 if rows:
                     formula = "=SUBTOTAL(9,%s:%s)" % (
-                        xl_rowcol_to_cell(first_row + 1, col), xl_rowcol_to_cell(row_index, col))
+                        xl_rowcol_to_cell(first_row + 1, col),
+                        xl_rowcol_to_cell(row_index, col),
+                    )
                     sheet.write_formula(total_row, col, formula, formats["total_money"], round(totals[col], 2))
                 else:
                     sheet.write_number(total_row, col, 0.0, formats["total_money"])
@@ -92,9 +96,11 @@ class ArReportXlsx(models.AbstractModel):
     def _xlsx_title(self, sheet, formats, title, data):
         sheet.write(0, 0, title, formats["title"])
         companies = ", ".join(section["company"].name for section in data["sections"]) or ", ".join(
-            data["companies"].mapped("name"))
+            data["companies"].mapped("name")
+        )
         subtitle = self.env._(
-            "As of %(date)s — %(companies)s", date=fields.Date.to_string(data["date"]), companies=companies)
+            "As of %(date)s — %(companies)s", date=fields.Date.to_string(data["date"]), companies=companies
+        )
         filters = self.env["report.ar_collections.report_ar_aging"]._ar_filter_description(data["options"])
         if filters:
             subtitle = f"{subtitle} — {filters}"
@@ -104,11 +110,19 @@ class ArReportXlsx(models.AbstractModel):
     def _xlsx_bucket_columns(self, labels, with_total=True):
         columns = []
         if with_total:
-            columns.append({"label": self.env._("Total Receivable"), "value": lambda r: r["residual"],
-                            "type": "money", "width": 15, "total": True})
+            columns.append(
+                {
+                    "label": self.env._("Total Receivable"),
+                    "value": lambda r: r["residual"],
+                    "type": "money",
+                    "width": 15,
+                    "total": True,
+                }
+            )
         for key in BUCKETS:
-            columns.append({"label": labels[key], "value": lambda r, key=key: r[key],
-                            "type": "money", "width": 14, "total": True})
+            columns.append(
+                {"label": labels[key], "value": lambda r, key=key: r[key], "type": "money", "width": 14, "total": True}
+            )
         return columns
 
     @api.model
@@ -138,8 +152,7 @@ class ArReportXlsx(models.AbstractModel):
             {"label": _("Collector"), "value": lambda r: r["collector"], "width": 16},
             *self._xlsx_bucket_columns(data["labels"]),
             {"label": _("Overdue"), "value": lambda r: r["overdue"], "type": "money", "width": 14, "total": True},
-            {"label": _("Oldest Overdue (days)"), "value": lambda r: r["max_days_overdue"], "type": "int",
-             "width": 10},
+            {"label": _("Oldest Overdue (days)"), "value": lambda r: r["max_days_overdue"], "type": "int", "width": 10},
         ]
 
     @api.model
@@ -160,6 +173,7 @@ class ArReportXlsx(models.AbstractModel):
     def _aging_xlsx(self, data):
         """Aging analysis: sheet "Aging" (one row per customer, totals and % per bucket) and
         sheet "Detail" (one row per open journal entry)."""
+
         def build(workbook, formats):
             sheet = workbook.add_worksheet(self.env._("Aging"))
             self._xlsx_title(sheet, formats, self.env._("Aged Receivables Analysis"), data)
@@ -176,14 +190,21 @@ class ArReportXlsx(models.AbstractModel):
                     continue
                 share = totals[col] / totals[residual_col] if totals[residual_col] else 0.0
                 sheet.write_formula(
-                    total_row + 1, col,
+                    total_row + 1,
+                    col,
                     "=IF(%s=0,0,%s/%s)" % (residual_cell, xl_rowcol_to_cell(total_row, col), residual_cell),
-                    formats["percent"], share)
+                    formats["percent"],
+                    share,
+                )
             detail = workbook.add_worksheet(self.env._("Detail"))
             self._xlsx_title(detail, formats, self.env._("Aged Receivables: Detail"), data)
-            lines = [{**line, "partner": row["partner"], "partner_name": row["partner_name"], "company": row["company"]}
-                     for row in rows for line in row["lines"]]
+            lines = [
+                {**line, "partner": row["partner"], "partner_name": row["partner_name"], "company": row["company"]}
+                for row in rows
+                for line in row["lines"]
+            ]
             self._xlsx_write_table(detail, formats, 3, self._aging_detail_columns(data), lines, self.env._("Total"))
+
         return self._xlsx_save(build)
 
     # ------------------------------------------------------------------
@@ -202,10 +223,13 @@ class ArReportXlsx(models.AbstractModel):
             {"label": _("Stage"), "value": lambda r: r["stage"], "width": 16},
             {"label": _("Collector"), "value": lambda r: r["collector"], "width": 16},
             {"label": _("Salesperson"), "value": lambda r: r["salesperson"], "width": 16},
-            {"label": _("Last Contact"), "value": lambda r: r["contact"].get("last_date"), "type": "date",
-             "width": 11},
-            {"label": _("Last Result"), "value": lambda r: r["contact"].get("last_result"), "type": "wrap",
-             "width": 24},
+            {"label": _("Last Contact"), "value": lambda r: r["contact"].get("last_date"), "type": "date", "width": 11},
+            {
+                "label": _("Last Result"),
+                "value": lambda r: r["contact"].get("last_result"),
+                "type": "wrap",
+                "width": 24,
+            },
             {"label": _("Promises"), "value": lambda r: r["contact"].get("promises"), "type": "wrap", "width": 24},
         ]
 
@@ -215,7 +239,9 @@ class ArReportXlsx(models.AbstractModel):
             sheet = workbook.add_worksheet(self.env._("Overdue"))
             self._xlsx_title(sheet, formats, self.env._("Overdue Customers"), data)
             self._xlsx_write_table(
-                sheet, formats, 3, self._overdue_columns(data), self._xlsx_rows(data), self.env._("Total"))
+                sheet, formats, 3, self._overdue_columns(data), self._xlsx_rows(data), self.env._("Total")
+            )
+
         return self._xlsx_save(build)
 
     # ------------------------------------------------------------------
@@ -236,24 +262,27 @@ class ArReportXlsx(models.AbstractModel):
 
         def payment_method(row):
             partner = row["partner"]
-            return " / ".join(filter(None, (
-                partner.property_payment_term_id.name,
-                partner.property_inbound_payment_method_line_id.name,
-            )))
+            return " / ".join(
+                filter(
+                    None,
+                    (
+                        partner.property_payment_term_id.name,
+                        partner.property_inbound_payment_method_line_id.name,
+                    ),
+                )
+            )
 
         return [
             {"label": _("Customer"), "value": lambda r: r["partner_name"], "width": 30},
             {"label": _("Address"), "value": address, "type": "wrap", "width": 30},
             {"label": _("Contact"), "value": contact, "type": "wrap", "width": 22},
-            {"label": _("Amount Owed"), "value": lambda r: r["residual"], "type": "money", "width": 14,
-             "total": True},
+            {"label": _("Amount Owed"), "value": lambda r: r["residual"], "type": "money", "width": 14, "total": True},
             {"label": _("Overdue"), "value": lambda r: r["overdue"], "type": "money", "width": 14, "total": True},
             {"label": _("Reason"), "value": lambda r: r["contact"].get("reason"), "type": "wrap", "width": 24},
             {"label": _("Due Date"), "value": lambda r: r["oldest_due_date"], "type": "date", "width": 11},
             {"label": _("Days Overdue"), "value": lambda r: r["max_days_overdue"], "type": "int", "width": 9},
             {"label": _("Contacts"), "value": lambda r: r["contact"].get("count"), "type": "int", "width": 9},
-            {"label": _("Last Contact"), "value": lambda r: r["contact"].get("last_date"), "type": "date",
-             "width": 11},
+            {"label": _("Last Contact"), "value": lambda r: r["contact"].get("last_date"), "type": "date", "width": 11},
             {"label": _("Results"), "value": lambda r: r["contact"].get("last_result"), "type": "wrap", "width": 24},
             {"label": _("Remarks"), "value": lambda r: r["contact"].get("remarks"), "type": "wrap", "width": 24},
             {"label": _("Person Responsible"), "value": lambda r: r["collector"], "width": 16},
@@ -266,5 +295,7 @@ class ArReportXlsx(models.AbstractModel):
             sheet = workbook.add_worksheet(self.env._("Debts"))
             self._xlsx_title(sheet, formats, self.env._("Customer Debt Detail"), data)
             self._xlsx_write_table(
-                sheet, formats, 3, self._debt_detail_columns(data), self._xlsx_rows(data), self.env._("Total"))
+                sheet, formats, 3, self._debt_detail_columns(data), self._xlsx_rows(data), self.env._("Total")
+            )
+
         return self._xlsx_save(build)

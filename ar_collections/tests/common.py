@@ -14,41 +14,85 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         cls.currency = cls.company.currency_id
         cls.grade_a = cls.env.ref("ar_collections.ar_credit_grade_a")
         cls.grade_d = cls.env.ref("ar_collections.ar_credit_grade_d")
-        cls.customer = cls.env["res.partner"].create({
-            "name": "Huadong Machinery", "is_company": True, "customer_rank": 1})
-        cls.contact = cls.env["res.partner"].create({
-            "name": "Mr. Wang", "parent_id": cls.customer.id, "type": "invoice"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Huadong Machinery", "is_company": True, "customer_rank": 1}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Mr. Wang", "parent_id": cls.customer.id, "type": "invoice"}
+        )
         company_ids = [Command.set(cls.company.ids)]
         cls.collector = new_test_user(
-            cls.env, "ar_collector", groups="base.group_user,ar_collections.group_ar_collections_user",
-            company_id=cls.company.id, company_ids=company_ids, name="Collector Li")
+            cls.env,
+            "ar_collector",
+            groups="base.group_user,ar_collections.group_ar_collections_user",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Collector Li",
+        )
         cls.credit_manager = new_test_user(
-            cls.env, "ar_credit_manager", groups="base.group_user,ar_collections.group_ar_credit_manager",
-            company_id=cls.company.id, company_ids=company_ids, name="Credit Manager Zhao")
+            cls.env,
+            "ar_credit_manager",
+            groups="base.group_user,ar_collections.group_ar_credit_manager",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Credit Manager Zhao",
+        )
         cls.auditor = new_test_user(
-            cls.env, "ar_auditor", groups="base.group_user,ar_collections.group_ar_collections_auditor",
-            company_id=cls.company.id, company_ids=company_ids, name="Auditor Chen")
+            cls.env,
+            "ar_auditor",
+            groups="base.group_user,ar_collections.group_ar_collections_auditor",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Auditor Chen",
+        )
         cls.salesman = new_test_user(
-            cls.env, "ar_salesman", groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
-            company_id=cls.company.id, company_ids=company_ids, name="Salesman Zhang")
+            cls.env,
+            "ar_salesman",
+            groups="base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Salesman Zhang",
+        )
 
     @classmethod
-    def ar_invoice(cls, partner, amount, invoice_date, due_date=None, currency=None, company=None,
-                   move_type="out_invoice", post=True):
+    def ar_invoice(
+        cls,
+        partner,
+        amount,
+        invoice_date,
+        due_date=None,
+        currency=None,
+        company=None,
+        move_type="out_invoice",
+        post=True,
+    ):
         """A customer invoice (or credit note) of ``amount`` without taxes, due on ``due_date``."""
         company = company or cls.env.company
-        move = cls.env["account.move"].with_company(company).create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": invoice_date,
-            "date": invoice_date,
-            "invoice_payment_term_id": False,
-            "invoice_date_due": due_date or invoice_date,
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [Command.create({
-                "name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()],
-            })],
-        })
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "date": invoice_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": due_date or invoice_date,
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Goods",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
         if post:
             move.action_post()
         return move
@@ -56,24 +100,31 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
     @classmethod
     def ar_pay(cls, invoices, amount, date, currency=None):
         """Register a payment of ``amount`` on ``invoices`` on ``date`` (reconciled)."""
-        wizard = cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids).create({
-                "amount": amount,
-                "payment_date": date,
-                **({"currency_id": currency.id} if currency else {}),
-            })
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(
+                {
+                    "amount": amount,
+                    "payment_date": date,
+                    **({"currency_id": currency.id} if currency else {}),
+                }
+            )
+        )
         return wizard._create_payments()
 
     @classmethod
     def ar_unreconciled_payment(cls, partner, amount, date):
         """A customer payment posted but matched to no invoice."""
-        payment = cls.env["account.payment"].create({
-            "amount": amount,
-            "date": date,
-            "payment_type": "inbound",
-            "partner_type": "customer",
-            "partner_id": partner.id,
-        })
+        payment = cls.env["account.payment"].create(
+            {
+                "amount": amount,
+                "date": date,
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+            }
+        )
         payment.action_post()
         return payment
 

@@ -21,21 +21,38 @@ class ArCollectionRunCommon(ArCollectionsCommon):
         cls.stage_over_90 = cls.stage[91]
         company_ids = [Command.set(cls.company.ids)]
         cls.sales_manager = new_test_user(
-            cls.env, "ar_sales_manager", groups="base.group_user,sales_team.group_sale_manager",
-            company_id=cls.company.id, company_ids=company_ids, name="Sales Manager Wu")
+            cls.env,
+            "ar_sales_manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Sales Manager Wu",
+        )
         cls.legal = new_test_user(
-            cls.env, "ar_legal", groups="base.group_user,ar_collections.group_ar_collections_user",
-            company_id=cls.company.id, company_ids=company_ids, name="Lawyer Sun")
-        cls.team = cls.env["crm.team"].create({
-            "name": "East China", "user_id": cls.sales_manager.id, "company_id": cls.company.id,
-            "member_ids": [Command.link(cls.salesman.id)]})
-        cls.company.write({
-            "ar_default_collector_id": cls.collector.id,
-            "ar_credit_manager_user_id": cls.credit_manager.id,
-            "ar_legal_user_id": cls.legal.id,
-            "ar_key_amount_threshold": 50000.0,
-            "ar_long_aging_days": 60,
-        })
+            cls.env,
+            "ar_legal",
+            groups="base.group_user,ar_collections.group_ar_collections_user",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Lawyer Sun",
+        )
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "East China",
+                "user_id": cls.sales_manager.id,
+                "company_id": cls.company.id,
+                "member_ids": [Command.link(cls.salesman.id)],
+            }
+        )
+        cls.company.write(
+            {
+                "ar_default_collector_id": cls.collector.id,
+                "ar_credit_manager_user_id": cls.credit_manager.id,
+                "ar_legal_user_id": cls.legal.id,
+                "ar_key_amount_threshold": 50000.0,
+                "ar_long_aging_days": 60,
+            }
+        )
         cls.customer.user_id = cls.salesman
 
     def run_collections(self, company=None):

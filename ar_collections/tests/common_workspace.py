@@ -12,12 +12,20 @@ class ArWorkspaceCommon(ArCollectionsCommon):
         super().setUpClass()
         cls.env.user.tz = "Asia/Shanghai"
         (cls.collector | cls.credit_manager | cls.salesman).write({"tz": "Asia/Shanghai"})
-        cls.collector_2 = cls.env["res.users"].create({
-            "name": "Collector Wu", "login": "ar_collector_2", "tz": "Asia/Shanghai",
-            "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "groups_id": [Command.set([cls.env.ref("base.group_user").id,
-                                       cls.env.ref("ar_collections.group_ar_collections_user").id])],
-        })
+        cls.collector_2 = cls.env["res.users"].create(
+            {
+                "name": "Collector Wu",
+                "login": "ar_collector_2",
+                "tz": "Asia/Shanghai",
+                "company_id": cls.company.id,
+                "company_ids": [Command.set(cls.company.ids)],
+                "groups_id": [
+                    Command.set(
+                        [cls.env.ref("base.group_user").id, cls.env.ref("ar_collections.group_ar_collections_user").id]
+                    )
+                ],
+            }
+        )
         cls.company.write({"ar_promise_grace_days": 3})
         # invoice 1: 1,000 due 1 February 2026; invoice 2: 500 due 15 February 2026
         cls.invoice_1 = cls.ar_invoice(cls.customer, 1000.0, "2026-01-02", "2026-02-01")

@@ -12,23 +12,41 @@ class CreditHoldCommon(ArCollectionsCommon):
         super().setUpClass()
         company_ids = [Command.set(cls.company.ids)]
         cls.stock_user = new_test_user(
-            cls.env, "ar_stock_user", groups="base.group_user,stock.group_stock_user",
-            company_id=cls.company.id, company_ids=company_ids, name="Warehouse Wu")
+            cls.env,
+            "ar_stock_user",
+            groups="base.group_user,stock.group_stock_user",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Warehouse Wu",
+        )
         cls.credit_manager_2 = new_test_user(
-            cls.env, "ar_credit_manager_2",
+            cls.env,
+            "ar_credit_manager_2",
             groups="base.group_user,ar_collections.group_ar_credit_manager,sales_team.group_sale_salesman",
-            company_id=cls.company.id, company_ids=company_ids, name="Credit Manager Sun")
-        cls.term_immediate = cls.env["account.payment.term"].create({
-            "name": "Cash on delivery",
-            "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 0})],
-        })
-        cls.term_30 = cls.env["account.payment.term"].create({
-            "name": "30 days net",
-            "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})],
-        })
-        cls.product = cls.env["product.product"].create({
-            "name": "Hydraulic pump", "type": "consu", "list_price": 100.0, "taxes_id": [Command.clear()],
-        })
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Credit Manager Sun",
+        )
+        cls.term_immediate = cls.env["account.payment.term"].create(
+            {
+                "name": "Cash on delivery",
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 0})],
+            }
+        )
+        cls.term_30 = cls.env["account.payment.term"].create(
+            {
+                "name": "30 days net",
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100.0, "nb_days": 30})],
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Hydraulic pump",
+                "type": "consu",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
         # the customer buys on credit with a limit of 5,000
         cls.customer.write({"credit_grade_id": cls.grade_a.id, "credit_limit": 5000.0})
 
@@ -37,16 +55,30 @@ class CreditHoldCommon(ArCollectionsCommon):
         """A quotation of ``amount`` (no taxes) by salesperson ``user`` (default: the salesman)."""
         company = company or cls.company
         user = user or cls.salesman
-        return cls.env["sale.order"].sudo().with_company(company).create({
-            "partner_id": partner.id,
-            "user_id": user.id,
-            "company_id": company.id,
-            "payment_term_id": payment_term.id if payment_term else False,
-            "order_line": [Command.create({
-                "product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
-        }).sudo(False)
+        return (
+            cls.env["sale.order"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "company_id": company.id,
+                    "payment_term_id": payment_term.id if payment_term else False,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": cls.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            .sudo(False)
+        )
 
     @classmethod
     def ar_stage(cls, flag, company=None):
@@ -64,8 +96,9 @@ class CreditHoldCommon(ArCollectionsCommon):
         if stage:
             stage[flag] = True
             return stage
-        return Stage.create({
-            "name": "Over 30 days", "company_id": company.id, "days_from": 31, "days_to": 0, flag: True})
+        return Stage.create(
+            {"name": "Over 30 days", "company_id": company.id, "days_from": 31, "days_to": 0, flag: True}
+        )
 
     @classmethod
     def ar_set_stage(cls, invoices, stage):

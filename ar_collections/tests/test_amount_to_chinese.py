@@ -5,7 +5,6 @@ from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
 
 @tagged("post_install", "-at_install")
 class TestAmountToChinese(BaseCase):
-
     def test_amounts(self):
         for amount, expected in (
             (0.01, "壹分"),
@@ -35,4 +34,4 @@ class TestAmountToChinese(BaseCase):
 
     def test_too_large(self):
         with self.assertRaises(ValueError):
-            amount_to_chinese(10 ** 16)
+            amount_to_chinese(10**16)

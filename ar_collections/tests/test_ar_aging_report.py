@@ -19,8 +19,7 @@ def pdf_text(content):
     with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
         pdf.write(content)
         pdf.flush()
-        text = subprocess.run(
-            ["pdftotext", "-layout", pdf.name, "-"], check=True, capture_output=True).stdout.decode()
+        text = subprocess.run(["pdftotext", "-layout", pdf.name, "-"], check=True, capture_output=True).stdout.decode()
         return unicodedata.normalize("NFKC", text)
 
 
@@ -32,15 +31,26 @@ class ArReportsCommon(ArCollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.grade_b = cls.env.ref("ar_collections.ar_credit_grade_b")
-        cls.customer.write({
-            "credit_grade_id": cls.grade_a.id, "credit_limit": 10000.0, "use_partner_credit_limit": True,
-            "collector_id": cls.collector.id, "user_id": cls.salesman.id,
-        })
-        cls.customer2 = cls.env["res.partner"].create({
-            "name": "Nanjing Trading", "is_company": True, "customer_rank": 1,
-            "credit_grade_id": cls.grade_b.id, "street": "88 Zhongshan Road", "city": "Nanjing",
-            "phone": "+86 25 1234 5678",
-        })
+        cls.customer.write(
+            {
+                "credit_grade_id": cls.grade_a.id,
+                "credit_limit": 10000.0,
+                "use_partner_credit_limit": True,
+                "collector_id": cls.collector.id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.customer2 = cls.env["res.partner"].create(
+            {
+                "name": "Nanjing Trading",
+                "is_company": True,
+                "customer_rank": 1,
+                "credit_grade_id": cls.grade_b.id,
+                "street": "88 Zhongshan Road",
+                "city": "Nanjing",
+                "phone": "+86 25 1234 5678",
+            }
+        )
         # as of 2024-06-30: 91 days overdue (1,000 of which 400 paid on 06-10)
         cls.inv1 = cls.ar_invoice(cls.customer, 1000.0, "2024-03-01", "2024-03-31")
         cls.payment1 = cls.ar_pay(cls.inv1, 400.0, "2024-06-10")
@@ -55,8 +65,11 @@ class ArReportsCommon(ArCollectionsCommon):
         cls.refund = cls.ar_invoice(cls.customer2, 200.0, "2024-07-10", move_type="out_refund")
 
     def run_wizard(self, user=None, **values):
-        wizard = self.env["ar.aging.report.wizard"].with_user(user or self.collector).create({
-            "date": "2024-06-30", **values})
+        wizard = (
+            self.env["ar.aging.report.wizard"]
+            .with_user(user or self.collector)
+            .create({"date": "2024-06-30", **values})
+        )
         return wizard, wizard.action_print()
 
     def read_xlsx(self, action, data_only=False):
@@ -79,24 +92,26 @@ class ArReportsCommon(ArCollectionsCommon):
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestAgingReport(ArReportsCommon):
-
     def test_aging_as_of_past_date(self):
         """Payments and credit notes after the as-of date are ignored; those before count."""
-        data = self.env["report.ar_collections.report_ar_aging"]._get_aging_data({
-            "date": "2024-06-30", "company_ids": self.company.ids, "show_detail": True})
+        data = self.env["report.ar_collections.report_ar_aging"]._get_aging_data(
+            {"date": "2024-06-30", "company_ids": self.company.ids, "show_detail": True}
+        )
         (section,) = data["sections"]
         rows = {row["partner"]: row for row in section["rows"]}
         self.assertEqual(list(rows), [self.customer, self.customer2], "sorted by name")
         huadong, nanjing = rows[self.customer], rows[self.customer2]
         self.assertEqual(
             [huadong[k] for k in ("residual", "not_due", "1_30", "31_60", "61_90", "over_90")],
-            [5600.0, 3000.0, 2000.0, 0.0, 0.0, 600.0])
+            [5600.0, 3000.0, 2000.0, 0.0, 0.0, 600.0],
+        )
         self.assertEqual(huadong["max_days_overdue"], 91)
         self.assertEqual((huadong["grade"], huadong["credit_limit"]), ("A", 10000.0))
         self.assertEqual(huadong["collector"], "Collector Li")
         self.assertEqual(
             [nanjing[k] for k in ("residual", "not_due", "1_30", "31_60", "61_90", "over_90")],
-            [1200.0, 0.0, 0.0, 700.0, 500.0, 0.0])
+            [1200.0, 0.0, 0.0, 700.0, 500.0, 0.0],
+        )
         self.assertEqual(nanjing["max_days_overdue"], 61)
         self.assertIsNone(nanjing["credit_limit"], "no credit limit applies to customer 2")
         self.assertEqual(section["totals"]["residual"], 6800.0)
@@ -104,11 +119,13 @@ class TestAgingReport(ArReportsCommon):
         # invoice detail: the open amounts of that day
         self.assertEqual(
             {(line["move"], line["residual"], line["days_overdue"]) for line in huadong["lines"]},
-            {(self.inv1, 600.0, 91), (self.inv2, 2000.0, 30), (self.inv3, 3000.0, 0)})
+            {(self.inv1, 600.0, 91), (self.inv2, 2000.0, 30), (self.inv3, 3000.0, 0)},
+        )
 
         # the same customers today: inv2 paid, credit note applied on customer 2's balance
-        today = self.env["report.ar_collections.report_ar_aging"]._get_aging_data({
-            "date": "2024-07-15", "company_ids": self.company.ids})
+        today = self.env["report.ar_collections.report_ar_aging"]._get_aging_data(
+            {"date": "2024-07-15", "company_ids": self.company.ids}
+        )
         today_rows = {row["partner"]: row for row in today["sections"][0]["rows"]}
         self.assertEqual(today_rows[self.customer]["residual"], 3600.0)
         self.assertEqual(today_rows[self.customer2]["residual"], 1000.0)
@@ -127,8 +144,9 @@ class TestAgingReport(ArReportsCommon):
             self.assertEqual(partners, expected, options)
         # the company's default collector follows the customers without a collector of their own
         self.company.ar_default_collector_id = self.credit_manager
-        data = report._get_aging_data({
-            "date": "2024-06-30", "company_ids": self.company.ids, "collector_ids": [self.credit_manager.id]})
+        data = report._get_aging_data(
+            {"date": "2024-06-30", "company_ids": self.company.ids, "collector_ids": [self.credit_manager.id]}
+        )
         self.assertEqual([row["partner"] for row in data["sections"][0]["rows"]], [self.customer2])
         self.assertEqual(data["sections"][0]["rows"][0]["collector"], "Credit Manager Zhao")
 
@@ -142,13 +160,29 @@ class TestAgingReport(ArReportsCommon):
         self.assertEqual(sheet.auto_filter.ref, "A4:N6")
         headers, rows = self.sheet_rows(sheet)
         self.assertEqual(headers[:4], ["Customer", "Company", "Grade", "Credit Limit"])
-        self.assertEqual(headers[6:12], ["Total Receivable", "Not due", "1-30 days", "31-60 days", "61-90 days",
-                                         "Over 90 days"])
         self.assertEqual(
-            [(r["Customer"], r["Grade"], r["Total Receivable"], r["Not due"], r["1-30 days"], r["31-60 days"],
-              r["61-90 days"], r["Over 90 days"], r["Oldest Overdue (days)"]) for r in rows],
-            [("Huadong Machinery", "A", 5600, 3000, 2000, 0, 0, 600, 91),
-             ("Nanjing Trading", "B", 1200, 0, 0, 700, 500, 0, 61)])
+            headers[6:12], ["Total Receivable", "Not due", "1-30 days", "31-60 days", "61-90 days", "Over 90 days"]
+        )
+        self.assertEqual(
+            [
+                (
+                    r["Customer"],
+                    r["Grade"],
+                    r["Total Receivable"],
+                    r["Not due"],
+                    r["1-30 days"],
+                    r["31-60 days"],
+                    r["61-90 days"],
+                    r["Over 90 days"],
+                    r["Oldest Overdue (days)"],
+                )
+                for r in rows
+            ],
+            [
+                ("Huadong Machinery", "A", 5600, 3000, 2000, 0, 0, 600, 91),
+                ("Nanjing Trading", "B", 1200, 0, 0, 700, 500, 0, 61),
+            ],
+        )
         # amounts written as numbers with a number format
         self.assertEqual(sheet["G5"].number_format, "#,##0.00;[Red]-#,##0.00")
         # totals: SUBTOTAL formulas over the data rows, computed value cached
@@ -166,17 +200,28 @@ class TestAgingReport(ArReportsCommon):
         _headers, lines = self.sheet_rows(book["Detail"])
         self.assertEqual(
             sorted((line["Number"], line["Total Receivable"], line["Days Overdue"]) for line in lines),
-            sorted([(self.inv1.name, 600, 91), (self.inv2.name, 2000, 30), (self.inv3.name, 3000, 0),
-                    (self.inv4.name, 500, 61), (self.inv5.name, 700, 46)]))
+            sorted(
+                [
+                    (self.inv1.name, 600, 91),
+                    (self.inv2.name, 2000, 30),
+                    (self.inv3.name, 3000, 0),
+                    (self.inv4.name, 500, 61),
+                    (self.inv5.name, 700, 46),
+                ]
+            ),
+        )
         self.assertEqual(book["Detail"]["H10"].value, "=SUBTOTAL(9,H5:H9)")
 
     def test_aging_pdf(self):
         """Rendered through wkhtmltopdf, the PDF carries the figures of the customers and totals."""
         wizard, action = self.run_wizard(self.auditor, show_detail=True)
         self.assertEqual(action["report_name"], "ar_collections.report_ar_aging")
-        content, report_type = self.env["ir.actions.report"].with_user(self.auditor).with_context(
-            force_report_rendering=True)._render_qweb_pdf(
-                "ar_collections.ar_aging_report_action_pdf", wizard.ids, data=action["data"])
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.auditor)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_aging_report_action_pdf", wizard.ids, data=action["data"])
+        )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"))
         text = pdf_text(content)
@@ -195,8 +240,11 @@ class TestAgingReport(ArReportsCommon):
 
     def test_overdue_report(self):
         wizard, action = self.run_wizard(report_kind="overdue", date="2024-07-15")
-        content, _type = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            "ar_collections.ar_overdue_report_action_pdf", wizard.ids, data=action["data"])
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_overdue_report_action_pdf", wizard.ids, data=action["data"])
+        )
         text = pdf_text(content)
         # today: customer owes 600 overdue (inv1); customer 2 owes 1,200 overdue less the 200 credit note
         huadong = next(line for line in text.splitlines() if "Huadong Machinery" in line)
@@ -209,16 +257,34 @@ class TestAgingReport(ArReportsCommon):
         _wizard, action = self.run_wizard(report_kind="overdue", date="2024-07-15", output="xlsx")
         headers, rows = self.sheet_rows(self.read_xlsx(action, data_only=True)["Overdue"])
         self.assertIn("Last Contact", headers)
-        self.assertEqual([(r["Customer"], r["Overdue"], r["Days Overdue"], r["Collector"]) for r in rows],
-                         [("Huadong Machinery", 600, 106, "Collector Li"), ("Nanjing Trading", 1000, 76, None)])
+        self.assertEqual(
+            [(r["Customer"], r["Overdue"], r["Days Overdue"], r["Collector"]) for r in rows],
+            [("Huadong Machinery", 600, 106, "Collector Li"), ("Nanjing Trading", 1000, 76, None)],
+        )
 
     def test_debt_detail_table(self):
         _wizard, action = self.run_wizard(report_kind="debt_detail", output="xlsx")
         book = self.read_xlsx(action, data_only=True)
         headers, rows = self.sheet_rows(book["Debts"])
-        self.assertEqual(headers, [
-            "Customer", "Address", "Contact", "Amount Owed", "Overdue", "Reason", "Due Date", "Days Overdue",
-            "Contacts", "Last Contact", "Results", "Remarks", "Person Responsible", "Payment Method"])
+        self.assertEqual(
+            headers,
+            [
+                "Customer",
+                "Address",
+                "Contact",
+                "Amount Owed",
+                "Overdue",
+                "Reason",
+                "Due Date",
+                "Days Overdue",
+                "Contacts",
+                "Last Contact",
+                "Results",
+                "Remarks",
+                "Person Responsible",
+                "Payment Method",
+            ],
+        )
         nanjing = rows[1]
         self.assertEqual(nanjing["Customer"], "Nanjing Trading")
         self.assertIn("88 Zhongshan Road", nanjing["Address"])
@@ -232,21 +298,36 @@ class TestAgingReport(ArReportsCommon):
         """The contact columns summarise the contact log, open promises and disputes."""
         Log = self.env["ar.collection.log"].with_user(self.collector)
         ref = self.env.ref
-        Log.create({
-            "partner_id": self.customer2.id, "channel": "phone", "date": "2024-07-01 02:00:00",
-            "result_id": ref("ar_collections.ar_collection_result_no_answer").id,
-            "invoice_ids": [Command.set(self.inv4.ids)],
-        })
-        Log.create({
-            "partner_id": self.customer2.id, "channel": "visit", "date": "2024-07-12 03:00:00",
-            "result_id": ref("ar_collections.ar_collection_result_promise").id,
-            "invoice_ids": [Command.set((self.inv4 | self.inv5).ids)], "amount_requested": 1200.0,
-            "promise_date": "2024-07-25", "promise_amount": 800.0,
-            "notes": "Met the finance director", "customer_feedback": "Cash flow tight until the 25th",
-        })
-        self.env["ar.dispute"].with_user(self.collector).create({
-            "partner_id": self.customer2.id, "invoice_ids": [Command.set(self.inv5.ids)], "reason": "quality",
-        })
+        Log.create(
+            {
+                "partner_id": self.customer2.id,
+                "channel": "phone",
+                "date": "2024-07-01 02:00:00",
+                "result_id": ref("ar_collections.ar_collection_result_no_answer").id,
+                "invoice_ids": [Command.set(self.inv4.ids)],
+            }
+        )
+        Log.create(
+            {
+                "partner_id": self.customer2.id,
+                "channel": "visit",
+                "date": "2024-07-12 03:00:00",
+                "result_id": ref("ar_collections.ar_collection_result_promise").id,
+                "invoice_ids": [Command.set((self.inv4 | self.inv5).ids)],
+                "amount_requested": 1200.0,
+                "promise_date": "2024-07-25",
+                "promise_amount": 800.0,
+                "notes": "Met the finance director",
+                "customer_feedback": "Cash flow tight until the 25th",
+            }
+        )
+        self.env["ar.dispute"].with_user(self.collector).create(
+            {
+                "partner_id": self.customer2.id,
+                "invoice_ids": [Command.set(self.inv5.ids)],
+                "reason": "quality",
+            }
+        )
         _wizard, action = self.run_wizard(report_kind="debt_detail", output="xlsx")
         _headers, rows = self.sheet_rows(self.read_xlsx(action, data_only=True)["Debts"])
         nanjing = next(row for row in rows if row["Customer"] == "Nanjing Trading")
@@ -261,8 +342,9 @@ class TestAgingReport(ArReportsCommon):
 
     def test_queries_flat_in_customers(self):
         """The aging data (with invoice detail) costs the same number of queries for 2 or 12 customers."""
-        many = self.env["res.partner"].create([
-            {"name": f"Customer {i:02d}", "is_company": True, "credit_grade_id": self.grade_b.id} for i in range(10)])
+        many = self.env["res.partner"].create(
+            [{"name": f"Customer {i:02d}", "is_company": True, "credit_grade_id": self.grade_b.id} for i in range(10)]
+        )
         for partner in many:
             self.ar_invoice(partner, 100.0, "2024-05-01", "2024-05-31")
         report = self.env["report.ar_collections.report_ar_aging"]
@@ -271,9 +353,14 @@ class TestAgingReport(ArReportsCommon):
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            data = report._get_aging_data({
-                "date": "2024-06-30", "company_ids": self.company.ids, "partner_ids": partners.ids,
-                "show_detail": True})
+            data = report._get_aging_data(
+                {
+                    "date": "2024-06-30",
+                    "company_ids": self.company.ids,
+                    "partner_ids": partners.ids,
+                    "show_detail": True,
+                }
+            )
             return self.env.cr.sql_log_count - before, data
 
         count_queries(self.customer)  # warm the caches
@@ -285,6 +372,7 @@ class TestAgingReport(ArReportsCommon):
 
     def test_pdf_rejected_for_debt_table(self):
         from odoo.exceptions import UserError
+
         wizard = self.env["ar.aging.report.wizard"].create({"report_kind": "debt_detail", "output": "pdf"})
         with self.assertRaises(UserError):
             wizard.action_print()
@@ -293,19 +381,27 @@ class TestAgingReport(ArReportsCommon):
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestAgingAnalysisView(ArReportsCommon):
-
     def test_pivot_by_bucket(self):
         Analysis = self.env["ar.aging.report"].with_user(self.auditor)
         groups = Analysis._read_group(
-            [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id", "bucket"], ["residual:sum"])
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id", "bucket"], ["residual:sum"]
+        )
         self.assertEqual(
             sorted((partner.name, bucket, amount) for partner, bucket, amount in groups),
-            [("Huadong Machinery", "not_due", 3000.0), ("Huadong Machinery", "over_90", 600.0),
-             ("Nanjing Trading", "1_30", -200.0), ("Nanjing Trading", "61_90", 1200.0)])
+            [
+                ("Huadong Machinery", "not_due", 3000.0),
+                ("Huadong Machinery", "over_90", 600.0),
+                ("Nanjing Trading", "1_30", -200.0),
+                ("Nanjing Trading", "61_90", 1200.0),
+            ],
+        )
         # the same totals as the aging query behind the credit figures
         aging = self.env["ar.aging"]._get_partner_aging(partner_ids=(self.customer | self.customer2).ids)
-        totals = dict(Analysis._read_group(
-            [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id"], ["residual:sum"]))
+        totals = dict(
+            Analysis._read_group(
+                [("partner_id", "in", (self.customer | self.customer2).ids)], ["partner_id"], ["residual:sum"]
+            )
+        )
         self.assertEqual({p.id: v for p, v in totals.items()}, {pid: v["residual"] for pid, v in aging.items()})
         rows = Analysis.search_read([("move_id", "=", self.inv1.id)], ["days_overdue", "bucket", "invoice_user_id"])
         self.assertEqual((rows[0]["days_overdue"], rows[0]["bucket"]), (106, "over_90"))
@@ -316,9 +412,11 @@ class TestAgingAnalysisView(ArReportsCommon):
     def test_pivot_buckets_in_aging_order(self):
         Analysis = self.env["ar.aging.report"].with_user(self.auditor)
         groups = Analysis._read_group(
-            [("partner_id", "in", (self.customer | self.customer2).ids)], ["bucket"], ["residual:sum"])
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["bucket"], ["residual:sum"]
+        )
         self.assertEqual([bucket for bucket, _amount in groups], ["not_due", "1_30", "61_90", "over_90"])
         # the same through the public read_group of the pivot view
         groups = Analysis.read_group(
-            [("partner_id", "in", (self.customer | self.customer2).ids)], ["residual:sum"], ["bucket"], lazy=False)
+            [("partner_id", "in", (self.customer | self.customer2).ids)], ["residual:sum"], ["bucket"], lazy=False
+        )
         self.assertEqual([group["bucket"] for group in groups], ["not_due", "1_30", "61_90", "over_90"])

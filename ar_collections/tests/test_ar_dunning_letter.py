@@ -12,24 +12,30 @@ from .test_ar_aging_report import ArReportsCommon, pdf_text
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestDunningLetter(ArReportsCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.bank_account = cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id,
-            "acc_number": "6222 0210 0100 8888",
-            "acc_holder_name": "Test Company Ltd",
-            "bank_id": cls.env["res.bank"].create({"name": "Bank of China Nanjing Branch"}).id,
-        })
+        cls.bank_account = cls.env["res.partner.bank"].create(
+            {
+                "partner_id": cls.company.partner_id.id,
+                "acc_number": "6222 0210 0100 8888",
+                "acc_holder_name": "Test Company Ltd",
+                "bank_id": cls.env["res.bank"].create({"name": "Bank of China Nanjing Branch"}).id,
+            }
+        )
 
     def new_letter(self, partner, user=None, **values):
-        return self.env["ar.dunning.letter"].with_user(user or self.collector).create({
-            "partner_id": partner.id, **values})
+        return (
+            self.env["ar.dunning.letter"].with_user(user or self.collector).create({"partner_id": partner.id, **values})
+        )
 
     def render(self, letters, user=None):
-        content, report_type = self.env["ir.actions.report"].with_user(user or self.collector).with_context(
-            force_report_rendering=True)._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", letters.ids)
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(user or self.collector)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", letters.ids)
+        )
         self.assertEqual(report_type, "pdf")
         return pdf_text(content)
 
@@ -50,8 +56,9 @@ class TestDunningLetter(ArReportsCommon):
         self.assertEqual(second.amount_due, 1200.0)
 
     def test_disputed_and_excluded_invoices_are_not_dunned(self):
-        self.env["ar.dispute"].with_user(self.collector).create({
-            "partner_id": self.customer2.id, "invoice_ids": [Command.set(self.inv4.ids)], "reason": "quality"})
+        self.env["ar.dispute"].with_user(self.collector).create(
+            {"partner_id": self.customer2.id, "invoice_ids": [Command.set(self.inv4.ids)], "reason": "quality"}
+        )
         letter = self.new_letter(self.customer2)
         self.assertEqual(letter.invoice_ids, self.inv5)
         self.assertEqual(letter.amount_due, 700.0)
@@ -96,8 +103,9 @@ class TestDunningLetter(ArReportsCommon):
 
     def test_letter_pdf_chinese_capital_numerals(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        customer = self.env["res.partner"].create({
-            "name": "上海钢铁有限公司", "is_company": True, "lang": "zh_CN", "city": "上海"})
+        customer = self.env["res.partner"].create(
+            {"name": "上海钢铁有限公司", "is_company": True, "lang": "zh_CN", "city": "上海"}
+        )
         invoice = self.ar_invoice(customer, 120000.0, "2024-05-01", "2024-06-01")
         self.ar_pay(invoice, 19994.50, "2024-06-20")
         letter = self.new_letter(customer)
@@ -113,8 +121,11 @@ class TestDunningLetter(ArReportsCommon):
     def test_send_by_email(self):
         letter = self.new_letter(self.customer)
         action = letter.with_user(self.collector).action_send_email()
-        composer = Form(self.env["mail.compose.message"].with_user(self.collector).with_context(
-            action["context"], force_report_rendering=True))
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.collector)
+            .with_context(action["context"], force_report_rendering=True)
+        )
         composer.save().action_send_mail()
         self.assertEqual(letter.state, "sent")
         self.assertEqual(letter.sent_date, self.d("2024-07-15"))

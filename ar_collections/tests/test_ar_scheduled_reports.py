@@ -11,16 +11,16 @@ from .test_ar_aging_report import ArReportsCommon, pdf_text
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestScheduledReports(ArReportsCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.finance_manager = cls.env["res.partner"].create({
-            "name": "Finance Manager Sun", "email": "sun@example.com"})
+        cls.finance_manager = cls.env["res.partner"].create({"name": "Finance Manager Sun", "email": "sun@example.com"})
         cls.company.write({"ar_report_recipient_ids": [(6, 0, cls.finance_manager.ids)], "email": "ar@example.com"})
 
     def new_mails(self, before):
-        return self.env["mail.mail"].search([("id", "not in", before.ids), ("recipient_ids", "in", self.finance_manager.ids)])
+        return self.env["mail.mail"].search(
+            [("id", "not in", before.ids), ("recipient_ids", "in", self.finance_manager.ids)]
+        )
 
     def test_monthly_aging_report(self):
         before = self.env["mail.mail"].search([])

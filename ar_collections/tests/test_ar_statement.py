@@ -9,15 +9,17 @@ from .test_ar_aging_report import ArReportsCommon, pdf_text
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestStatement(ArReportsCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.credit_note = cls.ar_invoice(cls.customer, 150.0, "2024-06-15", move_type="out_refund")
 
     def new_statement(self, user=None, **values):
-        return self.env["ar.statement"].with_user(user or self.collector).create({
-            "partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **values})
+        return (
+            self.env["ar.statement"]
+            .with_user(user or self.collector)
+            .create({"partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **values})
+        )
 
     def test_figures(self):
         statement = self.new_statement()
@@ -35,9 +37,12 @@ class TestStatement(ArReportsCommon):
         lines = statement._ar_get_statement_lines()[statement.id]
         self.assertEqual(
             [(line["name"], line["kind"], line["debit"], line["credit"], line["balance"]) for line in lines],
-            [(self.inv3.name, "Invoice", 3000.0, 0.0, 6000.0),
-             (self.payment1.move_id.name, "Payment", 0.0, 400.0, 5600.0),
-             (self.credit_note.name, "Credit Note", 0.0, 150.0, 5450.0)])
+            [
+                (self.inv3.name, "Invoice", 3000.0, 0.0, 6000.0),
+                (self.payment1.move_id.name, "Payment", 0.0, 400.0, 5600.0),
+                (self.credit_note.name, "Credit Note", 0.0, 150.0, 5450.0),
+            ],
+        )
         # the default period is the previous month
         default = self.env["ar.statement"].with_user(self.collector).create({"partner_id": self.customer2.id})
         self.assertEqual((default.date_from, default.date_to), (self.d("2024-06-01"), self.d("2024-06-30")))
@@ -45,8 +50,12 @@ class TestStatement(ArReportsCommon):
 
     def test_confirmation_pdf(self):
         statement = self.new_statement()
-        content, report_type = self.env["ir.actions.report"].with_user(self.auditor).with_context(
-            force_report_rendering=True)._render_qweb_pdf("ar_collections.ar_statement_report_action", statement.ids)
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.auditor)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_statement_report_action", statement.ids)
+        )
         self.assertEqual(report_type, "pdf")
         text = pdf_text(content)
         self.assertIn("Balance Confirmation", text)
@@ -66,8 +75,9 @@ class TestStatement(ArReportsCommon):
         composer.save().action_send_mail()
         self.assertEqual(statement.state, "sent")
         self.assertTrue(statement.message_ids.filtered(lambda m: m.attachment_ids), "sent with the statement attached")
-        self.assertTrue(self.customer.message_ids.filtered(
-            lambda m: statement.name in (m.body or "") and "sent by email" in m.body))
+        self.assertTrue(
+            self.customer.message_ids.filtered(lambda m: statement.name in (m.body or "") and "sent by email" in m.body)
+        )
         # sent: the period cannot change any more
         with self.assertRaises(UserError):
             statement.with_user(self.collector).write({"date_to": "2024-06-29"})
@@ -75,8 +85,9 @@ class TestStatement(ArReportsCommon):
         with self.assertRaises(UserError):
             statement.with_user(self.collector).action_customer_disputed()
         self.assertEqual(statement.state, "sent")
-        statement.with_user(self.collector).write({
-            "disputed_amount": 150.0, "dispute_reason": "Credit note not received"})
+        statement.with_user(self.collector).write(
+            {"disputed_amount": 150.0, "dispute_reason": "Credit note not received"}
+        )
         statement.with_user(self.collector).action_customer_disputed()
         self.assertEqual((statement.state, statement.reply_date), ("disputed", self.d("2024-07-15")))
         note = self.customer.message_ids.filtered(lambda m: "disputed" in (m.body or ""))

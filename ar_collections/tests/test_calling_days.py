@@ -39,20 +39,24 @@ class TestCallingDays(ArWorkspaceCommon):
     def test_call_time_in_collector_time_zone(self):
         # 9:00 in Shanghai is 1:00 UTC
         self.assertEqual(
-            self.company._ar_next_call_datetime(date(2026, 3, 4), tz="Asia/Shanghai"), datetime(2026, 3, 6, 1, 0))
+            self.company._ar_next_call_datetime(date(2026, 3, 4), tz="Asia/Shanghai"), datetime(2026, 3, 6, 1, 0)
+        )
         self.company.ar_call_hour_from = 8.5
         self.assertEqual(
-            self.company._ar_next_call_datetime(date(2026, 3, 6), tz="Asia/Shanghai"), datetime(2026, 3, 6, 0, 30))
+            self.company._ar_next_call_datetime(date(2026, 3, 6), tz="Asia/Shanghai"), datetime(2026, 3, 6, 0, 30)
+        )
 
     def test_after_calling_hours_moves_to_next_good_day(self):
         # Friday 6 March 8:00 Shanghai (0:00 UTC): still today at 9:00
         self.assertEqual(
             self.company._ar_next_call_datetime(datetime(2026, 3, 6, 0, 0), tz="Asia/Shanghai"),
-            datetime(2026, 3, 6, 1, 0))
+            datetime(2026, 3, 6, 1, 0),
+        )
         # Friday 6 March 15:00 Shanghai: too late, the weekend and Monday are avoided: Tuesday 10
         self.assertEqual(
             self.company._ar_next_call_datetime(datetime(2026, 3, 6, 7, 0), tz="Asia/Shanghai"),
-            datetime(2026, 3, 10, 1, 0))
+            datetime(2026, 3, 10, 1, 0),
+        )
 
     def test_bad_settings_rejected(self):
         with self.assertRaises(ValidationError):

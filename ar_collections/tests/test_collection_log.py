@@ -11,11 +11,11 @@ from .common_workspace import ArWorkspaceCommon
 
 @tagged("post_install", "-at_install")
 class TestCollectionLog(ArWorkspaceCommon):
-
     @freeze_time("2026-03-02 02:00:00")  # Monday 2 March 2026, 10:00 in Shanghai
     def test_log_records_the_contact(self):
         log = self.log_contact(
-            contact_id=self.contact.id, notes="Asked for payment", customer_feedback="Will check with boss")
+            contact_id=self.contact.id, notes="Asked for payment", customer_feedback="Will check with boss"
+        )
         self.assertEqual(log.partner_id, self.customer)
         self.assertEqual(log.user_id, self.collector)
         self.assertEqual(log.date, datetime(2026, 3, 2, 2, 0))
@@ -83,8 +83,12 @@ class TestCollectionLog(ArWorkspaceCommon):
         with self.assertRaises(UserError):
             self.log_contact(result_id=self.result_promise.id, promise_date="2026-02-20", promise_amount=100.0)
         self.assertFalse(self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id)]))
-        log = self.log_contact(result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=600.0,
-                               invoice_ids=[Command.set(self.invoice_1.ids)])
+        log = self.log_contact(
+            result_id=self.result_promise.id,
+            promise_date="2026-03-06",
+            promise_amount=600.0,
+            invoice_ids=[Command.set(self.invoice_1.ids)],
+        )
         promise = log.promise_ids
         self.assertEqual(len(promise), 1)
         self.assertEqual(promise.date, date(2026, 3, 6))
@@ -102,8 +106,12 @@ class TestCollectionLog(ArWorkspaceCommon):
     @freeze_time("2026-03-02 02:00:00")
     def test_promise_without_invoices_covers_overdue_invoices(self):
         not_due = self.ar_invoice(self.customer, 200.0, "2026-02-20", "2026-03-20")
-        log = self.log_contact(result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=600.0,
-                               invoice_ids=[Command.clear()])
+        log = self.log_contact(
+            result_id=self.result_promise.id,
+            promise_date="2026-03-06",
+            promise_amount=600.0,
+            invoice_ids=[Command.clear()],
+        )
         self.assertEqual(log.promise_ids.invoice_ids, self.invoice_1 | self.invoice_2)
         self.assertNotIn(not_due, log.promise_ids.invoice_ids)
 
@@ -111,8 +119,12 @@ class TestCollectionLog(ArWorkspaceCommon):
     def test_dispute_result_opens_dispute(self):
         with self.assertRaises(UserError):
             self.log_contact(result_id=self.result_dispute.id)  # no reason
-        log = self.log_contact(result_id=self.result_dispute.id, dispute_reason="quality",
-                               invoice_ids=[Command.set(self.invoice_2.ids)], customer_feedback="Broken parts")
+        log = self.log_contact(
+            result_id=self.result_dispute.id,
+            dispute_reason="quality",
+            invoice_ids=[Command.set(self.invoice_2.ids)],
+            customer_feedback="Broken parts",
+        )
         dispute = log.dispute_ids
         self.assertEqual(dispute.reason, "quality")
         self.assertEqual(dispute.invoice_ids, self.invoice_2)
@@ -121,8 +133,12 @@ class TestCollectionLog(ArWorkspaceCommon):
 
     @freeze_time("2026-03-02 02:00:00")
     def test_extension_result_opens_request(self):
-        log = self.log_contact(result_id=self.result_extension.id, extension_date="2026-03-31",
-                               invoice_ids=[Command.set(self.invoice_1.ids)], customer_feedback="Cash comes end of month")
+        log = self.log_contact(
+            result_id=self.result_extension.id,
+            extension_date="2026-03-31",
+            invoice_ids=[Command.set(self.invoice_1.ids)],
+            customer_feedback="Cash comes end of month",
+        )
         request = log.extension_ids
         self.assertEqual(request.requested_date, date(2026, 3, 31))
         self.assertEqual(request.amount, 1000.0)
@@ -146,8 +162,12 @@ class TestCollectionLog(ArWorkspaceCommon):
         tracked = log.sudo().message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "amount_requested")
         self.assertEqual((tracked.old_value_float, tracked.new_value_float), (1500.0, 1000.0))
         with self.assertRaises(UserError):
-            log.with_user(self.collector).write({"partner_id": self.env["res.partner"].create(
-                {"name": "Other"}).id, "correction_note": "wrong customer"})
+            log.with_user(self.collector).write(
+                {
+                    "partner_id": self.env["res.partner"].create({"name": "Other"}).id,
+                    "correction_note": "wrong customer",
+                }
+            )
 
     @freeze_time("2026-03-02 02:00:00")
     def test_logs_are_never_deleted(self):
@@ -170,8 +190,10 @@ class TestCollectionLog(ArWorkspaceCommon):
         self.assertNotIn(not_due.id, context["default_invoice_ids"])
         self.assertEqual(context["default_amount_requested"], 1500.0)
         # the dialog, as the collector fills it in
-        with Form(self.env["ar.collection.log"].with_user(self.collector).with_context(context),
-                  view="ar_collections.ar_collection_log_view_form_dialog") as form:
+        with Form(
+            self.env["ar.collection.log"].with_user(self.collector).with_context(context),
+            view="ar_collections.ar_collection_log_view_form_dialog",
+        ) as form:
             form.result_id = self.result_promise
             form.promise_date = date(2026, 3, 13)
             form.promise_amount = 1500.0

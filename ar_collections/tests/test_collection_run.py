@@ -1,7 +1,6 @@
 from unittest.mock import patch
 
 from freezegun import freeze_time
-
 from psycopg2 import errors as pg_errors
 
 from odoo import Command
@@ -18,13 +17,13 @@ from .common_collections import ArCollectionRunCommon
 
 @tagged("post_install", "-at_install")
 class TestCollectionRun(ArCollectionRunCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.customer.collector_id = cls.collector
-        cls.customer2 = cls.env["res.partner"].create({
-            "name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1})
+        cls.customer2 = cls.env["res.partner"].create(
+            {"name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1}
+        )
         cls.activity_type = cls.env.ref("ar_collections.mail_activity_type_collection")
 
     # ------------------------------------------------------------------
@@ -38,8 +37,9 @@ class TestCollectionRun(ArCollectionRunCommon):
         run = self.run_collections()
         self.assertEqual(run.state, "done")
         self.assertEqual(run.date, self.d("2026-06-15"))
-        self.assertEqual((run.invoice_count, run.stage_change_count, run.partner_count,
-                          run.activity_created_count), (3, 2, 1, 1))
+        self.assertEqual(
+            (run.invoice_count, run.stage_change_count, run.partner_count, run.activity_created_count), (3, 2, 1, 1)
+        )
         self.assertEqual(inv_40.collection_stage_id, self.stage_31_60)
         self.assertEqual(inv_10.collection_stage_id, self.stage_1_30)
         self.assertFalse(inv_future.collection_stage_id)
@@ -55,8 +55,10 @@ class TestCollectionRun(ArCollectionRunCommon):
         self.assertEqual(activity.activity_type_id, self.activity_type)
         self.assertEqual(activity.summary, "Collections: 31-60 days overdue")
         history = inv_40.ar_stage_history_ids
-        self.assertEqual((history.from_stage_id, history.to_stage_id, history.run_id, history.partner_id),
-                         (self.env["ar.collection.stage"], self.stage_31_60, run, self.customer))
+        self.assertEqual(
+            (history.from_stage_id, history.to_stage_id, history.run_id, history.partner_id),
+            (self.env["ar.collection.stage"], self.stage_31_60, run, self.customer),
+        )
 
     @freeze_time("2026-06-15")
     def test_running_twice_creates_nothing(self):
@@ -64,8 +66,15 @@ class TestCollectionRun(ArCollectionRunCommon):
         self.run_collections()
         activity = self.followup(self.customer)
         run = self.run_collections()
-        self.assertEqual((run.stage_change_count, run.activity_created_count, run.activity_escalated_count,
-                          run.activity_closed_count), (0, 0, 0, 0))
+        self.assertEqual(
+            (
+                run.stage_change_count,
+                run.activity_created_count,
+                run.activity_escalated_count,
+                run.activity_closed_count,
+            ),
+            (0, 0, 0, 0),
+        )
         self.assertEqual(self.followup(self.customer), activity)
         self.assertEqual(len(invoice.ar_stage_history_ids), 1)
         self.assertEqual(invoice.collection_stage_date, self.d("2026-06-15"))
@@ -228,8 +237,11 @@ class TestCollectionRun(ArCollectionRunCommon):
         # a salesperson may not exclude; a collector may, with a reason
         with self.assertRaises(AccessError):
             invoice.with_user(self.salesman).write({"ar_collection_excluded": True})
-        Wizard = self.env["account.move.ar.exclude"].with_user(self.collector).with_context(
-            active_model="account.move", active_ids=invoice.ids)
+        Wizard = (
+            self.env["account.move.ar.exclude"]
+            .with_user(self.collector)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+        )
         with self.assertRaises(UserError):
             Wizard.create({"reason": "  "}).action_confirm()
         self.assertFalse(invoice.ar_collection_excluded)
@@ -279,8 +291,11 @@ class TestCollectionRun(ArCollectionRunCommon):
     @freeze_time("2026-06-15")
     def test_cron_works_in_batches(self):
         self.company.ar_collection_batch_size = 2
-        customers = self.customer | self.customer2 | self.env["res.partner"].create([
-            {"name": f"Customer {i}", "is_company": True} for i in range(3)])
+        customers = (
+            self.customer
+            | self.customer2
+            | self.env["res.partner"].create([{"name": f"Customer {i}", "is_company": True} for i in range(3)])
+        )
         for customer in customers:
             self.ar_invoice(customer, 100.0, "2026-05-01", "2026-06-01")
         Run = self.env["ar.collection.run"].sudo()
@@ -334,10 +349,13 @@ class TestCollectionRun(ArCollectionRunCommon):
             new = customer._ar_schedule_followup(feedback="Promised to pay")
             self.assertFalse(first.exists())
             self.assertEqual(self.followup(self.customer), new)
-            self.assertEqual((new.user_id, new.date_deadline, new.ar_stage_id),
-                             (self.collector, self.d("2026-06-18"), self.stage_1_30))
-            other = customer._ar_schedule_followup(deadline=self.d("2026-06-30"), user=self.credit_manager,
-                                                   note="Check the bank")
+            self.assertEqual(
+                (new.user_id, new.date_deadline, new.ar_stage_id),
+                (self.collector, self.d("2026-06-18"), self.stage_1_30),
+            )
+            other = customer._ar_schedule_followup(
+                deadline=self.d("2026-06-30"), user=self.credit_manager, note="Check the bank"
+            )
             self.assertEqual((other.user_id, other.date_deadline), (self.credit_manager, self.d("2026-06-30")))
             self.assertEqual(len(self.followup(self.customer)), 1)
 
@@ -364,8 +382,10 @@ class TestCollectionRun(ArCollectionRunCommon):
             action = Run.with_user(self.credit_manager).action_run_now()
             self.assertEqual(action["res_id"], run.id, "the run of the company's day, run again")
             run.invalidate_recordset()
-            self.assertEqual((run.date, run.state, run.trigger, run.user_id),
-                             (self.d("2026-06-14"), "done", "manual", self.credit_manager))
+            self.assertEqual(
+                (run.date, run.state, run.trigger, run.user_id),
+                (self.d("2026-06-14"), "done", "manual", self.credit_manager),
+            )
             self.assertEqual((run.stage_change_count, run.activity_escalated_count), (0, 0))
             self.assertEqual(invoice.collection_stage_id, self.stage_1_30)
             self.assertEqual(len(invoice.ar_stage_history_ids), 1, "no stage flipped back and forth")
@@ -380,10 +400,8 @@ class TestCollectionRun(ArCollectionRunCommon):
     def test_collections_time_zone_default(self):
         china, usa = self.env.ref("base.cn"), self.env.ref("base.us")
         Company = self.env["res.company"]
-        self.assertEqual(Company.create({"name": "Shanghai Co", "country_id": china.id}).ar_timezone,
-                         "Asia/Shanghai")
-        self.assertEqual(Company.create({"name": "Boston Inc", "country_id": usa.id}).ar_timezone,
-                         "America/New_York")
+        self.assertEqual(Company.create({"name": "Shanghai Co", "country_id": china.id}).ar_timezone, "Asia/Shanghai")
+        self.assertEqual(Company.create({"name": "Boston Inc", "country_id": usa.id}).ar_timezone, "America/New_York")
         self.assertEqual(Company.create({"name": "Nowhere Ltd"}).ar_timezone, "Asia/Shanghai")
         company = Company.create({"name": "Tokyo KK", "country_id": china.id})
         company.partner_id.tz = "Asia/Tokyo"
@@ -395,8 +413,7 @@ class TestCollectionRun(ArCollectionRunCommon):
         settings.execute()
         self.assertEqual(company.ar_timezone, "Asia/Shanghai")
         with freeze_time("2026-06-14 23:00:00"):
-            self.assertEqual(company.with_user(self.collector)._ar_get_today(),
-                             (self.d("2026-06-15"), "Asia/Shanghai"))
+            self.assertEqual(company.with_user(self.collector)._ar_get_today(), (self.d("2026-06-15"), "Asia/Shanghai"))
 
     # ------------------------------------------------------------------
     # Every step's failures on the run
@@ -406,10 +423,19 @@ class TestCollectionRun(ArCollectionRunCommon):
         inv1 = self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
         inv2 = self.ar_invoice(self.customer2, 1000.0, "2026-05-01", "2026-06-01")
         Promise = self.env["ar.payment.promise"].sudo()
-        bad, good = Promise.create([{
-            "partner_id": partner.id, "amount": 500.0, "date_start": "2026-06-01", "date": "2026-06-05",
-            "invoice_ids": [Command.set(invoice.ids)], "company_id": self.company.id,
-        } for partner, invoice in ((self.customer, inv1), (self.customer2, inv2))])
+        bad, good = Promise.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "amount": 500.0,
+                    "date_start": "2026-06-01",
+                    "date": "2026-06-05",
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "company_id": self.company.id,
+                }
+                for partner, invoice in ((self.customer, inv1), (self.customer2, inv2))
+            ]
+        )
         original = ArPaymentPromise._ar_check
 
         def check(promises, *args, **kwargs):
@@ -472,7 +498,7 @@ class TestCollectionRun(ArCollectionRunCommon):
         self.assertEqual(Run.search([]).mapped("state"), ["running"])
         # ... and the cron is due again: the scheduler calls it until the runs are over
         calls = 1
-        while (triggers := Trigger.search([("cron_id", "=", cron.id), ("call_at", "<=", "2026-06-15 00:00:00")])):
+        while triggers := Trigger.search([("cron_id", "=", cron.id), ("call_at", "<=", "2026-06-15 00:00:00")]):
             triggers.unlink()
             cron.method_direct_trigger()
             calls += 1
@@ -511,27 +537,43 @@ class TestCollectionRun(ArCollectionRunCommon):
 class TestCollectionRunRpc(ArCollectionRunCommon, HttpCase):
     """The run's record and the company's time zone over JSON-RPC, as the users it must stop."""
 
-    TEMPTING = {"ar_collection_run": True, "ar_promise_check": True, "force_company": True,
-                "sudo": True, "install_mode": True}
+    TEMPTING = {
+        "ar_collection_run": True,
+        "ar_promise_check": True,
+        "force_company": True,
+        "sudo": True,
+        "install_mode": True,
+    }
 
     def call(self, login, model, method, args, **kwargs):
         self.authenticate(login, login)
-        return self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": args,
-            "kwargs": {"context": dict(self.TEMPTING), **kwargs},
-        })
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": dict(self.TEMPTING), **kwargs},
+            },
+        )
 
     def test_run_record_is_written_by_the_run_only(self):
         run = self.run_collections()
         self.assertEqual(run.state, "done")
-        run_vals = {"state": "running", "error_count": 0, "error_log": False, "date": "2026-01-01",
-                    "step": "_ar_step_stage_invoices"}
+        run_vals = {
+            "state": "running",
+            "error_count": 0,
+            "error_log": False,
+            "date": "2026-01-01",
+            "step": "_ar_step_stage_invoices",
+        }
         for login in ("ar_credit_manager", "ar_collector", "ar_auditor"):
             with self.subTest(login=login), self.assertRaises(JsonRpcException):
                 self.call(login, "ar.collection.run", "write", [run.ids, run_vals])
             with self.subTest(login=login), self.assertRaises(JsonRpcException):
-                self.call(login, "ar.collection.run", "create", [[{"company_id": self.company.id,
-                                                                  "date": "2026-01-02"}]])
+                self.call(
+                    login, "ar.collection.run", "create", [[{"company_id": self.company.id, "date": "2026-01-02"}]]
+                )
             with self.subTest(login=login), self.assertRaises(JsonRpcException):
                 self.call(login, "ar.collection.run", "_cron_run_collections", [])
         run.invalidate_recordset()
@@ -546,8 +588,9 @@ class TestCollectionRunRpc(ArCollectionRunCommon, HttpCase):
         self.assertFalse(Run.search([("company_id", "=", self.company.id)]))
         action = self.call("ar_credit_manager", "ar.collection.run", "action_run_now", [[]])
         run = Run.browse(action["res_id"])
-        self.assertEqual((run.company_id, run.state, run.trigger, run.user_id),
-                         (self.company, "done", "manual", self.credit_manager))
+        self.assertEqual(
+            (run.company_id, run.state, run.trigger, run.user_id), (self.company, "done", "manual", self.credit_manager)
+        )
 
     def test_company_time_zone_not_set_by_collections_users(self):
         self.company.ar_timezone = "Asia/Shanghai"

@@ -20,7 +20,6 @@ TODAY = "2026-06-15"
 
 @tagged("post_install", "-at_install")
 class TestCollectionRunConcurrency(TransactionCase):
-
     def setUp(self):
         super().setUp()
         frozen = freeze_time(f"{TODAY} 15:00:00")  # 11:00 in New York, the main company's time zone
@@ -33,20 +32,36 @@ class TestCollectionRunConcurrency(TransactionCase):
             self.manager_id = env.ref("base.user_admin").id  # an Accounting Administrator: a Credit Manager
             self.run_ids_before = env["ar.collection.run"].search([]).ids
             self.trigger_ids_before = env["ir.cron.trigger"].search([]).ids
-            self.assertEqual(env["ar.collection.stage"].search([]).company_id, company,
-                             "the run of the committed database covers the main company only")
-            partners = env["res.partner"].create([
-                {"name": f"Concurrent Customer {i}", "is_company": True, "customer_rank": 1} for i in range(3)])
-            moves = env["account.move"].with_company(company).create([{
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": "2026-04-15",
-                "date": "2026-04-15",
-                "invoice_payment_term_id": False,
-                "invoice_date_due": "2026-05-01",  # 45 days late
-                "invoice_line_ids": [Command.create({
-                    "name": "Goods", "quantity": 1, "price_unit": 1000.0, "tax_ids": [Command.clear()]})],
-            } for partner in partners])
+            self.assertEqual(
+                env["ar.collection.stage"].search([]).company_id,
+                company,
+                "the run of the committed database covers the main company only",
+            )
+            partners = env["res.partner"].create(
+                [{"name": f"Concurrent Customer {i}", "is_company": True, "customer_rank": 1} for i in range(3)]
+            )
+            moves = (
+                env["account.move"]
+                .with_company(company)
+                .create(
+                    [
+                        {
+                            "move_type": "out_invoice",
+                            "partner_id": partner.id,
+                            "invoice_date": "2026-04-15",
+                            "date": "2026-04-15",
+                            "invoice_payment_term_id": False,
+                            "invoice_date_due": "2026-05-01",  # 45 days late
+                            "invoice_line_ids": [
+                                Command.create(
+                                    {"name": "Goods", "quantity": 1, "price_unit": 1000.0, "tax_ids": [Command.clear()]}
+                                )
+                            ],
+                        }
+                        for partner in partners
+                    ]
+                )
+            )
             moves.action_post()
             self.partner_ids, self.move_ids = partners.ids, moves.ids
             self.company_id = company.id
@@ -87,12 +102,17 @@ class TestCollectionRunConcurrency(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             runs = env["ar.collection.run"].search([("company_id", "=", self.company_id)])
             self.assertEqual(len(runs), 1)
-            self.assertEqual((runs.date, runs.state, runs.trigger, runs.error_count),
-                             (fields.Date.to_date(TODAY), "done", trigger, 0), runs.error_log)
-            activities = env["mail.activity"].search([
-                ("res_model", "=", "res.partner"), ("res_id", "in", self.partner_ids)])
-            self.assertEqual(sorted(activities.mapped("res_id")), sorted(self.partner_ids),
-                             "exactly one follow-up per customer")
+            self.assertEqual(
+                (runs.date, runs.state, runs.trigger, runs.error_count),
+                (fields.Date.to_date(TODAY), "done", trigger, 0),
+                runs.error_log,
+            )
+            activities = env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", self.partner_ids)]
+            )
+            self.assertEqual(
+                sorted(activities.mapped("res_id")), sorted(self.partner_ids), "exactly one follow-up per customer"
+            )
             self.assertEqual(runs.partner_count, 3)
             return runs.read(["activity_created_count", "conflict_count", "error_log"])[0]
 
@@ -107,8 +127,12 @@ class TestCollectionRunConcurrency(TransactionCase):
             # the manager's Run Now takes the run over; the cron meanwhile skips the company
             action = manager_env["ar.collection.run"].action_run_now()
             self.assertEqual(cron_env["ar.collection.run"]._cron_run_collections(), 0)
-            self.assertTrue(cron_env["ir.cron.trigger"].search([
-                ("cron_id", "=", self.cron_id), ("call_at", ">", fields.Datetime.now())]), "the cron comes back later")
+            self.assertTrue(
+                cron_env["ir.cron.trigger"].search(
+                    [("cron_id", "=", self.cron_id), ("call_at", ">", fields.Datetime.now())]
+                ),
+                "the cron comes back later",
+            )
             cron_env.cr.commit()
             manager_env.cr.commit()
             # the cron's next call: nothing left for today

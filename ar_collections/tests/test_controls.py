@@ -32,22 +32,36 @@ class ArControlsCommon(ArWorkspaceCommon):
         super().setUpClass()
         company_ids = [Command.set(cls.company.ids)]
         cls.invoicing_user = new_test_user(
-            cls.env, "ar_invoicing", groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
-            company_id=cls.company.id, company_ids=company_ids, name="Invoicing Sun")
+            cls.env,
+            "ar_invoicing",
+            groups="base.group_user,base.group_partner_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=company_ids,
+            name="Invoicing Sun",
+        )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Co", "is_company": True})
         cls.other_invoice = cls.ar_invoice(cls.other_customer, 300.0, "2026-01-10", "2026-02-10")
         cls.customer.with_user(cls.credit_manager)._ar_set_blacklist("Three promises broken")
         with freeze_time("2026-03-02 02:00:00"):
             Log = cls.env["ar.collection.log"].with_user(cls.collector)
-            base = {"partner_id": cls.customer.id, "channel": "phone",
-                    "invoice_ids": [Command.set(cls.invoice_1.ids)], "amount_requested": 1000.0}
-            cls.promise_log = Log.create(dict(
-                base, result_id=cls.result_promise.id, promise_date="2026-03-06", promise_amount=600.0))
-            cls.extension_log = Log.create(dict(
-                base, result_id=cls.result_extension.id, extension_date="2026-03-20"))
-            cls.dispute_log = Log.create(dict(
-                base, invoice_ids=[Command.set(cls.invoice_2.ids)], result_id=cls.result_dispute.id,
-                dispute_reason="price"))
+            base = {
+                "partner_id": cls.customer.id,
+                "channel": "phone",
+                "invoice_ids": [Command.set(cls.invoice_1.ids)],
+                "amount_requested": 1000.0,
+            }
+            cls.promise_log = Log.create(
+                dict(base, result_id=cls.result_promise.id, promise_date="2026-03-06", promise_amount=600.0)
+            )
+            cls.extension_log = Log.create(dict(base, result_id=cls.result_extension.id, extension_date="2026-03-20"))
+            cls.dispute_log = Log.create(
+                dict(
+                    base,
+                    invoice_ids=[Command.set(cls.invoice_2.ids)],
+                    result_id=cls.result_dispute.id,
+                    dispute_reason="price",
+                )
+            )
         cls.promise = cls.promise_log.promise_ids
         cls.extension = cls.extension_log.extension_ids
         cls.dispute = cls.dispute_log.dispute_ids
@@ -89,9 +103,14 @@ class TestContextGrantsNothing(ArControlsCommon):
 
     def test_invoicing_user_cannot_create_a_customer_with_a_credit_profile(self):
         Partner = self.env["res.partner"].with_user(self.invoicing_user).with_context(**TEMPTING_CONTEXT)
-        for vals in ({"credit_limit": 9000000.0}, {"credit_grade_id": self.grade_a.id}, {"ar_credit_days": 90},
-                     {"collector_id": self.invoicing_user.id}, {"credit_blacklisted": True},
-                     {"collection_stage_id": self.stage.id}):
+        for vals in (
+            {"credit_limit": 9000000.0},
+            {"credit_grade_id": self.grade_a.id},
+            {"ar_credit_days": 90},
+            {"collector_id": self.invoicing_user.id},
+            {"credit_blacklisted": True},
+            {"collection_stage_id": self.stage.id},
+        ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 Partner.create(dict(vals, name="Big Spender Ltd", is_company=True))
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Big Spender Ltd")]))
@@ -105,15 +124,21 @@ class TestContextGrantsNothing(ArControlsCommon):
     def test_invoicing_user_cannot_change_the_profile(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.invoicing_user).with_context(**TEMPTING_CONTEXT).write(
-                {"credit_limit": 9000000.0, "credit_grade_id": self.grade_a.id})
+                {"credit_limit": 9000000.0, "credit_grade_id": self.grade_a.id}
+            )
         customer = self.fresh(self.customer)
         self.assertEqual(customer.credit_limit, 0.0)
         self.assertFalse(customer.credit_grade_id)
         self.assertFalse(customer.ar_credit_history_ids.filtered(lambda h: h.kind == "change"))
 
     def test_credit_manager_creates_a_customer_with_a_profile_on_record(self):
-        customer = self.env["res.partner"].with_user(self.credit_manager).create({
-            "name": "Graded Co", "is_company": True, "credit_grade_id": self.grade_a.id, "credit_limit": 5000.0})
+        customer = (
+            self.env["res.partner"]
+            .with_user(self.credit_manager)
+            .create(
+                {"name": "Graded Co", "is_company": True, "credit_grade_id": self.grade_a.id, "credit_limit": 5000.0}
+            )
+        )
         customer = self.fresh(customer)
         self.assertEqual(customer.credit_grade_id, self.grade_a)
         history = customer.ar_credit_history_ids
@@ -128,10 +153,17 @@ class TestContextGrantsNothing(ArControlsCommon):
         with self.assertRaises(AccessError):
             extension.action_approve()
         with self.assertRaises(AccessError):
-            self.env["ar.extension.request"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create({
-                "partner_id": self.customer.id, "invoice_ids": [Command.set(self.invoice_1.ids)],
-                "requested_date": "2099-01-01", "amount": 10.0, "reason": "x",
-                "state": "approved", "approver_id": self.credit_manager.id})
+            self.env["ar.extension.request"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.invoice_1.ids)],
+                    "requested_date": "2099-01-01",
+                    "amount": 10.0,
+                    "reason": "x",
+                    "state": "approved",
+                    "approver_id": self.credit_manager.id,
+                }
+            )
         extension = self.fresh(self.extension)
         self.assertEqual(extension.state, "to_approve")
         self.assertFalse(extension.approver_id)
@@ -155,9 +187,15 @@ class TestContextGrantsNothing(ArControlsCommon):
         with self.assertRaises(AccessError):
             promise.write({"state": "kept", "paid_amount": 600.0})
         with self.assertRaises(AccessError):
-            self.env["ar.payment.promise"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create({
-                "partner_id": self.customer.id, "invoice_ids": [Command.set(self.invoice_1.ids)],
-                "date": "2099-01-01", "amount": 10.0, "state": "kept"})
+            self.env["ar.payment.promise"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.invoice_1.ids)],
+                    "date": "2099-01-01",
+                    "amount": 10.0,
+                    "state": "kept",
+                }
+            )
         promise = self.fresh(self.promise)
         self.assertEqual(promise.state, "broken")
         self.assertEqual(promise.paid_amount, 0.0)
@@ -167,7 +205,8 @@ class TestContextGrantsNothing(ArControlsCommon):
         for user in (self.collector, self.salesman):
             with self.subTest(user=user.name), self.assertRaises(AccessError):
                 self.dispute.with_user(user).with_context(**TEMPTING_CONTEXT).write(
-                    {"state": "resolved", "resolved_user_id": user.id})
+                    {"state": "resolved", "resolved_user_id": user.id}
+                )
         dispute = self.fresh(self.dispute)
         self.assertEqual(dispute.state, "open")
         self.assertFalse(dispute.resolved_user_id)
@@ -191,13 +230,15 @@ class TestContextGrantsNothing(ArControlsCommon):
         with self.assertRaises(AccessError):
             invoice.write({"ar_stage_history_ids": [Command.clear()]})
         with self.assertRaises(AccessError):
-            self.env["ar.collection.stage.history"].with_user(self.collector).create({
-                "move_id": self.invoice_1.id, "company_id": self.company.id, "date": "2026-03-01"})
+            self.env["ar.collection.stage.history"].with_user(self.collector).create(
+                {"move_id": self.invoice_1.id, "company_id": self.company.id, "date": "2026-03-01"}
+            )
         self.assertEqual(self.fresh(self.invoice_1).collection_stage_id, self.stage)
         # nor the stage of the customer
         with self.assertRaises(AccessError):
             self.customer.with_user(self.salesman).with_context(**TEMPTING_CONTEXT).write(
-                {"collection_stage_id": False, "ar_procedure": "general"})
+                {"collection_stage_id": False, "ar_procedure": "general"}
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -233,9 +274,15 @@ class TestRulesOnEveryWrite(ArControlsCommon):
     @freeze_time("2026-03-03 02:00:00")
     def test_promise_past_date_on_create_too(self):
         with self.assertRaises(ValidationError):
-            self.env["ar.payment.promise"].with_user(self.collector).create({
-                "partner_id": self.customer.id, "invoice_ids": [Command.set(self.invoice_2.ids)],
-                "date_start": "2026-02-01", "date": "2026-02-20", "amount": 100.0})
+            self.env["ar.payment.promise"].with_user(self.collector).create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.invoice_2.ids)],
+                    "date_start": "2026-02-01",
+                    "date": "2026-02-20",
+                    "amount": 100.0,
+                }
+            )
         self.assertEqual(self.env["ar.payment.promise"].search_count([("partner_id", "=", self.customer.id)]), 1)
 
     def test_checked_promise_is_fixed(self):
@@ -272,7 +319,8 @@ class TestRulesOnEveryWrite(ArControlsCommon):
     def test_dispute_not_moved_onto_another_customer(self):
         with self.assertRaises(UserError):
             self.dispute.with_user(self.collector).write(
-                {"partner_id": self.other_customer.id, "invoice_ids": [Command.set(self.other_invoice.ids)]})
+                {"partner_id": self.other_customer.id, "invoice_ids": [Command.set(self.other_invoice.ids)]}
+            )
         with self.assertRaises(ValidationError):
             self.dispute.with_user(self.collector).write({"invoice_ids": [Command.link(self.other_invoice.id)]})
         dispute = self.fresh(self.dispute)
@@ -289,14 +337,20 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
         super().setUpClass()
         cls.company_b = cls.setup_other_company(name="Company B")["company"]
         cls.collector_b = new_test_user(
-            cls.env, "ar_collector_b", groups="base.group_user,ar_collections.group_ar_credit_manager",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)], name="Collector B")
+            cls.env,
+            "ar_collector_b",
+            groups="base.group_user,ar_collections.group_ar_credit_manager",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+            name="Collector B",
+        )
 
     def test_other_company_reads_nothing_of_company_1s_collections(self):
         with freeze_time("2026-03-10 12:00:00"):
             self.customer._ar_escalate_followup("Promise broken: call the director")
         self.customer.with_user(self.credit_manager).with_context(tracking_disable=False, mail_notrack=False).write(
-            {"credit_grade_id": self.grade_a.id, "credit_limit": 7000.0, "ar_credit_days": 45})
+            {"credit_grade_id": self.grade_a.id, "credit_limit": 7000.0, "ar_credit_days": 45}
+        )
         self.env.flush_all()
         self.env.cr.precommit.run()
         activity = self.customer._ar_get_followup_activity()
@@ -308,8 +362,11 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
         self.env.invalidate_all()
         customer_b = self.customer.with_user(self.collector_b).with_company(self.company_b)
         self.assertFalse(customer_b.activity_ids)
-        self.assertFalse(self.env["mail.activity"].with_user(self.collector_b).search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]))
+        self.assertFalse(
+            self.env["mail.activity"]
+            .with_user(self.collector_b)
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)])
+        )
         with self.assertRaises(AccessError):
             activity.with_user(self.collector_b).read(["summary"])
         with self.assertRaises(AccessError):
@@ -318,8 +375,11 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
         bodies_b = " ".join(messages.mapped("body"))
         self.assertNotIn("call the director", bodies_b)
         self.assertNotIn("Three promises broken", bodies_b)
-        self.assertFalse(messages.sudo().tracking_value_ids.filtered(
-            lambda t: t.field_id.name in ("credit_grade_id", "credit_limit", "ar_credit_days")))
+        self.assertFalse(
+            messages.sudo().tracking_value_ids.filtered(
+                lambda t: t.field_id.name in ("credit_grade_id", "credit_limit", "ar_credit_days")
+            )
+        )
         self.assertFalse(customer_b.ar_credit_history_ids)
         self.assertFalse(self.env["ar.credit.profile.history"].with_user(self.collector_b).search([]))
         self.assertFalse(customer_b.credit_grade_id)
@@ -341,19 +401,32 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
         self.assertIn(letter.name, bodies, "company 1 reads the letter it printed on the customer")
         self.assertIn(statement.name, bodies, "and the statement")
         self.env.invalidate_all()
-        bodies_b = " ".join(self.customer.with_user(self.collector_b).with_company(self.company_b)
-                            .message_ids.mapped("body"))
+        bodies_b = " ".join(
+            self.customer.with_user(self.collector_b).with_company(self.company_b).message_ids.mapped("body")
+        )
         self.assertNotIn(letter.name, bodies_b)
         self.assertNotIn(statement.name, bodies_b)
 
     def test_portal_user_reads_no_credit_fact(self):
-        portal = new_test_user(self.env, "ar_portal", groups="base.group_portal", name="Mr. Portal",
-                               company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        portal = new_test_user(
+            self.env,
+            "ar_portal",
+            groups="base.group_portal",
+            name="Mr. Portal",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
         portal.partner_id.parent_id = self.customer
         Partner = self.env["res.partner"].with_user(portal)
         fields_b = Partner.fields_get()
-        for fname in ("credit_blacklist_reason", "credit_blacklisted", "ar_overdue_amount", "collection_stage_id",
-                      "credit_grade_id", "ar_credit_history_ids"):
+        for fname in (
+            "credit_blacklist_reason",
+            "credit_blacklisted",
+            "ar_overdue_amount",
+            "collection_stage_id",
+            "credit_grade_id",
+            "ar_credit_history_ids",
+        ):
             with self.subTest(field=fname):
                 self.assertNotIn(fname, fields_b)
                 with self.assertRaises(AccessError):
@@ -389,10 +462,15 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
 
     def call(self, login, model, method, args, context=None, kwargs=None):
         self.authenticate(login, login)
-        return self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": args,
-            "kwargs": dict(kwargs or {}, context=dict(TEMPTING_CONTEXT, **(context or {}))),
-        })
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": dict(kwargs or {}, context=dict(TEMPTING_CONTEXT, **(context or {}))),
+            },
+        )
 
     def assertRefused(self, login, model, method, args, error="odoo.exceptions.AccessError", **kwargs):
         with self.assertRaises(JsonRpcException) as caught:
@@ -400,19 +478,37 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
         self.assertEqual(caught.exception.args[0], error)
 
     def test_salesperson_lifts_no_blacklist(self):
-        self.assertRefused("ar_salesman", "res.partner", "write", [[self.customer.id], {
-            "credit_blacklisted": False, "credit_blacklist_reason": False}])
+        self.assertRefused(
+            "ar_salesman",
+            "res.partner",
+            "write",
+            [[self.customer.id], {"credit_blacklisted": False, "credit_blacklist_reason": False}],
+        )
         self.assertTrue(self.fresh(self.customer).credit_blacklisted)
 
     def test_invoicing_user_creates_no_graded_customer(self):
-        self.assertRefused("ar_invoicing", "res.partner", "create", [{
-            "name": "Big Spender Ltd", "is_company": True, "credit_limit": 9000000.0,
-            "credit_grade_id": self.grade_a.id}])
+        self.assertRefused(
+            "ar_invoicing",
+            "res.partner",
+            "create",
+            [
+                {
+                    "name": "Big Spender Ltd",
+                    "is_company": True,
+                    "credit_limit": 9000000.0,
+                    "credit_grade_id": self.grade_a.id,
+                }
+            ],
+        )
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Big Spender Ltd")]))
 
     def test_collector_approves_no_extension(self):
-        self.assertRefused("ar_collector", "ar.extension.request", "write", [[self.extension.id], {
-            "state": "approved", "approver_id": self.credit_manager.id}])
+        self.assertRefused(
+            "ar_collector",
+            "ar.extension.request",
+            "write",
+            [[self.extension.id], {"state": "approved", "approver_id": self.credit_manager.id}],
+        )
         self.assertRefused("ar_collector", "ar.extension.request", "action_approve", [[self.extension.id]])
         extension = self.fresh(self.extension)
         self.assertEqual((extension.state, extension.approver_id.id), ("to_approve", False))
@@ -428,23 +524,44 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
         self.assertEqual(self.fresh(self.dispute).state, "open")
 
     def test_collector_rewrites_no_log(self):
-        self.assertRefused("ar_collector", "ar.collection.log", "write", [[self.promise_log.id], {
-            "notes": "Never happened"}], error="odoo.exceptions.UserError")
+        self.assertRefused(
+            "ar_collector",
+            "ar.collection.log",
+            "write",
+            [[self.promise_log.id], {"notes": "Never happened"}],
+            error="odoo.exceptions.UserError",
+        )
         self.assertFalse(self.fresh(self.promise_log).notes)
 
     def test_invoicing_user_clears_no_stage(self):
-        self.assertRefused("ar_invoicing", "account.move", "write", [[self.invoice_1.id], {
-            "collection_stage_id": False}])
+        self.assertRefused(
+            "ar_invoicing", "account.move", "write", [[self.invoice_1.id], {"collection_stage_id": False}]
+        )
         self.assertEqual(self.fresh(self.invoice_1).collection_stage_id, self.stage)
 
     def test_promise_and_extension_rules_over_rpc(self):
         with freeze_time("2026-03-03 02:00:00"):
-            self.assertRefused("ar_collector", "ar.payment.promise", "write", [[self.promise.id], {
-                "date": "2026-03-01"}], error="odoo.exceptions.ValidationError")
-            self.assertRefused("ar_collector", "ar.payment.promise", "write", [[self.promise.id], {
-                "invoice_ids": [Command.link(self.other_invoice.id)]}], error="odoo.exceptions.ValidationError")
-            self.assertRefused("ar_collector", "ar.extension.request", "write", [[self.extension.id], {
-                "requested_date": "2020-01-01"}], error="odoo.exceptions.ValidationError")
+            self.assertRefused(
+                "ar_collector",
+                "ar.payment.promise",
+                "write",
+                [[self.promise.id], {"date": "2026-03-01"}],
+                error="odoo.exceptions.ValidationError",
+            )
+            self.assertRefused(
+                "ar_collector",
+                "ar.payment.promise",
+                "write",
+                [[self.promise.id], {"invoice_ids": [Command.link(self.other_invoice.id)]}],
+                error="odoo.exceptions.ValidationError",
+            )
+            self.assertRefused(
+                "ar_collector",
+                "ar.extension.request",
+                "write",
+                [[self.extension.id], {"requested_date": "2020-01-01"}],
+                error="odoo.exceptions.ValidationError",
+            )
         promise, extension = self.fresh(self.promise), self.fresh(self.extension)
         self.assertEqual((str(promise.date), promise.invoice_ids), ("2026-03-06", self.invoice_1))
         self.assertEqual(str(extension.requested_date), "2026-03-20")
@@ -452,26 +569,43 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
     def test_portal_user_reads_no_blacklist_reason(self):
         portal = new_test_user(self.env, "ar_portal_rpc", groups="base.group_portal", name="Mr. Portal")
         portal.partner_id.parent_id = self.customer
-        self.assertRefused("ar_portal_rpc", "res.partner", "read", [[self.customer.id], [
-            "credit_blacklist_reason", "ar_overdue_amount", "collection_stage_id"]])
+        self.assertRefused(
+            "ar_portal_rpc",
+            "res.partner",
+            "read",
+            [[self.customer.id], ["credit_blacklist_reason", "ar_overdue_amount", "collection_stage_id"]],
+        )
 
     def test_salesperson_reads_no_figures_of_others_customers(self):
-        result = self.call("ar_salesman", "res.partner", "read", [[self.customer.id], [
-            "ar_overdue_amount", "ar_contact_count", "ar_credit_visible"]])
+        result = self.call(
+            "ar_salesman",
+            "res.partner",
+            "read",
+            [[self.customer.id], ["ar_overdue_amount", "ar_contact_count", "ar_credit_visible"]],
+        )
         self.assertEqual(
             (result[0]["ar_overdue_amount"], result[0]["ar_contact_count"], result[0]["ar_credit_visible"]),
-            (0.0, 0, False))
+            (0.0, 0, False),
+        )
 
     def test_other_company_reads_no_collections_note(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        new_test_user(self.env, "ar_collector_b_rpc", groups="base.group_user,ar_collections.group_ar_credit_manager",
-                      company_id=company_b.id, company_ids=[Command.set(company_b.ids)], name="Collector B")
+        new_test_user(
+            self.env,
+            "ar_collector_b_rpc",
+            groups="base.group_user,ar_collections.group_ar_credit_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+            name="Collector B",
+        )
         with freeze_time("2026-03-10 12:00:00"):
             self.customer._ar_escalate_followup("Promise broken: call the director")
+
         def chatter(login):
             self.authenticate(login, login)
-            thread = self.make_jsonrpc_request("/mail/thread/messages", {
-                "thread_model": "res.partner", "thread_id": self.customer.id})
+            thread = self.make_jsonrpc_request(
+                "/mail/thread/messages", {"thread_model": "res.partner", "thread_id": self.customer.id}
+            )
             return " ".join(str(m.get("body")) for m in thread["data"].get("mail.message", []))
 
         bodies = chatter("ar_credit_manager")
@@ -480,7 +614,12 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
         bodies = chatter("ar_collector_b_rpc")
         self.assertNotIn("call the director", bodies)
         self.assertNotIn("Three promises broken", bodies)
-        activities = self.call("ar_collector_b_rpc", "mail.activity", "search_read", [[
-            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]], kwargs={"fields": ["summary"]})
+        activities = self.call(
+            "ar_collector_b_rpc",
+            "mail.activity",
+            "search_read",
+            [[("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]],
+            kwargs={"fields": ["summary"]},
+        )
         self.assertEqual(activities, [])
         self.assertTrue(self.customer._ar_get_followup_activity(), "company 1's follow-up is still there")

@@ -7,13 +7,13 @@ from .common import ArCollectionsCommon
 
 @tagged("post_install", "-at_install")
 class TestCreditAccess(ArCollectionsCommon):
-
     def test_collector_cannot_blacklist(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.collector)._ar_set_blacklist("I think so")
         with self.assertRaises(AccessError):
-            self.env["ar.partner.blacklist"].with_user(self.collector).create({
-                "partner_ids": [Command.set(self.customer.ids)], "reason": "x"})
+            self.env["ar.partner.blacklist"].with_user(self.collector).create(
+                {"partner_ids": [Command.set(self.customer.ids)], "reason": "x"}
+            )
         with self.assertRaises(AccessError):
             self.customer.with_user(self.collector).action_ar_blacklist()
         self.assertFalse(self.customer.credit_blacklisted)
@@ -35,8 +35,9 @@ class TestCreditAccess(ArCollectionsCommon):
     def test_salesman_edits_contact_of_graded_customer(self):
         """Synchronising the commercial fields to a new contact is not a change of profile."""
         self.customer.with_user(self.credit_manager).write({"credit_grade_id": self.grade_a.id})
-        contact = self.env["res.partner"].with_user(self.salesman).create({
-            "name": "Ms. Liu", "parent_id": self.customer.id})
+        contact = (
+            self.env["res.partner"].with_user(self.salesman).create({"name": "Ms. Liu", "parent_id": self.customer.id})
+        )
         self.assertEqual(contact.credit_grade_id, self.grade_a)
 
     def test_salesman_reads_credit_figures(self):
@@ -72,14 +73,22 @@ class TestCreditAccess(ArCollectionsCommon):
 
     def test_other_company_sees_nothing(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        user_b = self.env["res.users"].create({
-            "name": "Collector B", "login": "collector_b",
-            "company_id": company_b.id, "company_ids": [Command.set(company_b.ids)],
-            "groups_id": [Command.set([self.env.ref("base.group_user").id,
-                                       self.env.ref("ar_collections.group_ar_credit_manager").id])],
-        })
-        grade_private = self.env["ar.credit.grade"].create({
-            "code": "P", "name": "Company 1 only", "company_id": self.company.id})
+        user_b = self.env["res.users"].create(
+            {
+                "name": "Collector B",
+                "login": "collector_b",
+                "company_id": company_b.id,
+                "company_ids": [Command.set(company_b.ids)],
+                "groups_id": [
+                    Command.set(
+                        [self.env.ref("base.group_user").id, self.env.ref("ar_collections.group_ar_credit_manager").id]
+                    )
+                ],
+            }
+        )
+        grade_private = self.env["ar.credit.grade"].create(
+            {"code": "P", "name": "Company 1 only", "company_id": self.company.id}
+        )
         self.customer.write({"credit_grade_id": self.grade_a.id, "credit_limit": 1000.0})
         self.customer._ar_set_blacklist("Company 1 reasons")
         self.ar_invoice(self.customer, 700.0, "2026-01-01", "2026-01-31")

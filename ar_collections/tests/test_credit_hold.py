@@ -10,7 +10,6 @@ from .credit_hold_common import CreditHoldCommon
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-15")
 class TestCreditHold(CreditHoldCommon):
-
     def confirm_as(self, order, user):
         order.with_user(user).action_confirm()
 
@@ -21,9 +20,12 @@ class TestCreditHold(CreditHoldCommon):
         return str(error.exception)
 
     def approve(self, order, user=None, reason="Customer paid the overdue invoice today", expiry_date=False):
-        wizard = self.env["ar.credit.release.wizard"].with_user(user or self.credit_manager).with_context(
-            default_sale_order_id=order.id, default_mode="approve").create({
-                "reason": reason, "expiry_date": expiry_date})
+        wizard = (
+            self.env["ar.credit.release.wizard"]
+            .with_user(user or self.credit_manager)
+            .with_context(default_sale_order_id=order.id, default_mode="approve")
+            .create({"reason": reason, "expiry_date": expiry_date})
+        )
         wizard.action_confirm()
         return order.ar_credit_release_ids.filtered(lambda r: r.state == "approved")
 
@@ -43,8 +45,13 @@ class TestCreditHold(CreditHoldCommon):
         order = self.ar_order(self.contact, 100.0)
         message = self.blocked_message(order)
         self.assertHoldMessage(
-            message, order.name, "blacklisted", "Malicious default on the 2025 contract",
-            "Credit limit: $\xa05,000.00", "this order: $\xa0100.00")
+            message,
+            order.name,
+            "blacklisted",
+            "Malicious default on the 2025 contract",
+            "Credit limit: $\xa05,000.00",
+            "this order: $\xa0100.00",
+        )
         self.assertNotIn("Credit limit exceeded", message)
 
     def test_grade_without_credit_sales_needs_immediate_term(self):
@@ -73,8 +80,14 @@ class TestCreditHold(CreditHoldCommon):
         order = self.ar_order(self.customer, 1500.0)
         message = self.blocked_message(order)
         self.assertHoldMessage(
-            message, "Credit limit exceeded", "exposure $\xa04,000.00", "this order $\xa01,500.00",
-            "$\xa05,500.00", "limit of $\xa05,000.00", "by $\xa0500.00")
+            message,
+            "Credit limit exceeded",
+            "exposure $\xa04,000.00",
+            "this order $\xa01,500.00",
+            "$\xa05,500.00",
+            "limit of $\xa05,000.00",
+            "by $\xa0500.00",
+        )
         # exactly up to the limit is allowed
         order.order_line.price_unit = 1000.0
         self.confirm_as(order, self.salesman)
@@ -104,8 +117,7 @@ class TestCreditHold(CreditHoldCommon):
         self.ar_set_stage(invoice, stage)
         order = self.ar_order(self.customer, 100.0)
         message = self.blocked_message(order)
-        self.assertHoldMessage(
-            message, stage.name, invoice.name, "overdue: $\xa0800.00", "oldest overdue: 45 days")
+        self.assertHoldMessage(message, stage.name, invoice.name, "overdue: $\xa0800.00", "oldest overdue: 45 days")
         # a stage that does not hold sales does not block
         stage.hold_sales = False
         self.confirm_as(order, self.salesman)
@@ -129,9 +141,17 @@ class TestCreditHold(CreditHoldCommon):
         self.assertEqual([r["code"] for r in reasons], ["blacklist", "grade", "limit", "stage"])
         message = self.blocked_message(order)
         self.assertHoldMessage(
-            message, "Refuses to pay", "does not allow credit sales", "Credit limit exceeded",
-            invoice.name, "Credit limit: $\xa01,000.00", "exposure: $\xa0900.00", "this order: $\xa0500.00",
-            "overdue: $\xa0900.00", "oldest overdue: 76 days")
+            message,
+            "Refuses to pay",
+            "does not allow credit sales",
+            "Credit limit exceeded",
+            invoice.name,
+            "Credit limit: $\xa01,000.00",
+            "exposure: $\xa0900.00",
+            "this order: $\xa0500.00",
+            "overdue: $\xa0900.00",
+            "oldest overdue: 76 days",
+        )
 
     # ------------------------------------------------------------------
     # Banner
@@ -196,9 +216,16 @@ class TestCreditHold(CreditHoldCommon):
             with self.assertRaises(AccessError, msg=user.name):
                 order.with_user(user).action_ar_approve_release()
             with self.assertRaises(AccessError, msg=user.name):
-                Release.with_user(user).create({
-                    "sale_order_id": order.id, "partner_id": self.customer.id, "company_id": self.company.id,
-                    "reason": "x", "approved_by_id": user.id, "approval_date": "2026-06-15 08:00:00"})
+                Release.with_user(user).create(
+                    {
+                        "sale_order_id": order.id,
+                        "partner_id": self.customer.id,
+                        "company_id": self.company.id,
+                        "reason": "x",
+                        "approved_by_id": user.id,
+                        "approval_date": "2026-06-15 08:00:00",
+                    }
+                )
         self.assertFalse(order.ar_credit_release_ids)
         # a credit manager cannot release his own sale
         own = self.ar_order(self.customer, 9000.0, user=self.credit_manager_2)
@@ -222,8 +249,12 @@ class TestCreditHold(CreditHoldCommon):
     def test_request_release(self):
         self.company.ar_credit_approver_id = self.credit_manager
         order = self.ar_order(self.customer, 9000.0)
-        wizard = self.env["ar.credit.release.wizard"].with_user(self.salesman).with_context(
-            default_sale_order_id=order.id, default_mode="request").create({"message": "Pays on Friday"})
+        wizard = (
+            self.env["ar.credit.release.wizard"]
+            .with_user(self.salesman)
+            .with_context(default_sale_order_id=order.id, default_mode="request")
+            .create({"message": "Pays on Friday"})
+        )
         self.assertIn("Credit limit exceeded", wizard.hold_reasons)
         wizard.action_confirm()
         activity = order.activity_ids
@@ -308,10 +339,14 @@ class TestCreditHold(CreditHoldCommon):
         self.company.ar_credit_approver_id = self.credit_manager
         self.customer._ar_set_blacklist("Long overdue")
         order = self.ar_order(self.customer, 100.0)
-        portal_user = self.env["res.users"].create({
-            "name": "Huadong buyer", "login": "huadong_portal", "partner_id": self.contact.id,
-            "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
-        })
+        portal_user = self.env["res.users"].create(
+            {
+                "name": "Huadong buyer",
+                "login": "huadong_portal",
+                "partner_id": self.contact.id,
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
         # what /my/orders/<id>/accept does after the signature
         order.with_user(portal_user).sudo()._validate_order()
         self.assertEqual(order.state, "draft")
@@ -335,21 +370,35 @@ class TestCreditHold(CreditHoldCommon):
     def test_payment_confirmation_skips_held_order(self):
         self.customer._ar_set_blacklist("Long overdue")
         order = self.ar_order(self.customer, 100.0)
-        provider = self.env["payment.provider"].sudo().create({
-            "name": "Test provider", "code": "none", "state": "test",
-            "payment_method_ids": [Command.set(self.env.ref("payment.payment_method_unknown").ids)],
-        })
-        transaction = self.env["payment.transaction"].sudo().create({
-            "provider_id": provider.id,
-            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-            "reference": "HOLD-TEST-1",
-            "amount": order.amount_total,
-            "currency_id": order.currency_id.id,
-            "partner_id": self.customer.id,
-            "operation": "online_redirect",
-            "state": "done",
-            "sale_order_ids": [Command.set(order.ids)],
-        })
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            .create(
+                {
+                    "name": "Test provider",
+                    "code": "none",
+                    "state": "test",
+                    "payment_method_ids": [Command.set(self.env.ref("payment.payment_method_unknown").ids)],
+                }
+            )
+        )
+        transaction = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                    "reference": "HOLD-TEST-1",
+                    "amount": order.amount_total,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "operation": "online_redirect",
+                    "state": "done",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+        )
         # the transaction covers the order: what the payment post-processing does next, as OdooBot
         confirmed = transaction.with_user(SUPERUSER_ID)._check_amount_and_confirm_order()
         self.assertFalse(confirmed)
@@ -366,12 +415,17 @@ class TestCreditHold(CreditHoldCommon):
     # ------------------------------------------------------------------
     def test_multi_company(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        salesman_b = self.env["res.users"].create({
-            "name": "Salesman B", "login": "salesman_b",
-            "company_id": company_b.id, "company_ids": [Command.set(company_b.ids)],
-            "groups_id": [Command.set([self.env.ref("base.group_user").id,
-                                       self.env.ref("sales_team.group_sale_salesman").id])],
-        })
+        salesman_b = self.env["res.users"].create(
+            {
+                "name": "Salesman B",
+                "login": "salesman_b",
+                "company_id": company_b.id,
+                "company_ids": [Command.set(company_b.ids)],
+                "groups_id": [
+                    Command.set([self.env.ref("base.group_user").id, self.env.ref("sales_team.group_sale_salesman").id])
+                ],
+            }
+        )
         # in company A: blacklisted, invoice in a held stage
         self.customer._ar_set_blacklist("Company A only")
         invoice_a = self.ar_invoice(self.customer, 800.0, "2026-04-01", "2026-05-01")
@@ -395,5 +449,6 @@ class TestCreditHold(CreditHoldCommon):
         self.confirm_as(order_a, self.salesman)
         self.assertEqual(order_a.state, "sale")
         # company A users do not see company B releases
-        self.assertFalse(self.env["ar.credit.release"].with_user(self.credit_manager).search(
-            [("partner_id", "=", self.customer.id)]))
+        self.assertFalse(
+            self.env["ar.credit.release"].with_user(self.credit_manager).search([("partner_id", "=", self.customer.id)])
+        )

@@ -44,9 +44,11 @@ class TestCreditHoldPerformance(CreditHoldCommon):
         large = self.count_queries(lambda: large_order._ar_credit_check())
         # both held for every reason of the same kind: the limit and the stage
         self.assertEqual(
-            [r["code"] for r in large_order._ar_get_credit_hold_reasons()[large_order.id]], ["limit", "stage"])
+            [r["code"] for r in large_order._ar_get_credit_hold_reasons()[large_order.id]], ["limit", "stage"]
+        )
         self.assertEqual(
-            [r["code"] for r in small_order._ar_get_credit_hold_reasons()[small_order.id]], ["limit", "stage"])
+            [r["code"] for r in small_order._ar_get_credit_hold_reasons()[small_order.id]], ["limit", "stage"]
+        )
         self.assertEqual(small, large)
 
     def test_banner_is_flat_in_invoice_count(self):

@@ -25,7 +25,6 @@ TEMPTING_CONTEXT = {
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-15")
 class TestCreditHoldRoads(CreditHoldCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -36,8 +35,11 @@ class TestCreditHoldRoads(CreditHoldCommon):
         return record.with_user(self.salesman).with_context(**TEMPTING_CONTEXT)
 
     def approve(self, order, user=None):
-        return self.env["ar.credit.release"].with_user(user or self.credit_manager)._approve(
-            order, "Payment received today")
+        return (
+            self.env["ar.credit.release"]
+            .with_user(user or self.credit_manager)
+            ._approve(order, "Payment received today")
+        )
 
     def reread(self, record):
         record.invalidate_recordset()
@@ -65,10 +67,13 @@ class TestCreditHoldRoads(CreditHoldCommon):
         self.assertIn("blacklisted", str(error.exception))
         # created confirmed: the same check
         with self.assertRaises(UserError):
-            self.as_salesman(self.env["sale.order"]).create({
-                "partner_id": self.customer.id, "state": "sale",
-                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 10.0})],
-            })
+            self.as_salesman(self.env["sale.order"]).create(
+                {
+                    "partner_id": self.customer.id,
+                    "state": "sale",
+                    "order_line": [Command.create({"product_id": self.product.id, "price_unit": 10.0})],
+                }
+            )
         self.assertFalse(self.env["sale.order"].search([("partner_id", "=", self.customer.id), ("state", "=", "sale")]))
 
     def test_write_state_checks_the_new_customer(self):
@@ -149,12 +154,29 @@ class TestCreditHoldRoads(CreditHoldCommon):
             lambda: self.as_salesman(line).write({"product_uom_qty": 30}),
             lambda: self.as_salesman(line).write({"price_unit": 300.0}),
             lambda: self.as_salesman(order).write({"order_line": [Command.update(line.id, {"product_uom_qty": 50})]}),
-            lambda: self.as_salesman(order).write({"order_line": [Command.create({
-                "product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1500.0,
-                "tax_id": [Command.clear()]})]}),
-            lambda: self.as_salesman(self.env["sale.order.line"]).create({
-                "order_id": order.id, "product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1500.0,
-                "tax_id": [Command.clear()]}),
+            lambda: self.as_salesman(order).write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 1500.0,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ]
+                }
+            ),
+            lambda: self.as_salesman(self.env["sale.order.line"]).create(
+                {
+                    "order_id": order.id,
+                    "product_id": self.product.id,
+                    "product_uom_qty": 1,
+                    "price_unit": 1500.0,
+                    "tax_id": [Command.clear()],
+                }
+            ),
         ]
         for attack in attacks:
             with self.assertRaises(UserError) as error:
@@ -233,7 +255,8 @@ class TestCreditHoldRoads(CreditHoldCommon):
         other = self.ar_order(self.customer, 9000.0)
         release = self.approve(other, user=self.credit_manager_2)
         other.with_user(self.credit_manager_2).with_context(**TEMPTING_CONTEXT).write(
-            {"user_id": self.credit_manager_2.id})
+            {"user_id": self.credit_manager_2.id}
+        )
         with self.assertRaises(UserError) as error:
             other.with_user(self.credit_manager_2).action_confirm()
         self.assertIn("who is or was the salesperson", str(error.exception))
@@ -249,9 +272,16 @@ class TestCreditHoldRoads(CreditHoldCommon):
         Release = self.env["ar.credit.release"]
         for user in (self.salesman, self.credit_manager):
             with self.assertRaises(AccessError):
-                Release.with_user(user).with_context(**TEMPTING_CONTEXT).create({
-                    "sale_order_id": order.id, "partner_id": self.customer.id, "company_id": self.company.id,
-                    "reason": "x", "approved_by_id": user.id, "approval_date": "2026-06-15 08:00:00"})
+                Release.with_user(user).with_context(**TEMPTING_CONTEXT).create(
+                    {
+                        "sale_order_id": order.id,
+                        "partner_id": self.customer.id,
+                        "company_id": self.company.id,
+                        "reason": "x",
+                        "approved_by_id": user.id,
+                        "approval_date": "2026-06-15 08:00:00",
+                    }
+                )
             with self.assertRaises(AccessError):
                 release.with_user(user).with_context(**TEMPTING_CONTEXT).write({"amount": 1_000_000.0})
         release = self.reread(release)
@@ -270,11 +300,17 @@ class TestCreditHoldRoads(CreditHoldCommon):
 
     def test_dispute_or_promise_recorded_alone_does_not_lift_the_hold(self):
         invoice, stage = self.held_invoice()
-        self.env["ar.dispute"].with_user(self.salesman).create({
-            "partner_id": self.customer.id, "invoice_ids": [Command.set(invoice.ids)], "reason": "quality"})
-        self.env["ar.payment.promise"].with_user(self.salesman).create({
-            "partner_id": self.customer.id, "invoice_ids": [Command.set(invoice.ids)],
-            "date": "2036-06-15", "amount": 1.0})
+        self.env["ar.dispute"].with_user(self.salesman).create(
+            {"partner_id": self.customer.id, "invoice_ids": [Command.set(invoice.ids)], "reason": "quality"}
+        )
+        self.env["ar.payment.promise"].with_user(self.salesman).create(
+            {
+                "partner_id": self.customer.id,
+                "invoice_ids": [Command.set(invoice.ids)],
+                "date": "2036-06-15",
+                "amount": 1.0,
+            }
+        )
         # the nightly run leaves paused invoices without a stage
         self.env["ar.collection.run"].sudo()._ar_start_runs(self.company)._ar_run_to_end()
         self.assertFalse(self.reread(invoice).collection_stage_id)
@@ -287,9 +323,19 @@ class TestCreditHoldRoads(CreditHoldCommon):
 
     def test_extension_approved_by_credit_manager_lifts_the_hold(self):
         invoice, _stage = self.held_invoice()
-        request = self.env["ar.extension.request"].with_user(self.collector).create({
-            "partner_id": self.customer.id, "invoice_ids": [Command.set(invoice.ids)],
-            "requested_date": "2026-06-30", "amount": 800.0, "reason": "Cash-in from their customer on the 28th"})
+        request = (
+            self.env["ar.extension.request"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "requested_date": "2026-06-30",
+                    "amount": 800.0,
+                    "reason": "Cash-in from their customer on the 28th",
+                }
+            )
+        )
         order = self.ar_order(self.customer, 100.0)
         with self.assertRaises(UserError):
             self.as_salesman(order).action_confirm()
@@ -305,7 +351,6 @@ class TestCreditHoldRoads(CreditHoldCommon):
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-15")
 class TestDeliveryLockRoads(CreditHoldCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -448,10 +493,15 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
         cls.confirmed.sudo().action_confirm()
 
     def rpc(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": list(args),
-            "kwargs": {"context": dict(TEMPTING_CONTEXT), **kwargs},
-        })
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": list(args),
+                "kwargs": {"context": dict(TEMPTING_CONTEXT), **kwargs},
+            },
+        )
 
     def assertRefused(self, model, method, *args, error=None, **kwargs):
         with self.assertRaises(JsonRpcException) as caught:
@@ -465,10 +515,18 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
         self.assertRefused("sale.order", "write", order.ids, {"state": "sale"}, error="odoo.exceptions.UserError")
         self.assertRefused("sale.order", "write", order.ids, {"state": "done"})
         self.assertRefused("sale.order", "action_confirm", order.ids, error="odoo.exceptions.UserError")
-        self.assertRefused("sale.order", "create", [{
-            "partner_id": self.customer.id, "state": "sale",
-            "order_line": [[0, 0, {"product_id": self.product.id, "price_unit": 10.0}]]}],
-            error="odoo.exceptions.UserError")
+        self.assertRefused(
+            "sale.order",
+            "create",
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "state": "sale",
+                    "order_line": [[0, 0, {"product_id": self.product.id, "price_unit": 10.0}]],
+                }
+            ],
+            error="odoo.exceptions.UserError",
+        )
         order.invalidate_recordset()
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.picking_ids)
@@ -477,15 +535,33 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
     def test_salesperson_cannot_grow_confirmed_order_past_the_limit(self):
         self.authenticate(self.salesman.login, self.salesman.login)
         order, line = self.confirmed, self.confirmed.order_line
-        self.assertRefused("sale.order.line", "write", line.ids, {"price_unit": 6000.0},
-                           error="odoo.exceptions.UserError")
-        self.assertRefused("sale.order", "write", order.ids, {"order_line": [[0, 0, {
-            "product_id": self.product.id, "product_uom_qty": 1, "price_unit": 4500.0, "tax_id": [[5, 0, 0]]}]]},
-            error="odoo.exceptions.UserError")
-        self.assertRefused("sale.order", "write", order.ids, {"amount_total": 1.0},
-                           error="odoo.exceptions.AccessError")
-        self.assertRefused("sale.order", "write", order.ids, {"partner_invoice_id": self.contact.id},
-                           error="odoo.exceptions.UserError")
+        self.assertRefused(
+            "sale.order.line", "write", line.ids, {"price_unit": 6000.0}, error="odoo.exceptions.UserError"
+        )
+        self.assertRefused(
+            "sale.order",
+            "write",
+            order.ids,
+            {
+                "order_line": [
+                    [
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 4500.0,
+                            "tax_id": [[5, 0, 0]],
+                        },
+                    ]
+                ]
+            },
+            error="odoo.exceptions.UserError",
+        )
+        self.assertRefused("sale.order", "write", order.ids, {"amount_total": 1.0}, error="odoo.exceptions.AccessError")
+        self.assertRefused(
+            "sale.order", "write", order.ids, {"partner_invoice_id": self.contact.id}, error="odoo.exceptions.UserError"
+        )
         order.invalidate_recordset()
         self.assertEqual(order.amount_total, 1000.0)
         self.assertEqual(len(order.order_line), 1)
@@ -495,9 +571,20 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
     def test_salesperson_cannot_forge_a_release(self):
         release = self.env["ar.credit.release"].with_user(self.credit_manager)._approve(self.held_order, "Paid")
         self.authenticate(self.salesman.login, self.salesman.login)
-        self.assertRefused("ar.credit.release", "create", [{
-            "sale_order_id": self.held_order.id, "partner_id": self.customer.id, "company_id": self.company.id,
-            "reason": "x", "approved_by_id": self.salesman.id, "approval_date": "2026-06-15 08:00:00"}])
+        self.assertRefused(
+            "ar.credit.release",
+            "create",
+            [
+                {
+                    "sale_order_id": self.held_order.id,
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "reason": "x",
+                    "approved_by_id": self.salesman.id,
+                    "approval_date": "2026-06-15 08:00:00",
+                }
+            ],
+        )
         self.assertRefused("ar.credit.release", "write", release.ids, {"amount": 1_000_000.0})
         self.assertRefused("ar.credit.release", "write", release.ids, {"state": "approved", "expiry_date": False})
         release.invalidate_recordset()
@@ -508,12 +595,11 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
         order = self.ar_order(self.customer, 100.0, user=self.credit_manager_2)
         self.authenticate(self.credit_manager_2.login, self.credit_manager_2.login)
         self.rpc("sale.order", "write", order.ids, {"user_id": self.salesman.id})
-        self.assertRefused("sale.order", "action_ar_approve_release", order.ids,
-                           error="odoo.exceptions.AccessError")
-        wizard_id = self.rpc("ar.credit.release.wizard", "create", [{
-            "sale_order_id": order.id, "mode": "approve", "reason": "Mine"}])
-        self.assertRefused("ar.credit.release.wizard", "action_confirm", wizard_id,
-                           error="odoo.exceptions.AccessError")
+        self.assertRefused("sale.order", "action_ar_approve_release", order.ids, error="odoo.exceptions.AccessError")
+        wizard_id = self.rpc(
+            "ar.credit.release.wizard", "create", [{"sale_order_id": order.id, "mode": "approve", "reason": "Mine"}]
+        )
+        self.assertRefused("ar.credit.release.wizard", "action_confirm", wizard_id, error="odoo.exceptions.AccessError")
         order.invalidate_recordset()
         self.assertFalse(order.ar_credit_release_ids)
         self.assertEqual(order.state, "draft")
@@ -529,11 +615,13 @@ class TestCreditHoldRpc(CreditHoldCommon, HttpCase):
             move.quantity = move.product_uom_qty
             move.picked = True
         self.authenticate(self.stock_user.login, self.stock_user.login)
-        self.assertRefused("stock.picking", "write", picking.ids, {"partner_id": False},
-                           error="odoo.exceptions.UserError")
+        self.assertRefused(
+            "stock.picking", "write", picking.ids, {"partner_id": False}, error="odoo.exceptions.UserError"
+        )
         other = self.env["res.partner"].create({"name": "Walk-in buyer"})
-        self.assertRefused("stock.picking", "write", picking.ids, {"partner_id": other.id},
-                           error="odoo.exceptions.UserError")
+        self.assertRefused(
+            "stock.picking", "write", picking.ids, {"partner_id": other.id}, error="odoo.exceptions.UserError"
+        )
         self.assertRefused("stock.picking", "button_validate", picking.ids, error="odoo.exceptions.UserError")
         picking.invalidate_recordset()
         self.assertEqual(picking.partner_id, partner)

@@ -10,7 +10,6 @@ from .common import ArCollectionsCommon
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-15")
 class TestCreditProfile(ArCollectionsCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,13 +37,21 @@ class TestCreditProfile(ArCollectionsCommon):
         self.assertEqual(self.contact.ar_oldest_overdue_days, 45)
 
     def test_exposure_includes_uninvoiced_orders(self):
-        order = self.env["sale.order"].create({
-            "partner_id": self.customer.id,
-            "order_line": [Command.create({
-                "product_id": self.product_a.id, "product_uom_qty": 2, "price_unit": 400.0,
-                "tax_id": [Command.set(self.tax_sale_a.ids)],
-            })],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 400.0,
+                            "tax_id": [Command.set(self.tax_sale_a.ids)],
+                        }
+                    )
+                ],
+            }
+        )
         # the order goes over the limit: confirmed under a release (credit holds)
         self.env["ar.credit.release"].with_user(self.credit_manager)._approve(order, "Exposure test")
         order.action_confirm()
@@ -103,6 +110,7 @@ class TestCreditProfile(ArCollectionsCommon):
 
     def test_figures_for_many_customers_in_one_go(self):
         """The customer list's credit columns cost the same number of queries for 3 or 30 customers."""
+
         def count_queries(partners):
             self.env.flush_all()
             self.env.invalidate_all()
@@ -110,8 +118,9 @@ class TestCreditProfile(ArCollectionsCommon):
             values = [(p.ar_overdue_amount, p.ar_exposure, p.ar_over_limit) for p in partners]
             return self.env.cr.sql_log_count - before, values
 
-        many = self.env["res.partner"].create([
-            {"name": f"Customer {i}", "is_company": True, "credit_limit": 100.0} for i in range(27)])
+        many = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "is_company": True, "credit_limit": 100.0} for i in range(27)]
+        )
         for partner in many:
             self.ar_invoice(partner, 150.0, "2026-05-01", "2026-05-31")
         count_queries(self.customer)  # warm the caches that do not depend on the customers (defaults, company)
@@ -141,8 +150,9 @@ class TestCreditProfile(ArCollectionsCommon):
 
     def test_grade_of_another_company_rejected(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        grade_b = self.env["ar.credit.grade"].create({
-            "code": "X", "name": "Company B only", "company_id": company_b.id})
+        grade_b = self.env["ar.credit.grade"].create(
+            {"code": "X", "name": "Company B only", "company_id": company_b.id}
+        )
         with self.assertRaises(ValidationError):
             self.customer.credit_grade_id = grade_b
         self.assertEqual(self.customer.credit_grade_id, self.grade_a)
@@ -163,15 +173,18 @@ class TestCreditProfile(ArCollectionsCommon):
         grade_b = self.env.ref("ar_collections.ar_credit_grade_b")
         self.env.cr.precommit.run()  # forget the set-up's pending (discarded) tracking
         self.customer.with_user(self.credit_manager).with_context(tracking_disable=False, mail_notrack=False).write(
-            {"credit_grade_id": grade_b.id, "credit_limit": 4000.0})
+            {"credit_grade_id": grade_b.id, "credit_limit": 4000.0}
+        )
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking values are written at commit
         self.customer.invalidate_recordset(["message_ids", "ar_credit_history_ids"])
         history = self.customer.with_user(self.auditor).ar_credit_history_ids.filtered(
-            lambda h: h.user_id == self.credit_manager)
+            lambda h: h.user_id == self.credit_manager
+        )
         self.assertEqual(
             sorted((h.field_name, h.new_value) for h in history),
-            [("credit_grade_id", grade_b.display_name), ("credit_limit", self.currency.format(4000.0))])
+            [("credit_grade_id", grade_b.display_name), ("credit_limit", self.currency.format(4000.0))],
+        )
         self.assertEqual(history.company_id, self.company)
         tracked = self.customer.message_ids.tracking_value_ids.mapped("field_id.name")
         self.assertNotIn("credit_grade_id", tracked)
@@ -181,10 +194,17 @@ class TestCreditProfile(ArCollectionsCommon):
     # Blacklist
     # ------------------------------------------------------------------
     def test_blacklist_and_release(self):
-        wizard = self.env["ar.partner.blacklist"].with_user(self.credit_manager).create({
-            "partner_ids": [Command.set(self.contact.ids)], "mode": "blacklist",
-            "reason": "Malicious default",
-        })
+        wizard = (
+            self.env["ar.partner.blacklist"]
+            .with_user(self.credit_manager)
+            .create(
+                {
+                    "partner_ids": [Command.set(self.contact.ids)],
+                    "mode": "blacklist",
+                    "reason": "Malicious default",
+                }
+            )
+        )
         wizard.action_confirm()
         self.assertTrue(self.customer.credit_blacklisted)
         self.assertEqual(self.customer.credit_blacklist_reason, "Malicious default")

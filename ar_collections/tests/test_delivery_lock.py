@@ -10,7 +10,6 @@ from .credit_hold_common import CreditHoldCommon
 @tagged("post_install", "-at_install")
 @freeze_time("2026-06-15")
 class TestDeliveryLock(CreditHoldCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -43,9 +42,12 @@ class TestDeliveryLock(CreditHoldCommon):
         return stage
 
     def approve(self, picking, user=None, expiry_date=False):
-        wizard = self.env["ar.credit.release.wizard"].with_user(user or self.credit_manager).with_context(
-            default_picking_id=picking.id, default_mode="approve").create({
-                "reason": "Goods already paid by letter of credit", "expiry_date": expiry_date})
+        wizard = (
+            self.env["ar.credit.release.wizard"]
+            .with_user(user or self.credit_manager)
+            .with_context(default_picking_id=picking.id, default_mode="approve")
+            .create({"reason": "Goods already paid by letter of credit", "expiry_date": expiry_date})
+        )
         wizard.action_confirm()
         return self.env["ar.credit.release"].search([("picking_id", "=", picking.id), ("state", "=", "approved")])
 
@@ -64,8 +66,14 @@ class TestDeliveryLock(CreditHoldCommon):
         self.assertIn(self.old_invoice.name, form.ar_delivery_lock_reasons)
         message = self.locked_message(picking)
         self.assertHoldMessage(
-            message, picking.name, stage.name, self.old_invoice.name, "locks deliveries",
-            "Overdue: $\xa01,200.00", "oldest overdue: 106 days")
+            message,
+            picking.name,
+            stage.name,
+            self.old_invoice.name,
+            "locks deliveries",
+            "Overdue: $\xa01,200.00",
+            "oldest overdue: 106 days",
+        )
         # a stage that does not lock deliveries lets the goods go
         stage.lock_deliveries = False
         self.validate(picking)
@@ -85,15 +93,28 @@ class TestDeliveryLock(CreditHoldCommon):
             "location_id": receipt_type.default_location_src_id.id or self.env.ref("stock.stock_location_suppliers").id,
             "location_dest_id": receipt_type.default_location_dest_id.id,
         }
-        receipt = self.env["stock.picking"].sudo().create({
-            "partner_id": self.customer.id,
-            "picking_type_id": receipt_type.id,
-            **locations,
-            "move_ids": [Command.create({
-                "name": "Return", "product_id": self.product.id, "product_uom_qty": 1.0,
-                "product_uom": self.product.uom_id.id, **locations,
-            })],
-        })
+        receipt = (
+            self.env["stock.picking"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "picking_type_id": receipt_type.id,
+                    **locations,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": "Return",
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1.0,
+                                "product_uom": self.product.uom_id.id,
+                                **locations,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
         receipt.action_confirm()
         self.validate(receipt)
         self.assertEqual(receipt.state, "done")
@@ -146,7 +167,8 @@ class TestDeliveryLock(CreditHoldCommon):
         self.lock()
         picking.with_user(self.stock_user).action_ar_request_release()
         self.env["ar.credit.release.wizard"].with_user(self.stock_user).with_context(
-            default_picking_id=picking.id, default_mode="request").create({}).action_confirm()
+            default_picking_id=picking.id, default_mode="request"
+        ).create({}).action_confirm()
         self.assertEqual(picking.activity_ids.user_id, self.credit_manager)
 
     def test_multi_company(self):

@@ -11,14 +11,19 @@ from .common_workspace import ArWorkspaceCommon
 
 @tagged("post_install", "-at_install")
 class TestDispute(ArWorkspaceCommon):
-
     def open_dispute(self, invoices, user=None):
-        return self.env["ar.dispute"].with_user(user or self.collector).create({
-            "partner_id": self.customer.id,
-            "reason": "price",
-            "invoice_ids": [Command.set(invoices.ids)],
-            "description": "Price differs from the contract",
-        })
+        return (
+            self.env["ar.dispute"]
+            .with_user(user or self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "reason": "price",
+                    "invoice_ids": [Command.set(invoices.ids)],
+                    "description": "Price differs from the contract",
+                }
+            )
+        )
 
     def test_dispute_pauses_and_resolution_resumes_dunning(self):
         Dispute = self.env["ar.dispute"]
@@ -59,18 +64,22 @@ class TestDispute(ArWorkspaceCommon):
 
 @tagged("post_install", "-at_install")
 class TestExtensionRequest(ArWorkspaceCommon):
-
     def setUp(self):
         super().setUp()
         with freeze_time("2026-03-02 02:00:00"):
             log = self.log_contact(
-                result_id=self.result_extension.id, extension_date="2026-03-31", promise_amount=800.0,
-                invoice_ids=[Command.set(self.invoice_1.ids)], customer_feedback="Cash comes end of month")
+                result_id=self.result_extension.id,
+                extension_date="2026-03-31",
+                promise_amount=800.0,
+                invoice_ids=[Command.set(self.invoice_1.ids)],
+                customer_feedback="Cash comes end of month",
+            )
         self.request = log.extension_ids
 
     def approval_activity(self):
         return self.request.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("ar_collections.mail_activity_type_ar_extension_approval"))
+            lambda a: a.activity_type_id == self.env.ref("ar_collections.mail_activity_type_ar_extension_approval")
+        )
 
     def test_request_asks_a_credit_manager(self):
         self.assertEqual(self.request.amount, 800.0)

@@ -15,13 +15,15 @@ class TestTranslations(TransactionCase):
     def test_every_term_has_a_zh_cn_translation(self):
         sources = {
             source
-            for module, _type, _name, _res_id, source, _value, _comments
-            in TranslationModuleReader(self.env.cr, modules=["ar_collections"])
+            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+                self.env.cr, modules=["ar_collections"]
+            )
             if module == "ar_collections" and source.strip()
         }
         self.assertGreater(len(sources), 100, "the reader found the addon's terms")
         translated = {
-            entry.msgid for entry in polib.pofile(str(I18N / "zh_CN.po"))
+            entry.msgid
+            for entry in polib.pofile(str(I18N / "zh_CN.po"))
             if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
         }
         missing = sorted(sources - translated)
@@ -30,8 +32,9 @@ class TestTranslations(TransactionCase):
     def test_pot_is_up_to_date(self):
         sources = {
             source
-            for module, _type, _name, _res_id, source, _value, _comments
-            in TranslationModuleReader(self.env.cr, modules=["ar_collections"])
+            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+                self.env.cr, modules=["ar_collections"]
+            )
             if module == "ar_collections" and source.strip()
         }
         template = {entry.msgid for entry in polib.pofile(str(I18N / "ar_collections.pot"))}

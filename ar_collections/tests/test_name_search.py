@@ -16,10 +16,10 @@ class NameSearchTimeout(Exception):
 
 @tagged("post_install", "-at_install")
 class TestNameSearch(TransactionCase):
-
     @contextmanager
     def time_limit(self, model_name):
         """Fail instead of hanging: SQL is cut by ``statement_timeout``, Python by an alarm."""
+
         def on_alarm(signum, frame):
             raise NameSearchTimeout(f"name_search on {model_name} took more than {SECONDS} s")
 
@@ -35,9 +35,9 @@ class TestNameSearch(TransactionCase):
 
     def addon_models(self):
         return sorted(
-            name for name, model in self.env.registry.items()
-            if not model._abstract
-            and (model._original_module == "ar_collections" or name.startswith("ar."))
+            name
+            for name, model in self.env.registry.items()
+            if not model._abstract and (model._original_module == "ar_collections" or name.startswith("ar."))
         )
 
     def test_name_search_on_every_model(self):

@@ -18,8 +18,11 @@ class TestPaymentPromise(ArWorkspaceCommon):
         super().setUp()
         with freeze_time("2026-03-02 02:00:00"):
             self.log = self.log_contact(
-                result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=600.0,
-                invoice_ids=[Command.set(self.invoice_1.ids)])
+                result_id=self.result_promise.id,
+                promise_date="2026-03-06",
+                promise_amount=600.0,
+                invoice_ids=[Command.set(self.invoice_1.ids)],
+            )
         self.promise = self.log.promise_ids
 
     def check(self, day):
@@ -80,7 +83,8 @@ class TestPaymentPromise(ArWorkspaceCommon):
         self.ar_unreconciled_payment(self.customer, 600.0, "2026-03-05")  # not reconciled
         credit_note = self.ar_invoice(self.customer, 600.0, "2026-03-05", move_type="out_refund")
         (credit_note + self.invoice_1).line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable").reconcile()
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
         self.check("2026-03-10")
         self.assertEqual(self.promise.state, "broken")
 
@@ -105,8 +109,11 @@ class TestPaymentPromise(ArWorkspaceCommon):
         with freeze_time("2026-03-02 02:00:00"):
             for _i in range(5):
                 self.log_contact(
-                    result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=100.0,
-                    invoice_ids=[Command.set(self.invoice_2.ids)])
+                    result_id=self.result_promise.id,
+                    promise_date="2026-03-06",
+                    promise_amount=100.0,
+                    invoice_ids=[Command.set(self.invoice_2.ids)],
+                )
         promises = self.env["ar.payment.promise"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(promises), 6)
         self.env.flush_all()

@@ -48,8 +48,11 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         cny = cls.env.ref("base.CNY")
         cny.active = True
         return cls._create_company(
-            name="Jinling Precision Instruments Co., Ltd.", currency_id=cny.id,
-            country_id=cls.env.ref("base.cn").id, **kwargs)
+            name="Jinling Precision Instruments Co., Ltd.",
+            currency_id=cny.id,
+            country_id=cls.env.ref("base.cn").id,
+            **kwargs,
+        )
 
     @classmethod
     def setUpClass(cls):
@@ -57,31 +60,52 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         today = fields.Date.context_today(cls.customer)
         grade_b = cls.env.ref("ar_collections.ar_credit_grade_b")
         grade_c = cls.env.ref("ar_collections.ar_credit_grade_c")
-        cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id,
-            "acc_number": "6222 0210 0100 8888",
-            "acc_holder_name": cls.company.name,
-            "bank_id": cls.env["res.bank"].create({"name": "Bank of China Nanjing Branch"}).id,
-        })
+        cls.env["res.partner.bank"].create(
+            {
+                "partner_id": cls.company.partner_id.id,
+                "acc_number": "6222 0210 0100 8888",
+                "acc_holder_name": cls.company.name,
+                "bank_id": cls.env["res.bank"].create({"name": "Bank of China Nanjing Branch"}).id,
+            }
+        )
         cls.company.partner_id.write({"street": "18 Zhongshan Road", "city": "Nanjing", "zip": "210005"})
 
         def days(n):
             return today + relativedelta(days=n)
 
         def customer(name, grade, limit, collector=True, **values):
-            partner = cls.env["res.partner"].create({
-                "name": name, "is_company": True, "customer_rank": 1, "city": values.pop("city", "Shanghai"),
-                "user_id": cls.salesman.id, **values})
-            partner.write({
-                "credit_grade_id": grade.id, "use_partner_credit_limit": True, "credit_limit": limit,
-                "ar_credit_days": grade.max_credit_days or 30,
-                "collector_id": cls.collector.id if collector else False})
+            partner = cls.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "city": values.pop("city", "Shanghai"),
+                    "user_id": cls.salesman.id,
+                    **values,
+                }
+            )
+            partner.write(
+                {
+                    "credit_grade_id": grade.id,
+                    "use_partner_credit_limit": True,
+                    "credit_limit": limit,
+                    "ar_credit_days": grade.max_credit_days or 30,
+                    "collector_id": cls.collector.id if collector else False,
+                }
+            )
             return partner
 
-        cls.customer.write({
-            "credit_limit": 30000.0, "use_partner_credit_limit": True, "collector_id": cls.collector.id,
-            "ar_credit_days": 30,
-            "street": "88 Jiangdong Road", "city": "Nanjing", "user_id": cls.salesman.id})
+        cls.customer.write(
+            {
+                "credit_limit": 30000.0,
+                "use_partner_credit_limit": True,
+                "collector_id": cls.collector.id,
+                "ar_credit_days": 30,
+                "street": "88 Jiangdong Road",
+                "city": "Nanjing",
+                "user_id": cls.salesman.id,
+            }
+        )
         for amount, invoiced, due in ((9800.0, -10, 20), (12500.0, -45, -15), (7300.0, -75, -45)):
             cls.ar_invoice(cls.customer, amount, days(invoiced), days(due))
         jiangnan = customer("Jiangnan Textiles", grade_b, 20000.0, city="Suzhou")
@@ -99,12 +123,16 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
 
         # the nightly collections run: stages and follow-ups; then a call with a promise to pay
         cls.env["ar.collection.run"].sudo()._ar_start_runs(cls.company)._ar_run_to_end()
-        cls.env["ar.collection.log"].with_user(cls.collector).create({
-            "partner_id": pearl.id, "channel": "phone",
-            "result_id": cls.env.ref("ar_collections.ar_collection_result_promise").id,
-            "promise_date": days(5), "promise_amount": 3300.0,
-            "customer_feedback": "Will pay the March invoice on Friday.",
-        })
+        cls.env["ar.collection.log"].with_user(cls.collector).create(
+            {
+                "partner_id": pearl.id,
+                "channel": "phone",
+                "result_id": cls.env.ref("ar_collections.ar_collection_result_promise").id,
+                "promise_date": days(5),
+                "promise_amount": 3300.0,
+                "customer_feedback": "Will pay the March invoice on Friday.",
+            }
+        )
         cls.order = cls.ar_order(cls.customer, 6000.0, payment_term=cls.term_30)
         cls.letter = cls.env["ar.dunning.letter"].with_user(cls.collector).create({"partner_id": cls.customer.id})
         cls.letter.with_user(cls.collector).action_print()  # printed: the letter carries its number
@@ -153,31 +181,63 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         self.env.flush_all()
         browser = ChromeBrowser(self)
         try:
-            browser._websocket_request("Emulation.setDeviceMetricsOverride", params={
-                "width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+            browser._websocket_request(
+                "Emulation.setDeviceMetricsOverride",
+                params={"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+            )
             self.login(browser, self.credit_manager)
-            self.shoot(browser, "customer_credit_list.png",
-                       "/odoo/action-ar_collections.res_partner_action_credit", ".o_list_view .o_data_row")
-            click_tab = ("[...document.querySelectorAll('.o_notebook .nav-link')]"
-                         ".find((a) => a.textContent.includes('Credit & Collections')).click();"
-                         "document.querySelector('.o_notebook').scrollIntoView()")
-            self.shoot(browser, "customer_credit_tab.png", f"/odoo/res.partner/{self.customer.id}",
-                       ".o_form_view .o_notebook",
-                       before=[(click_tab, ".o_notebook .tab-pane.active .o_field_widget[name=credit_grade_id]")])
-            self.shoot(browser, "aging_analysis_pivot.png", "/odoo/action-ar_collections.ar_aging_report_action",
-                       ".o_pivot table .o_pivot_cell_value")
+            self.shoot(
+                browser,
+                "customer_credit_list.png",
+                "/odoo/action-ar_collections.res_partner_action_credit",
+                ".o_list_view .o_data_row",
+            )
+            click_tab = (
+                "[...document.querySelectorAll('.o_notebook .nav-link')]"
+                ".find((a) => a.textContent.includes('Credit & Collections')).click();"
+                "document.querySelector('.o_notebook').scrollIntoView()"
+            )
+            self.shoot(
+                browser,
+                "customer_credit_tab.png",
+                f"/odoo/res.partner/{self.customer.id}",
+                ".o_form_view .o_notebook",
+                before=[(click_tab, ".o_notebook .tab-pane.active .o_field_widget[name=credit_grade_id]")],
+            )
+            self.shoot(
+                browser,
+                "aging_analysis_pivot.png",
+                "/odoo/action-ar_collections.ar_aging_report_action",
+                ".o_pivot table .o_pivot_cell_value",
+            )
 
             self.login(browser, self.collector)
-            self.shoot(browser, "my_collections.png", "/odoo/action-ar_collections.ar_collection_worklist_action",
-                       ".o_list_view .o_data_row")
+            self.shoot(
+                browser,
+                "my_collections.png",
+                "/odoo/action-ar_collections.ar_collection_worklist_action",
+                ".o_list_view .o_data_row",
+            )
 
             self.login(browser, self.salesman)
-            self.shoot(browser, "sale_order_credit_hold.png", f"/odoo/sale.order/{self.order.id}",
-                       "div[name=ar_credit_hold_banner]")
-            self.shoot(browser, "sale_order_credit_hold_error.png", f"/odoo/sale.order/{self.order.id}",
-                       "div[name=ar_credit_hold_banner]",
-                       before=[("document.querySelector('.o_statusbar_buttons button[name=action_confirm]').click()",
-                                ".o_error_dialog")])
+            self.shoot(
+                browser,
+                "sale_order_credit_hold.png",
+                f"/odoo/sale.order/{self.order.id}",
+                "div[name=ar_credit_hold_banner]",
+            )
+            self.shoot(
+                browser,
+                "sale_order_credit_hold_error.png",
+                f"/odoo/sale.order/{self.order.id}",
+                "div[name=ar_credit_hold_banner]",
+                before=[
+                    (
+                        "document.querySelector('.o_statusbar_buttons button[name=action_confirm]').click()",
+                        ".o_error_dialog",
+                    )
+                ],
+            )
         finally:
             browser.stop()
             self._wait_remaining_requests()
@@ -187,13 +247,30 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
     def shoot_letter(self):
         pdftoppm = shutil.which("pdftoppm")
         self.assertTrue(pdftoppm, "pdftoppm (poppler-utils) is needed for the letter")
-        content, report_type = self.env["ir.actions.report"].with_user(self.collector).with_context(
-            force_report_rendering=True)._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action",
-                                                          self.letter.ids)
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.collector)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", self.letter.ids)
+        )
         self.assertEqual(report_type, "pdf")
         with tempfile.TemporaryDirectory() as tmp:
             pdf = pathlib.Path(tmp) / "letter.pdf"
             pdf.write_bytes(content)
-            subprocess.run([pdftoppm, "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile",
-                            str(pdf), str(pathlib.Path(tmp) / "letter")], check=True)
+            subprocess.run(
+                [
+                    pdftoppm,
+                    "-png",
+                    "-r",
+                    "90",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf),
+                    str(pathlib.Path(tmp) / "letter"),
+                ],
+                check=True,
+            )
             self.save_png("dunning_letter.png", (pathlib.Path(tmp) / "letter.png").read_bytes())

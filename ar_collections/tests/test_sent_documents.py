@@ -17,36 +17,78 @@ from .test_ar_aging_report import ArReportsCommon, pdf_text
 
 # context keys a caller may hope to be trusted with
 TEMPTING_CONTEXT = {
-    "mark_ar_letter_as_sent": True, "mark_ar_statement_as_sent": True, "tracking_disable": True,
-    "ar_force": True, "force_write": True, "install_mode": True, "module": "ar_collections",
+    "mark_ar_letter_as_sent": True,
+    "mark_ar_statement_as_sent": True,
+    "tracking_disable": True,
+    "ar_force": True,
+    "force_write": True,
+    "install_mode": True,
+    "module": "ar_collections",
 }
-LETTER_FIELDS = ("name", "state", "sent_date", "note", "user_id", "bank_account_id", "level", "deadline_date",
-                 "amount_due", "amount_invoiced", "invoice_ids", "partner_id", "date")
-STATEMENT_FIELDS = ("name", "state", "sent_date", "reply_date", "disputed_amount", "dispute_reason",
-                    "opening_balance", "closing_balance", "date_from", "date_to", "partner_id", "date")
+LETTER_FIELDS = (
+    "name",
+    "state",
+    "sent_date",
+    "note",
+    "user_id",
+    "bank_account_id",
+    "level",
+    "deadline_date",
+    "amount_due",
+    "amount_invoiced",
+    "invoice_ids",
+    "partner_id",
+    "date",
+)
+STATEMENT_FIELDS = (
+    "name",
+    "state",
+    "sent_date",
+    "reply_date",
+    "disputed_amount",
+    "dispute_reason",
+    "opening_balance",
+    "closing_balance",
+    "date_from",
+    "date_to",
+    "partner_id",
+    "date",
+)
 
 
 class ArSentDocumentsCommon(ArReportsCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         bank = cls.env["res.bank"].create({"name": "Bank of China Nanjing Branch"})
-        cls.bank_account = cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id, "acc_number": "6222 0210 0100 8888", "bank_id": bank.id})
-        cls.other_bank_account = cls.env["res.partner.bank"].create({
-            "partner_id": cls.company.partner_id.id, "acc_number": "9999 0000 1111 2222", "bank_id": bank.id})
+        cls.bank_account = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.company.partner_id.id, "acc_number": "6222 0210 0100 8888", "bank_id": bank.id}
+        )
+        cls.other_bank_account = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.company.partner_id.id, "acc_number": "9999 0000 1111 2222", "bank_id": bank.id}
+        )
         cls.invoicing_user = new_test_user(
-            cls.env, "ar_invoicing", groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)], name="Invoicing Qian")
+            cls.env,
+            "ar_invoicing",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+            name="Invoicing Qian",
+        )
 
     def new_letter(self, partner=None, user=None, **values):
-        return self.env["ar.dunning.letter"].with_user(user or self.collector).create({
-            "partner_id": (partner or self.customer).id, **values})
+        return (
+            self.env["ar.dunning.letter"]
+            .with_user(user or self.collector)
+            .create({"partner_id": (partner or self.customer).id, **values})
+        )
 
     def new_statement(self, user=None, **values):
-        return self.env["ar.statement"].with_user(user or self.collector).create({
-            "partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **values})
+        return (
+            self.env["ar.statement"]
+            .with_user(user or self.collector)
+            .create({"partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **values})
+        )
 
     @staticmethod
     def snapshot(record, field_names):
@@ -58,7 +100,6 @@ class ArSentDocumentsCommon(ArReportsCommon):
 @tagged("post_install", "-at_install")
 @freeze_time("2024-07-15")
 class TestSentDocuments(ArSentDocumentsCommon):
-
     # ------------------------------------------------------------------
     # numbering
     # ------------------------------------------------------------------
@@ -68,8 +109,12 @@ class TestSentDocuments(ArSentDocumentsCommon):
         self.assertFalse(first.name)
         self.assertEqual(first.display_name, "Draft Huadong Machinery")
         # its PDF (Print menu) says draft, with no number
-        content, _report_type = self.env["ir.actions.report"].with_user(self.auditor).with_context(
-            force_report_rendering=True)._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", first.ids)
+        content, _report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.auditor)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", first.ids)
+        )
         text = pdf_text(content)
         self.assertIn("Draft", text)
         self.assertNotIn("Letter No.", text)
@@ -83,16 +128,21 @@ class TestSentDocuments(ArSentDocumentsCommon):
         statement = self.new_statement()
         statement.with_user(self.collector).action_print()
         self.assertEqual(statement.name, "ST/2024/0001")
-        sequence = self.env["ir.sequence"].search([
-            ("code", "=", "ar.dunning.letter"), ("company_id", "=", self.company.id)])
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "ar.dunning.letter"), ("company_id", "=", self.company.id)]
+        )
         self.assertEqual((len(sequence), sequence.implementation), (1, "no_gap"))
 
         # another company has its own series, starting at 1
         company_b = self.setup_other_company(name="Company B")["company"]
         self.collector.write({"company_ids": [Command.link(company_b.id)]})
         self.ar_invoice(self.customer, 800.0, "2024-05-01", "2024-05-31", company=company_b)
-        letter_b = self.env["ar.dunning.letter"].with_user(self.collector).with_company(company_b).create({
-            "partner_id": self.customer.id})
+        letter_b = (
+            self.env["ar.dunning.letter"]
+            .with_user(self.collector)
+            .with_company(company_b)
+            .create({"partner_id": self.customer.id})
+        )
         self.assertEqual(letter_b.company_id, company_b)
         letter_b.with_user(self.collector).with_company(company_b).action_print()
         self.assertEqual(letter_b.name, "DL/2024/0001")
@@ -104,25 +154,32 @@ class TestSentDocuments(ArSentDocumentsCommon):
         Letter = self.env["ar.dunning.letter"]
         for user in (self.collector, self.credit_manager):
             with self.subTest(user=user.login), self.assertRaises(UserError):
-                Letter.with_user(user).with_context(**TEMPTING_CONTEXT).create({
-                    "partner_id": self.customer.id, "name": "DL/2024/0001"})
+                Letter.with_user(user).with_context(**TEMPTING_CONTEXT).create(
+                    {"partner_id": self.customer.id, "name": "DL/2024/0001"}
+                )
         self.assertFalse(Letter.search([("partner_id", "=", self.customer.id)]))
         letter = self.new_letter()
         for vals in ({"name": "DL/2024/0001"}, {"state": "sent"}, {"sent_date": "2024-07-01"}):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 letter.with_user(self.credit_manager).with_context(**TEMPTING_CONTEXT).write(vals)
-        self.assertEqual(self.snapshot(letter, ("name", "state", "sent_date")),
-                         {"name": False, "state": "draft", "sent_date": False})
+        self.assertEqual(
+            self.snapshot(letter, ("name", "state", "sent_date")), {"name": False, "state": "draft", "sent_date": False}
+        )
         # the series goes on unhurt: no duplicate number, no UniqueViolation
         letter.with_user(self.collector).action_print()
         self.assertEqual(letter.name, "DL/2024/0001")
 
     def test_statement_created_as_a_draft_only(self):
-        for vals in ({"state": "confirmed"}, {"name": "ST/2024/0001"}, {"reply_date": "2024-07-01"},
-                     {"disputed_amount": 100.0, "dispute_reason": "no"}):
+        for vals in (
+            {"state": "confirmed"},
+            {"name": "ST/2024/0001"},
+            {"reply_date": "2024-07-01"},
+            {"disputed_amount": 100.0, "dispute_reason": "no"},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
-                self.env["ar.statement"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create({
-                    "partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **vals})
+                self.env["ar.statement"].with_user(self.collector).with_context(**TEMPTING_CONTEXT).create(
+                    {"partner_id": self.customer.id, "date_from": "2024-06-01", "date_to": "2024-06-30", **vals}
+                )
         self.assertFalse(self.env["ar.statement"].search([("partner_id", "=", self.customer.id)]))
 
     # ------------------------------------------------------------------
@@ -134,11 +191,20 @@ class TestSentDocuments(ArSentDocumentsCommon):
         before = self.snapshot(letter, LETTER_FIELDS)
         self.assertEqual((before["state"], before["amount_due"]), ("printed", 600.0))
         attacks = [
-            {"state": "draft"}, {"state": "sent"}, {"name": "DL/2024/0099"}, {"sent_date": "2024-01-01"},
-            {"note": "Nothing to pay."}, {"bank_account_id": self.other_bank_account.id},
-            {"user_id": self.credit_manager.id}, {"amount_due": 1.0}, {"amount_invoiced": 1.0},
-            {"level": "reminder"}, {"deadline_date": "2025-01-01"}, {"date": "2024-07-01"},
-            {"partner_id": self.customer2.id}, {"invoice_ids": [Command.clear()]},
+            {"state": "draft"},
+            {"state": "sent"},
+            {"name": "DL/2024/0099"},
+            {"sent_date": "2024-01-01"},
+            {"note": "Nothing to pay."},
+            {"bank_account_id": self.other_bank_account.id},
+            {"user_id": self.credit_manager.id},
+            {"amount_due": 1.0},
+            {"amount_invoiced": 1.0},
+            {"level": "reminder"},
+            {"deadline_date": "2025-01-01"},
+            {"date": "2024-07-01"},
+            {"partner_id": self.customer2.id},
+            {"invoice_ids": [Command.clear()]},
         ]
         for user in (self.collector, self.credit_manager):
             for vals in attacks:
@@ -153,12 +219,15 @@ class TestSentDocuments(ArSentDocumentsCommon):
         letter = self.new_letter()
         # the note of the attack, with the context key that used to mark the letter sent
         letter.with_user(self.collector).with_context(**TEMPTING_CONTEXT).message_post(
-            body="Demand letter sent by email.", subtype_xmlid="mail.mt_note")
+            body="Demand letter sent by email.", subtype_xmlid="mail.mt_note"
+        )
         # an email to the customer that was not prepared by the Send button does not either
         letter.with_user(self.collector).with_context(**TEMPTING_CONTEXT).message_post(
-            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer.ids)
-        self.assertEqual(self.snapshot(letter, ("state", "name", "sent_date")),
-                         {"state": "draft", "name": False, "sent_date": False})
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer.ids
+        )
+        self.assertEqual(
+            self.snapshot(letter, ("state", "name", "sent_date")), {"state": "draft", "name": False, "sent_date": False}
+        )
         self.assertFalse(self.customer.message_ids.filtered(lambda m: "sent by email" in (m.body or "")))
         # nor does a note posted once the composer is open
         letter.with_user(self.collector).action_send_email()
@@ -172,18 +241,24 @@ class TestSentDocuments(ArSentDocumentsCommon):
         # the email and its PDF carry the number: it is given when the email is prepared
         self.assertEqual(letter.name, "DL/2024/0001")
         self.assertEqual(letter.state, "draft")
-        composer = Form(self.env["mail.compose.message"].with_user(self.collector).with_context(
-            action["context"], force_report_rendering=True))
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.collector)
+            .with_context(action["context"], force_report_rendering=True)
+        )
         self.assertIn(letter.name, composer.subject)
         composer.save().action_send_mail()
-        self.assertEqual(self.snapshot(letter, ("state", "sent_date", "name")),
-                         {"state": "sent", "sent_date": self.d("2024-07-15"), "name": "DL/2024/0001"})
+        self.assertEqual(
+            self.snapshot(letter, ("state", "sent_date", "name")),
+            {"state": "sent", "sent_date": self.d("2024-07-15"), "name": "DL/2024/0001"},
+        )
         # another user's email on the letter (opened by the collector) marks nothing: the letter
         # prepared by a colleague is not his to mark
         other = self.new_letter(self.customer2)
         other.with_user(self.collector).action_send_email()
         other.with_user(self.credit_manager).message_post(
-            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer2.ids)
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment", partner_ids=self.customer2.ids
+        )
         self.assertEqual(self.snapshot(other, ("state",)), {"state": "draft"})
 
     def test_who_sends_prints_and_cancels(self):
@@ -222,23 +297,37 @@ class TestSentDocuments(ArSentDocumentsCommon):
     def test_statement_state_moves_by_its_buttons_only(self):
         statement = self.new_statement()
         # "confirmed" by a plain write, with no customer reply
-        for vals in ({"state": "confirmed"}, {"state": "sent"}, {"reply_date": "2024-07-10"},
-                     {"disputed_amount": 10.0}):
+        for vals in (
+            {"state": "confirmed"},
+            {"state": "sent"},
+            {"reply_date": "2024-07-10"},
+            {"disputed_amount": 10.0},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 statement.with_user(self.credit_manager).with_context(**TEMPTING_CONTEXT).write(vals)
-        self.assertEqual(self.snapshot(statement, ("state", "reply_date", "name")),
-                         {"state": "draft", "reply_date": False, "name": False})
+        self.assertEqual(
+            self.snapshot(statement, ("state", "reply_date", "name")),
+            {"state": "draft", "reply_date": False, "name": False},
+        )
         # a note with the old context key does not send it
         statement.with_user(self.collector).with_context(**TEMPTING_CONTEXT).message_post(
-            body="Sent.", subtype_xmlid="mail.mt_note")
+            body="Sent.", subtype_xmlid="mail.mt_note"
+        )
         self.assertEqual(self.snapshot(statement, ("state",)), {"state": "draft"})
 
         statement.with_user(self.collector).action_print()
         self.assertEqual(statement.state, "sent")
         sent = self.snapshot(statement, STATEMENT_FIELDS)
-        for vals in ({"closing_balance": 0.0}, {"opening_balance": 0.0}, {"date_to": "2024-06-29"},
-                     {"state": "confirmed"}, {"state": "draft"}, {"name": "ST/2024/0099"},
-                     {"reply_date": "2024-07-10"}, {"date": "2024-07-01"}):
+        for vals in (
+            {"closing_balance": 0.0},
+            {"opening_balance": 0.0},
+            {"date_to": "2024-06-29"},
+            {"state": "confirmed"},
+            {"state": "draft"},
+            {"name": "ST/2024/0099"},
+            {"reply_date": "2024-07-10"},
+            {"date": "2024-07-01"},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 statement.with_user(self.collector).with_context(**TEMPTING_CONTEXT).write(vals)
         self.assertEqual(self.snapshot(statement, STATEMENT_FIELDS), sent)
@@ -248,8 +337,13 @@ class TestSentDocuments(ArSentDocumentsCommon):
         statement.with_user(self.collector).action_customer_disputed()
         disputed = self.snapshot(statement, STATEMENT_FIELDS)
         self.assertEqual((disputed["state"], disputed["disputed_amount"]), ("disputed", 150.0))
-        for vals in ({"disputed_amount": 0.0}, {"dispute_reason": "none"}, {"state": "confirmed"},
-                     {"reply_date": False}, {"closing_balance": 1.0}):
+        for vals in (
+            {"disputed_amount": 0.0},
+            {"dispute_reason": "none"},
+            {"state": "confirmed"},
+            {"reply_date": False},
+            {"closing_balance": 1.0},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 statement.with_user(self.credit_manager).with_context(**TEMPTING_CONTEXT).write(vals)
         with self.assertRaises(UserError):
@@ -266,8 +360,12 @@ class TestSentDocuments(ArSentDocumentsCommon):
         statement.with_user(self.collector).action_customer_confirmed()
         confirmed = self.snapshot(statement, STATEMENT_FIELDS)
         self.assertEqual((confirmed["state"], confirmed["reply_date"]), ("confirmed", self.d("2024-07-15")))
-        for vals in ({"disputed_amount": 5.0}, {"state": "sent"}, {"closing_balance": 0.0},
-                     {"reply_date": "2024-07-01"}):
+        for vals in (
+            {"disputed_amount": 5.0},
+            {"state": "sent"},
+            {"closing_balance": 0.0},
+            {"reply_date": "2024-07-01"},
+        ):
             with self.subTest(vals=vals), self.assertRaises(UserError):
                 statement.with_user(self.credit_manager).with_context(**TEMPTING_CONTEXT).write(vals)
         with self.assertRaises(AccessError):
@@ -305,8 +403,10 @@ class TestSentDocuments(ArSentDocumentsCommon):
             Report._get_aging_data({"date": "2024-08-01", "company_ids": self.company.ids})
         with self.assertRaises(ValidationError):
             self.env["ir.actions.report"].with_user(self.auditor)._render_qweb_html(
-                "ar_collections.ar_aging_report_action_pdf", [],
-                data={"options": {"date": "2024-08-01", "company_ids": self.company.ids}})
+                "ar_collections.ar_aging_report_action_pdf",
+                [],
+                data={"options": {"date": "2024-08-01", "company_ids": self.company.ids}},
+            )
         self.assertTrue(Report._get_aging_data({"date": "2024-07-15", "company_ids": self.company.ids})["sections"])
 
 
@@ -317,10 +417,15 @@ class TestSentDocumentsRpc(ArSentDocumentsCommon, HttpCase):
 
     def call(self, login, model, method, args, kwargs=None):
         self.authenticate(login, login)
-        return self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": model, "method": method, "args": args,
-            "kwargs": {"context": dict(TEMPTING_CONTEXT), **(kwargs or {})},
-        })
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": dict(TEMPTING_CONTEXT), **(kwargs or {})},
+            },
+        )
 
     def assertRefused(self, error, login, model, method, args, kwargs=None):
         """The call fails with ``error`` (not with a failed login or a broken request)."""
@@ -348,17 +453,28 @@ class TestSentDocumentsRpc(ArSentDocumentsCommon, HttpCase):
 
         draft = self.new_letter(self.customer2)
         # the note of the attack: accepted as a note, sends nothing
-        self.call("ar_collector", "ar.dunning.letter", "message_post", [draft.ids],
-                  {"body": "Demand letter sent by email.", "subtype_xmlid": "mail.mt_note"})
-        self.assertRefused("UserError", "ar_collector", "ar.dunning.letter", "create",
-                           [{"partner_id": self.customer2.id, "name": "DL/2099/0001"}])
+        self.call(
+            "ar_collector",
+            "ar.dunning.letter",
+            "message_post",
+            [draft.ids],
+            {"body": "Demand letter sent by email.", "subtype_xmlid": "mail.mt_note"},
+        )
+        self.assertRefused(
+            "UserError",
+            "ar_collector",
+            "ar.dunning.letter",
+            "create",
+            [{"partner_id": self.customer2.id, "name": "DL/2099/0001"}],
+        )
         self.assertRefused("UserError", "ar_collector", "ar.dunning.letter", "write", [draft.ids, {"state": "sent"}])
         for login in ("ar_auditor", "ar_salesman", "ar_invoicing"):
             for method in ("action_print", "action_cancel", "action_send_email"):
                 with self.subTest(login=login, method=method):
                     self.assertRefused("AccessError", login, "ar.dunning.letter", method, [draft.ids])
-        self.assertEqual(self.snapshot(draft, ("state", "name", "sent_date")),
-                         {"state": "draft", "name": False, "sent_date": False})
+        self.assertEqual(
+            self.snapshot(draft, ("state", "name", "sent_date")), {"state": "draft", "name": False, "sent_date": False}
+        )
         self.assertEqual(self.env["ar.dunning.letter"].search_count([("partner_id", "=", self.customer2.id)]), 1)
 
     def test_email_path_over_rpc(self):
@@ -369,27 +485,64 @@ class TestSentDocumentsRpc(ArSentDocumentsCommon, HttpCase):
         self.assertEqual(self.snapshot(letter, ("state",)), {"state": "draft"})
         self.assertRegex(letter.name, r"^DL/\d{4}/0001$")
         # ... a note of his, or an email of someone else, with the old context key, sends nothing
-        self.call("ar_collector", "ar.dunning.letter", "message_post", [letter.ids],
-                  {"body": "Sent.", "subtype_xmlid": "mail.mt_note"})
-        self.call("ar_credit_manager", "ar.dunning.letter", "message_post", [letter.ids],
-                  {"body": "Hello", "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
-                   "partner_ids": self.customer.ids})
-        self.assertRefused("AccessError", "ar_auditor", "ar.dunning.letter", "message_post", [letter.ids],
-                           {"body": "Hello", "message_type": "comment", "subtype_xmlid": "mail.mt_comment",
-                            "partner_ids": self.customer.ids})
+        self.call(
+            "ar_collector",
+            "ar.dunning.letter",
+            "message_post",
+            [letter.ids],
+            {"body": "Sent.", "subtype_xmlid": "mail.mt_note"},
+        )
+        self.call(
+            "ar_credit_manager",
+            "ar.dunning.letter",
+            "message_post",
+            [letter.ids],
+            {
+                "body": "Hello",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "partner_ids": self.customer.ids,
+            },
+        )
+        self.assertRefused(
+            "AccessError",
+            "ar_auditor",
+            "ar.dunning.letter",
+            "message_post",
+            [letter.ids],
+            {
+                "body": "Hello",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "partner_ids": self.customer.ids,
+            },
+        )
         self.assertEqual(self.snapshot(letter, ("state", "sent_date")), {"state": "draft", "sent_date": False})
         # the collector's email to the customer from that composer is the sending
-        self.call("ar_collector", "ar.dunning.letter", "message_post", [letter.ids],
-                  {"body": "Please find our letter attached.", "message_type": "comment",
-                   "subtype_xmlid": "mail.mt_comment", "partner_ids": self.customer.ids})
+        self.call(
+            "ar_collector",
+            "ar.dunning.letter",
+            "message_post",
+            [letter.ids],
+            {
+                "body": "Please find our letter attached.",
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
+                "partner_ids": self.customer.ids,
+            },
+        )
         self.assertEqual(self.snapshot(letter, ("state",)), {"state": "sent"})
 
     def test_statement_over_rpc(self):
         draft = self.new_statement()
         self.assertRefused("UserError", "ar_collector", "ar.statement", "write", [draft.ids, {"state": "confirmed"}])
-        self.assertRefused("UserError", "ar_credit_manager", "ar.statement", "write",
-                           [draft.ids, {"state": "confirmed", "reply_date": fields.Date.to_string(
-                               fields.Date.today())}])
+        self.assertRefused(
+            "UserError",
+            "ar_credit_manager",
+            "ar.statement",
+            "write",
+            [draft.ids, {"state": "confirmed", "reply_date": fields.Date.to_string(fields.Date.today())}],
+        )
         self.assertEqual(self.snapshot(draft, ("state", "reply_date")), {"state": "draft", "reply_date": False})
         # a statement is confirmed by the customer's reply, recorded with the button, only once sent
         self.assertRefused("UserError", "ar_collector", "ar.statement", "action_customer_confirmed", [draft.ids])

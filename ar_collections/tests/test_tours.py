@@ -18,14 +18,14 @@ AR_MODELS = ("ar.credit.release", "ar.dunning.letter", "ar.statement", "ar.credi
 
 @tagged("post_install", "-at_install")
 class TestArTours(CreditHoldCommon, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         today = fields.Date.context_today(cls.customer)
         # 4,000 overdue for a month against a limit of 5,000: a quotation of 3,000 goes over it
         cls.overdue_invoice = cls.ar_invoice(
-            cls.customer, 4000.0, today - relativedelta(days=60), today - relativedelta(days=30))
+            cls.customer, 4000.0, today - relativedelta(days=60), today - relativedelta(days=30)
+        )
         cls.order = cls.ar_order(cls.customer, 3000.0, payment_term=cls.term_30)
 
     def test_salesperson_meets_the_hold_and_asks_for_a_release(self):
@@ -42,7 +42,8 @@ class TestArTours(CreditHoldCommon, HttpCase):
 
     def test_credit_manager_releases_and_salesperson_confirms(self):
         self.env["ar.credit.release"].with_user(self.salesman)._request(
-            self.order, "The customer promised to pay on Friday.")
+            self.order, "The customer promised to pay on Friday."
+        )
         self.start_tour("/odoo", "ar_collections_credit_manager_release_tour", login=self.credit_manager.login)
 
         release = self.order.ar_credit_release_ids
@@ -60,8 +61,10 @@ class TestArTours(CreditHoldCommon, HttpCase):
 
     def test_auditor_prints_the_aging_analysis(self):
         def snapshot():
-            values = {model: self.env[model].with_context(active_test=False).search_read(
-                [], ["write_date"], order="id") for model in AR_MODELS}
+            values = {
+                model: self.env[model].with_context(active_test=False).search_read([], ["write_date"], order="id")
+                for model in AR_MODELS
+            }
             values["partner"] = self.customer.read(["write_date"])
             values["invoice"] = self.overdue_invoice.read(["write_date", "amount_residual"])
             return values
@@ -82,10 +85,10 @@ class TestArTours(CreditHoldCommon, HttpCase):
     def test_collector_logs_a_promise(self):
         today = fields.Date.context_today(self.customer)
         self.customer.collector_id = self.collector
-        stage = self.env["ar.collection.stage"].search([("company_id", "=", self.company.id)], order="days_from",
-                                                       limit=1)
-        self.customer.with_company(self.company)._ar_schedule_followup(
-            stage=stage, deadline=today, user=self.collector)
+        stage = self.env["ar.collection.stage"].search(
+            [("company_id", "=", self.company.id)], order="days_from", limit=1
+        )
+        self.customer.with_company(self.company)._ar_schedule_followup(stage=stage, deadline=today, user=self.collector)
         self.start_tour("/odoo", "ar_collections_collector_call_tour", login=self.collector.login)
 
         log = self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id)])

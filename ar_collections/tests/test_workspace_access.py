@@ -10,7 +10,6 @@ from .common_workspace import ArWorkspaceCommon
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-02 02:00:00")
 class TestWorkspaceAccess(ArWorkspaceCommon):
-
     def test_collectors_edit_only_their_own_logs(self):
         log = self.log_contact()
         # a colleague reads the history of the customer, but cannot change it
@@ -42,7 +41,8 @@ class TestWorkspaceAccess(ArWorkspaceCommon):
         self.customer.user_id = self.salesman
         other_invoice = self.ar_invoice(other, 100.0, "2026-01-01", "2026-01-31")
         log = self.log_contact(
-            user=self.salesman, result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=100.0)
+            user=self.salesman, result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=100.0
+        )
         self.assertEqual(log.user_id, self.salesman)
         self.assertEqual(log.promise_ids.user_id, self.salesman)
         # the collector's logs of his customer are visible to him, those of other customers are not
@@ -57,15 +57,23 @@ class TestWorkspaceAccess(ArWorkspaceCommon):
 
     def test_other_company_sees_nothing(self):
         company_b = self.setup_other_company(name="Company B")["company"]
-        user_b = self.env["res.users"].create({
-            "name": "Credit Manager B", "login": "ar_cm_b",
-            "company_id": company_b.id, "company_ids": [Command.set(company_b.ids)],
-            "groups_id": [Command.set([self.env.ref("base.group_user").id,
-                                       self.env.ref("ar_collections.group_ar_credit_manager").id])],
-        })
+        user_b = self.env["res.users"].create(
+            {
+                "name": "Credit Manager B",
+                "login": "ar_cm_b",
+                "company_id": company_b.id,
+                "company_ids": [Command.set(company_b.ids)],
+                "groups_id": [
+                    Command.set(
+                        [self.env.ref("base.group_user").id, self.env.ref("ar_collections.group_ar_credit_manager").id]
+                    )
+                ],
+            }
+        )
         self.log_contact(result_id=self.result_promise.id, promise_date="2026-03-06", promise_amount=100.0)
-        self.env["ar.dispute"].create({
-            "partner_id": self.customer.id, "reason": "other", "invoice_ids": [Command.set(self.invoice_1.ids)]})
+        self.env["ar.dispute"].create(
+            {"partner_id": self.customer.id, "reason": "other", "invoice_ids": [Command.set(self.invoice_1.ids)]}
+        )
         for model in ("ar.collection.log", "ar.payment.promise", "ar.dispute"):
             self.assertFalse(self.env[model].with_user(user_b).search([]), model)
         customer_b = self.customer.with_user(user_b).with_company(company_b)

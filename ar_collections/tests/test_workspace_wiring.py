@@ -22,8 +22,9 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         super().setUpClass()
         cls.company.partner_id.tz = "Asia/Shanghai"
         # a second customer, a few days late: stays in the 1-30 stage through March
-        cls.customer_2 = cls.env["res.partner"].create({
-            "name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1, "user_id": cls.salesman.id})
+        cls.customer_2 = cls.env["res.partner"].create(
+            {"name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1, "user_id": cls.salesman.id}
+        )
         cls.invoice_a = cls.ar_invoice(cls.customer_2, 1000.0, "2026-01-26", "2026-02-25")
         cls.invoice_b = cls.ar_invoice(cls.customer_2, 500.0, "2026-01-27", "2026-02-26")
 
@@ -38,8 +39,10 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         self.assertEqual(activity.ar_stage_id, self.stage_1_30)
         with freeze_time("2026-03-02 02:00:00"):  # Monday
             log = self.log_contact(
-                partner_id=self.customer_2.id, invoice_ids=[Command.set((self.invoice_a | self.invoice_b).ids)],
-                customer_feedback="Will ask the boss")
+                partner_id=self.customer_2.id,
+                invoice_ids=[Command.set((self.invoice_a | self.invoice_b).ids)],
+                customer_feedback="Will ask the boss",
+            )
         self.assertFalse(activity.exists(), "the follow-up is marked done")
         done = self.customer_2.message_ids.filtered(lambda m: m.mail_activity_type_id)
         self.assertTrue(any("Contact logged" in body for body in done.mapped("body")))
@@ -56,17 +59,22 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
     def test_no_answer_retries_next_business_day(self):
         self.run_on("2026-03-02")
         with freeze_time("2026-03-02 02:00:00"):
-            self.log_contact(partner_id=self.customer_2.id, result_id=self.result_no_answer.id,
-                             invoice_ids=[Command.clear()])
+            self.log_contact(
+                partner_id=self.customer_2.id, result_id=self.result_no_answer.id, invoice_ids=[Command.clear()]
+            )
         self.assertEqual(self.followup(self.customer_2).date_deadline, date(2026, 3, 3))
 
     def test_no_reminders_during_an_open_promise(self):
         self.run_on("2026-03-02")
         self.assertEqual(self.invoice_b.collection_stage_id, self.stage_1_30)
         with freeze_time("2026-03-02 02:00:00"):
-            self.log_contact(partner_id=self.customer_2.id, result_id=self.result_promise.id,
-                             promise_date="2026-03-06", promise_amount=500.0,
-                             invoice_ids=[Command.set(self.invoice_b.ids)])
+            self.log_contact(
+                partner_id=self.customer_2.id,
+                result_id=self.result_promise.id,
+                promise_date="2026-03-06",
+                promise_amount=500.0,
+                invoice_ids=[Command.set(self.invoice_b.ids)],
+            )
         self.run_on("2026-03-03")
         self.assertFalse(self.invoice_b.collection_stage_id, "a promised invoice is not dunned")
         self.assertEqual(self.invoice_a.collection_stage_id, self.stage_1_30)
@@ -79,9 +87,13 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         self.run_on("2026-03-02")
         self.assertEqual(self.followup(self.customer_2).user_id, self.collector)
         with freeze_time("2026-03-02 02:00:00"):
-            log = self.log_contact(partner_id=self.customer_2.id, result_id=self.result_promise.id,
-                                   promise_date="2026-03-06", promise_amount=500.0,
-                                   invoice_ids=[Command.set(self.invoice_b.ids)])
+            log = self.log_contact(
+                partner_id=self.customer_2.id,
+                result_id=self.result_promise.id,
+                promise_date="2026-03-06",
+                promise_amount=500.0,
+                invoice_ids=[Command.set(self.invoice_b.ids)],
+            )
         self.run_on("2026-03-10")
         self.assertEqual(log.promise_ids.state, "broken")
         activity = self.followup(self.customer_2)
@@ -100,9 +112,13 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
     def test_kept_promise_does_not_escalate(self):
         self.run_on("2026-03-02")
         with freeze_time("2026-03-02 02:00:00"):
-            log = self.log_contact(partner_id=self.customer_2.id, result_id=self.result_promise.id,
-                                   promise_date="2026-03-06", promise_amount=500.0,
-                                   invoice_ids=[Command.set(self.invoice_b.ids)])
+            log = self.log_contact(
+                partner_id=self.customer_2.id,
+                result_id=self.result_promise.id,
+                promise_date="2026-03-06",
+                promise_amount=500.0,
+                invoice_ids=[Command.set(self.invoice_b.ids)],
+            )
         self.ar_pay(self.invoice_b, 500.0, "2026-03-06")
         self.run_on("2026-03-10")
         self.assertEqual(log.promise_ids.state, "kept")
@@ -110,8 +126,12 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
 
     def test_dispute_pauses_dunning_and_resolution_resumes_it(self):
         with freeze_time("2026-03-02 02:00:00"):
-            log = self.log_contact(partner_id=self.customer_2.id, result_id=self.result_dispute.id,
-                                   dispute_reason="quantity", invoice_ids=[Command.set(self.invoice_a.ids)])
+            log = self.log_contact(
+                partner_id=self.customer_2.id,
+                result_id=self.result_dispute.id,
+                dispute_reason="quantity",
+                invoice_ids=[Command.set(self.invoice_a.ids)],
+            )
         self.run_on("2026-03-02")
         self.assertFalse(self.invoice_a.collection_stage_id)
         self.assertEqual(self.invoice_b.collection_stage_id, self.stage_1_30)
@@ -122,17 +142,22 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         self.assertEqual(self.invoice_a.collection_stage_id, self.stage_1_30)
 
     def test_worklist_priority_and_figures(self):
-        key_customer = self.env["res.partner"].create({
-            "name": "Big Key Account", "is_company": True, "customer_rank": 1})
+        key_customer = self.env["res.partner"].create(
+            {"name": "Big Key Account", "is_company": True, "customer_rank": 1}
+        )
         self.ar_invoice(key_customer, 60000.0, "2026-01-28", "2026-02-27")  # 3 days late
         self.run_on("2026-03-02")
         with freeze_time("2026-03-02 02:00:00"):  # the worklist is live: figures as of today
             self._check_worklist(key_customer)
 
     def _check_worklist(self, key_customer):
-        self.log_contact(partner_id=self.customer_2.id, result_id=self.result_promise.id,
-                         promise_date="2026-03-06", promise_amount=500.0,
-                         invoice_ids=[Command.set(self.invoice_b.ids)])
+        self.log_contact(
+            partner_id=self.customer_2.id,
+            result_id=self.result_promise.id,
+            promise_date="2026-03-06",
+            promise_amount=500.0,
+            invoice_ids=[Command.set(self.invoice_b.ids)],
+        )
         Worklist = self.env["ar.collection.worklist"].with_user(self.collector)
         rows = Worklist.search([("user_id", "=", self.collector.id)])
         # key procedure first, then overdue amount x days overdue:
@@ -155,10 +180,12 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         self.assertEqual(seen.partner_id, self.customer | self.customer_2)
 
     def test_worklist_views_load(self):
-        views = self.env["ar.collection.worklist"].with_user(self.collector).get_views(
-            [(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")])
+        views = (
+            self.env["ar.collection.worklist"]
+            .with_user(self.collector)
+            .get_views([(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")])
+        )
         self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
         action = self.env.ref("ar_collections.res_partner_action_collection_activities")
         self.assertTrue(self.env["res.partner"].with_user(self.collector).get_views([(False, "activity")]))
-        self.env["res.partner"].with_user(self.collector).search(
-            safe_eval(action.domain, {"uid": self.collector.id}))
+        self.env["res.partner"].with_user(self.collector).search(safe_eval(action.domain, {"uid": self.collector.id}))

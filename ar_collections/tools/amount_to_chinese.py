@@ -30,7 +30,7 @@ def _group_to_chinese(number):
     text = ""
     pending_zero = False
     for position in range(3, -1, -1):
-        digit = number // 10 ** position % 10
+        digit = number // 10**position % 10
         if digit:
             if pending_zero:
                 text += DIGITS[0]

@@ -12,19 +12,35 @@ class ArAgingReportWizard(models.TransientModel):
 
     report_kind = fields.Selection(
         [("aging", "Aging Analysis"), ("overdue", "Overdue Report"), ("debt_detail", "Customer Debt Detail")],
-        string="Report", required=True, default="aging")
+        string="Report",
+        required=True,
+        default="aging",
+    )
     date = fields.Date(
-        string="As of", required=True, default=fields.Date.context_today,
-        help="Receivables as they stood at the end of this day: payments and reconciliations made later are ignored.")
+        string="As of",
+        required=True,
+        default=fields.Date.context_today,
+        help="Receivables as they stood at the end of this day: payments and reconciliations made later are ignored.",
+    )
     company_ids = fields.Many2many(
-        "res.company", string="Companies", required=True, default=lambda self: self.env.companies,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)])
+        "res.company",
+        string="Companies",
+        required=True,
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
     user_ids = fields.Many2many(
-        "res.users", "ar_aging_report_wizard_salesperson_rel", string="Salespeople",
-        help="Customers whose salesperson is one of these.")
+        "res.users",
+        "ar_aging_report_wizard_salesperson_rel",
+        string="Salespeople",
+        help="Customers whose salesperson is one of these.",
+    )
     collector_ids = fields.Many2many(
-        "res.users", "ar_aging_report_wizard_collector_rel", string="Collectors",
-        help="Customers followed by one of these collectors.")
+        "res.users",
+        "ar_aging_report_wizard_collector_rel",
+        string="Collectors",
+        help="Customers followed by one of these collectors.",
+    )
     grade_ids = fields.Many2many("ar.credit.grade", string="Credit Grades")
     partner_ids = fields.Many2many("res.partner", string="Customers")
     show_detail = fields.Boolean(string="Invoice Detail", help="List the open invoices of each customer.")
@@ -43,10 +59,14 @@ class ArAgingReportWizard(models.TransientModel):
         date = fields.Date.to_date(date)
         today = fields.Date.context_today(self)
         if date and date > today:
-            raise ValidationError(self.env._(
-                "The aging analysis cannot be made as of %(date)s: that day has not come yet (today is "
-                "%(today)s). Choose today or an earlier day.",
-                date=format_date(self.env, date), today=format_date(self.env, today)))
+            raise ValidationError(
+                self.env._(
+                    "The aging analysis cannot be made as of %(date)s: that day has not come yet (today is "
+                    "%(today)s). Choose today or an earlier day.",
+                    date=format_date(self.env, date),
+                    today=format_date(self.env, today),
+                )
+            )
 
     @api.onchange("report_kind")
     def _onchange_report_kind(self):
@@ -86,21 +106,25 @@ class ArAgingReportWizard(models.TransientModel):
         if self.output == "pdf":
             if self.report_kind == "debt_detail":
                 raise UserError(self.env._("The customer debt detail table is a spreadsheet: choose Excel."))
-            report = self.env.ref({
-                "aging": "ar_collections.ar_aging_report_action_pdf",
-                "overdue": "ar_collections.ar_overdue_report_action_pdf",
-            }[self.report_kind])
+            report = self.env.ref(
+                {
+                    "aging": "ar_collections.ar_aging_report_action_pdf",
+                    "overdue": "ar_collections.ar_overdue_report_action_pdf",
+                }[self.report_kind]
+            )
             action = report.report_action(self, data={"options": self._prepare_options()})
             action["close_on_report_download"] = True  # the options dialog closes once the PDF is downloaded
             return action
         name, content = self._get_xlsx_content()
-        attachment = self.env["ir.attachment"].create({
-            "name": name,
-            "raw": content,
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",

@@ -10,7 +10,8 @@ class ArCreditReleaseWizard(models.TransientModel):
     _description = "Request or Approve a Credit Release"
 
     mode = fields.Selection(
-        [("request", "Request a release"), ("approve", "Approve a release")], required=True, default="request")
+        [("request", "Request a release"), ("approve", "Approve a release")], required=True, default="request"
+    )
     sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_hold_reasons")

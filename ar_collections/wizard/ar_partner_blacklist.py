@@ -7,7 +7,8 @@ class ArPartnerBlacklist(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     mode = fields.Selection(
-        [("blacklist", "Blacklist"), ("release", "Release from blacklist")], required=True, default="blacklist")
+        [("blacklist", "Blacklist"), ("release", "Release from blacklist")], required=True, default="blacklist"
+    )
     reason = fields.Text(required=True)
 
     def action_confirm(self):
