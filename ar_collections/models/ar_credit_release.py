@@ -290,6 +290,19 @@ class ArCreditRelease(models.Model):
         approved, and an approver who never became its salesperson."""
         return not self._ar_release_mismatch(document)
 
+    def _ar_release_note(self, document):
+        """The line the hold message adds about this release (``self``, possibly empty) of
+        ``document``: it expired, or why it does not cover the document as it is now; or ``False``."""
+        if not self:
+            return False
+        if self.state == "approved" and self.expiry_date and self.expiry_date < fields.Date.context_today(self):
+            return self.env._(
+                "The release approved by %(user)s expired on %(date)s.",
+                user=self.approved_by_id.name,
+                date=format_date(self.env, self.expiry_date),
+            )
+        return self._ar_release_mismatch(document)
+
     def _ar_release_mismatch(self, document):
         """Why this release does not cover ``document`` as it is now (translated), or ``False``."""
         self.ensure_one()

@@ -68,10 +68,15 @@ class ArExtensionRequest(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "The amount of an extension request must be positive."),
     ]
 
-    @api.depends("invoice_ids.invoice_date_due")
+    @api.depends("invoice_ids.line_ids.date_maturity", "invoice_ids.line_ids.reconciled")
     def _compute_current_due_date(self):
+        # line level: an invoice on instalments is due when its oldest unpaid instalment is
+        # (``invoice_date_due`` is the last one's)
         for request in self:
-            dates = request.invoice_ids.filtered("invoice_date_due").mapped("invoice_date_due")
+            items = request.invoice_ids.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable" and line.date_maturity
+            )
+            dates = (items.filtered(lambda line: not line.reconciled) or items).mapped("date_maturity")
             request.current_due_date = min(dates) if dates else False
 
     @api.depends("partner_id", "requested_date")

@@ -301,23 +301,9 @@ class SaleOrder(models.Model):
             ]
         lines += ["- " + reason["message"] for reason in snapshot["reasons"]]
         lines.append(self._ar_credit_figures_line(snapshot))
-        if (
-            release
-            and release.state == "approved"
-            and release.expiry_date
-            and release.expiry_date < fields.Date.context_today(self)
-        ):
-            lines.append(
-                self.env._(
-                    "The release approved by %(user)s expired on %(date)s.",
-                    user=release.approved_by_id.name,
-                    date=format_date(self.env, release.expiry_date),
-                )
-            )
-        elif release:
-            mismatch = release._ar_release_mismatch(self)
-            if mismatch:
-                lines.append(mismatch)
+        note = release and release._ar_release_note(self)
+        if note:
+            lines.append(note)
         return "\n".join(lines)
 
     # ------------------------------------------------------------------

@@ -114,23 +114,9 @@ class StockPicking(models.Model):
                 days=snapshot["oldest_overdue_days"],
             )
         )
-        if (
-            release
-            and release.state == "approved"
-            and release.expiry_date
-            and release.expiry_date < fields.Date.context_today(self)
-        ):
-            lines.append(
-                self.env._(
-                    "The release approved by %(user)s expired on %(date)s.",
-                    user=release.approved_by_id.name,
-                    date=format_date(self.env, release.expiry_date),
-                )
-            )
-        elif release:
-            mismatch = release._ar_release_mismatch(self)
-            if mismatch:
-                lines.append(mismatch)
+        note = release and release._ar_release_note(self)
+        if note:
+            lines.append(note)
         return "\n".join(lines)
 
     @api.depends("partner_id", "picking_type_code", "location_dest_id", "sale_id", "state", "company_id")

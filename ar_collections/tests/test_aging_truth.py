@@ -309,3 +309,21 @@ class TestAgingTruth(ArCollectionRunCommon):
         col = split[frozenset({"61-90 days", "21-30 days"})]
         subsidiary = [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[1] == self.company_2.name]
         self.assertEqual([row[col] for row in subsidiary], [700.0])
+
+    def test_extension_request_is_due_with_the_oldest_unpaid_instalment(self):
+        """The collector records an extension of the instalment invoice: its current due date is
+        6 May (the unpaid 40 %), not 5 July (Odoo's invoice due date, the last instalment)."""
+        request = (
+            self.env["ar.extension.request"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(self.inv_instalments.ids)],
+                    "requested_date": "2026-06-30",
+                    "amount": 400.0,
+                    "reason": "Waiting for the customer's own receipts",
+                }
+            )
+        )
+        self.assertEqual(request.current_due_date, self.d("2026-05-06"))
