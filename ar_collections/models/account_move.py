@@ -2,14 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
-AGING_BUCKETS = [
-    ("not_due", "Not Due"),
-    ("1_30", "1-30 Days"),
-    ("31_60", "31-60 Days"),
-    ("61_90", "61-90 Days"),
-    ("over_90", "Over 90 Days"),
-]
+from odoo.addons.ar_collections.const import COLLECTIONS_USER_GROUP
+
 EXCLUSION_FIELDS = ("ar_collection_excluded", "ar_exclusion_reason", "ar_exclusion_date", "ar_exclusion_user_id")
 # Written by the collections run only (in superuser mode): the stage holds orders and locks deliveries.
 STAGE_FIELDS = ("collection_stage_id", "collection_stage_date", "ar_stage_history_ids")
@@ -42,7 +36,7 @@ class AccountMove(models.Model):
         help="Days since the due date of an unpaid customer invoice (negative: days left before it is due).",
     )
     aging_bucket = fields.Selection(
-        AGING_BUCKETS,
+        selection="_selection_aging_bucket",
         string="Aging",
         compute="_compute_ar_aging",
         search="_search_aging_bucket",
@@ -91,6 +85,12 @@ class AccountMove(models.Model):
             values = aging.get(move._origin.id) if move in moves else None
             move.days_overdue = values["days"] if values else 0
             move.aging_bucket = values["bucket"] if values else False
+
+    @api.model
+    def _selection_aging_bucket(self):
+        """The buckets, labelled with the limits of the current company (the same as the aging
+        report's)."""
+        return self.env["ar.aging"]._get_bucket_selection(self.env.company)
 
     def _ar_aging_sql(self, alias, fname, query):
         """SQL expression of ``days_overdue`` / ``aging_bucket`` on table ``alias``: a join

@@ -13,7 +13,7 @@ company filter).
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+from odoo.addons.ar_collections.const import BUCKET_LIMIT_FIELDS, BUCKETS
 
 
 class ArAging(models.AbstractModel):
@@ -23,15 +23,45 @@ class ArAging(models.AbstractModel):
     # ------------------------------------------------------------------
     # Parameters
     # ------------------------------------------------------------------
+    # ------------------------------------------------------------------
+    # Buckets: the one definition of their limits, in Python and in SQL
+    # ------------------------------------------------------------------
     @api.model
     def _get_bucket_limits(self, company=None):
-        """Upper bounds (days overdue) of the 1st, 2nd and 3rd overdue buckets."""
+        """Upper bounds (days overdue) of the 1st, 2nd and 3rd overdue buckets of ``company``
+        (see ``BUCKET_LIMIT_FIELDS``: an empty setting is its default)."""
         company = company or self.env.company
-        return (
-            company.ar_bucket_1_days or 30,
-            company.ar_bucket_2_days or 60,
-            company.ar_bucket_3_days or 90,
-        )
+        return tuple(company[fname] or default for fname, default in BUCKET_LIMIT_FIELDS)
+
+    @api.model
+    def _ar_bucket_of_days(self, days, company=None):
+        """Bucket key (see ``BUCKETS``) of an item ``days`` after its due date, with the limits
+        of ``company``: the same rule as ``_bucket_sql``."""
+        if days <= 0:
+            return BUCKETS[0]
+        for key, limit in zip(BUCKETS[1:], self._get_bucket_limits(company), strict=False):
+            if days <= limit:
+                return key
+        return BUCKETS[-1]
+
+    @api.model
+    def _bucket_sql(self, days, company_alias):
+        """SQL ``CASE`` giving the bucket key of an item ``days`` (an SQL expression) after its
+        due date, with the limits of the company of table ``company_alias`` (``res_company``):
+        the same rule as ``_ar_bucket_of_days``, for the aging query, the invoices' bucket and
+        the on-screen analysis."""
+        whens = [SQL("WHEN %s <= 0 THEN %s", days, BUCKETS[0])]
+        for key, (fname, default) in zip(BUCKETS[1:], BUCKET_LIMIT_FIELDS, strict=False):
+            limit = SQL("COALESCE(NULLIF(%s, 0), %s)", SQL.identifier(company_alias, fname), default)
+            whens.append(SQL("WHEN %s <= %s THEN %s", days, limit, key))
+        return SQL("(CASE %s ELSE %s END)", SQL(" ").join(whens), BUCKETS[-1])
+
+    @api.model
+    def _get_bucket_selection(self, company=None):
+        """Selection (key, label) of the buckets, in aging order, labelled with the limits of
+        ``company``."""
+        labels = self._get_bucket_labels(company)
+        return [(key, labels[key]) for key in BUCKETS]
 
     @api.model
     def _get_bucket_labels(self, company=None):
@@ -111,7 +141,7 @@ class ArAging(models.AbstractModel):
             ),
             ("account.partial.reconcile", ["amount", "debit_move_id", "credit_move_id", "max_date"]),
             ("res.partner", ["commercial_partner_id"]),
-            ("res.company", ["ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days"]),
+            ("res.company", [fname for fname, _default in BUCKET_LIMIT_FIELDS]),
         ):
             self.env[model].flush_model(fnames)
         query = Line._search(line_domain)
@@ -166,14 +196,7 @@ class ArAging(models.AbstractModel):
                        ar_item.company_id,
                        ar_item.due_date,
                        %(date)s::date - ar_item.due_date AS days,
-                       CASE WHEN %(date)s::date - ar_item.due_date <= 0 THEN 'not_due'
-                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_1_days, 0), 30)
-                                 THEN '1_30'
-                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_2_days, 0), 60)
-                                 THEN '31_60'
-                            WHEN %(date)s::date - ar_item.due_date <= COALESCE(NULLIF(ar_company.ar_bucket_3_days, 0), 90)
-                                 THEN '61_90'
-                            ELSE 'over_90' END AS bucket,
+                       %(bucket)s AS bucket,
                        ar_item.balance - COALESCE(ar_partial.amount, 0) AS residual
                   FROM ar_item
                   JOIN res_company ar_company ON ar_company.id = ar_item.company_id
@@ -183,11 +206,7 @@ class ArAging(models.AbstractModel):
                    ar_line.partner_id,
                    ar_line.company_id,
                    SUM(ar_line.residual) AS residual,
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = 'not_due'), 0) AS not_due,
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '1_30'), 0) AS "1_30",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '31_60'), 0) AS "31_60",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = '61_90'), 0) AS "61_90",
-                   COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = 'over_90'), 0) AS over_90,
+                   %(bucket_sums)s,
                    COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0) AS overdue_gross,
                    COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.residual < 0), 0) AS credits,
                    GREATEST(COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.days > 0 AND ar_line.residual > 0), 0)
@@ -204,6 +223,16 @@ class ArAging(models.AbstractModel):
             where_clause=query.where_clause or SQL("TRUE"),
             partner_filter=partner_filter,
             key=key,
+            bucket=self._bucket_sql(SQL("(%s::date - ar_item.due_date)", date), "ar_company"),
+            # one column per bucket, named after its key
+            bucket_sums=SQL(", ").join(
+                SQL(
+                    "COALESCE(SUM(ar_line.residual) FILTER (WHERE ar_line.bucket = %s), 0) AS %s",
+                    key,
+                    SQL.identifier(key),
+                )
+                for key in BUCKETS
+            ),
         )
 
     @api.model
@@ -238,15 +267,12 @@ class ArAging(models.AbstractModel):
             """
             SELECT aging.key AS move_id, aging.partner_id, aging.company_id, aging.residual,
                    aging.overdue_gross AS overdue, aging.max_days AS days, aging.oldest_due_date AS due_date,
-                   CASE WHEN aging.max_days <= 0 THEN 'not_due'
-                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_1_days, 0), 30) THEN '1_30'
-                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_2_days, 0), 60) THEN '31_60'
-                        WHEN aging.max_days <= COALESCE(NULLIF(ar_company.ar_bucket_3_days, 0), 90) THEN '61_90'
-                        ELSE 'over_90' END AS bucket
+                   %s AS bucket
               FROM (%s) aging
               JOIN res_company ar_company ON ar_company.id = aging.company_id
              WHERE aging.residual > 0 AND aging.max_days IS NOT NULL
             """,
+            self._bucket_sql(SQL("aging.max_days"), "ar_company"),
             self._aging_sql("move", date, partner_ids, company_ids, domain),
         )
 
@@ -313,17 +339,3 @@ class ArAging(models.AbstractModel):
             )
         )
         return dict(self.env.cr.fetchall())
-
-    @api.model
-    def _ar_bucket_of_days(self, days, company=None):
-        """Bucket key (see ``BUCKETS``) of an item ``days`` after its due date."""
-        b1, b2, b3 = self._get_bucket_limits(company)
-        if days <= 0:
-            return "not_due"
-        if days <= b1:
-            return "1_30"
-        if days <= b2:
-            return "31_60"
-        if days <= b3:
-            return "61_90"
-        return "over_90"

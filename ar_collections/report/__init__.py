@@ -1,3 +1,3 @@
-from . import ar_aging_report
+from . import report_ar_aging
 from . import ar_report_xlsx
-from . import ar_aging_analysis
+from . import ar_aging_report

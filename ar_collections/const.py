@@ -1,0 +1,33 @@
+"""Literals the addon's models share: security groups, dunning letter levels, aging buckets.
+
+One definition each; the models import them from here."""
+
+# ------------------------------------------------------------------
+# Security groups (xmlids)
+# ------------------------------------------------------------------
+AUDITOR_GROUP = "ar_collections.group_ar_collections_auditor"
+COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
+CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+SALESMAN_ALL_GROUP = "sales_team.group_sale_salesman_all_leads"
+
+# ------------------------------------------------------------------
+# Dunning letters: the levels a letter (and the stage printing it) may have, mildest first
+# ------------------------------------------------------------------
+LETTER_LEVELS = [
+    ("reminder", "Reminder"),
+    ("demand", "Demand Letter"),
+    ("final", "Final Notice"),
+    ("lawyer", "Lawyer Letter"),
+]
+
+# ------------------------------------------------------------------
+# Aging buckets, in aging order. The limits between them (days after the due date) are the
+# company's settings (``BUCKET_LIMIT_FIELDS``), each with its default when left empty; an item
+# not yet due is in the first bucket, an item past the last limit in the last one.
+# ------------------------------------------------------------------
+BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+BUCKET_LIMIT_FIELDS = (
+    ("ar_bucket_1_days", 30),
+    ("ar_bucket_2_days", 60),
+    ("ar_bucket_3_days", 90),
+)
