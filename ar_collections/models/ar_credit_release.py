@@ -1,9 +1,10 @@
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
+
 HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
 
 
@@ -120,17 +121,9 @@ class ArCreditRelease(models.Model):
     @api.model
     def _get_approvers(self, document):
         """Users to ask for a release of ``document``: the company's credit release approver
-        if set, else every Credit Manager of the company; never its salesperson."""
-        company = document.company_id
-        users = company.ar_credit_approver_id
-        if not users:
-            # sudo: whoever asks for a release must find the credit managers
-            users = (
-                self.env.ref(CREDIT_MANAGER_GROUP)
-                .sudo()
-                .users.filtered(lambda u: not u.share and u.id != SUPERUSER_ID and company in u.company_ids)
-            )
-        return users - document._ar_credit_sellers()
+        if set, else every Credit Manager of the company (``res.company._ar_get_credit_approvers``);
+        never its salesperson."""
+        return document.company_id._ar_get_credit_approvers() - document._ar_credit_sellers()
 
     @api.model
     def _schedule_activities(self, document, users, summary, note):

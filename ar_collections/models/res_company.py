@@ -2,9 +2,10 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
 from odoo.addons.base.models.res_partner import _tz_get
 
 # time zone of a company with neither a time zone nor a country (the addon's users are in China)
@@ -43,7 +44,7 @@ class ResCompany(models.Model):
                     self.env._("Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days).")
                 )
 
-    # Credit holds (issue 4)
+    # Credit holds of sale orders and deliveries
     ar_credit_approver_id = fields.Many2one(
         "res.users",
         string="Credit Release Approver",
@@ -124,6 +125,25 @@ class ResCompany(models.Model):
         self.ensure_one()
         tz = self.ar_timezone or self._ar_default_timezone()
         return fields.Date.context_today(self.with_context(tz=tz)), tz
+
+    def _ar_get_credit_approvers(self):
+        """The one rule of who decides on the company's credit questions (the release of a
+        credit hold, a customer's request to pay later): its appointed Credit Release Approver
+        when there is one, else every Credit Manager of the company (internal, active users,
+        not the superuser), its Credit Manager (user) first, then by id.
+
+        A release asks them all (but the document's salesperson); an extension request asks
+        the first one."""
+        self.ensure_one()
+        if self.ar_credit_approver_id:
+            return self.ar_credit_approver_id
+        # sudo: whoever asks for a decision (a salesperson, a collector) may not read the group's members
+        managers = (
+            self.env.ref(CREDIT_MANAGER_GROUP)
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share and u.id != SUPERUSER_ID and self in u.company_ids)
+        )
+        return managers.sorted(lambda u: (u != self.ar_credit_manager_user_id, u.id))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,10 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
-COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
-AUDITOR_GROUP = "ar_collections.group_ar_collections_auditor"
-SALESMAN_ALL_GROUP = "sales_team.group_sale_salesman_all_leads"
+from odoo.addons.ar_collections.const import (
+    AUDITOR_GROUP,
+    COLLECTIONS_USER_GROUP,
+    CREDIT_MANAGER_GROUP,
+    SALESMAN_ALL_GROUP,
+)
+
 # Credit facts are for employees only (not portal users, not even about their own company).
 CREDIT_FIELD_GROUPS = "base.group_user"
 
@@ -251,13 +254,8 @@ class ResPartner(models.Model):
         figures = self._ar_get_credit_figures()
         if visible is not None:
             figures = {pid: values for pid, values in figures.items() if pid in visible}
-        # sudo: the limit fields are restricted to accountants; salespeople see the figure here.
-        # Read for all commercial partners at once (one query, not one per partner).
-        company_limit = self.env.company.account_use_credit_limit
-        limits = {
-            p.id: (p.use_partner_credit_limit or company_limit, p.credit_limit)
-            for p in self.commercial_partner_id.sudo()
-        }
+        # read for all commercial partners at once (one query, not one per partner)
+        limits = self._ar_get_credit_limits()
         for partner in self:
             commercial = partner.commercial_partner_id
             values = figures.get(commercial._origin.id or partner._origin.id, {})
@@ -269,7 +267,6 @@ class ResPartner(models.Model):
             uses_limit, limit = (
                 limits.get(commercial.id, (False, 0.0)) if visible is None or commercial.id in visible else (False, 0.0)
             )
-            limit = limit if uses_limit else 0.0
             partner.ar_uses_credit_limit = uses_limit
             partner.ar_credit_limit = limit
             partner.ar_credit_remaining = limit - partner.ar_exposure if uses_limit else 0.0
@@ -576,24 +573,25 @@ class ResPartner(models.Model):
         return self._ar_open_blacklist_wizard("release")
 
     # ------------------------------------------------------------------
-    # Credit holds (issue 4: sale order / delivery holds)
+    # Credit holds of sale orders and deliveries
     # ------------------------------------------------------------------
     def _ar_get_credit_limits(self):
-        """Credit limit of the commercial partners of ``self`` in the current company,
-        by the same rule as ``ar_uses_credit_limit``/``ar_credit_limit``.
+        """The one credit-limit rule: the limit of the commercial partners of ``self`` in the
+        current company, for their credit figures (``ar_uses_credit_limit``, ``ar_credit_limit``)
+        and the credit check of sale orders. A customer has a limit when his own limit is
+        switched on or the company applies limits to every customer; without one, his limit
+        counts as 0.
 
         :returns: dict commercial partner id -> (uses_limit, limit)
         """
         use_company_limit = self.env.company.account_use_credit_limit
-        # sudo: the limit fields are restricted to accountants; the credit check needs them for everyone
-        commercials = self.commercial_partner_id.sudo()
-        return {
-            partner.id: (
-                bool(partner.use_partner_credit_limit or use_company_limit),
-                partner.credit_limit if (partner.use_partner_credit_limit or use_company_limit) else 0.0,
-            )
-            for partner in commercials
-        }
+        # sudo: the limit fields are restricted to accountants; the credit figures and the credit
+        # check need them for everyone
+        limits = {}
+        for partner in self.commercial_partner_id.sudo():
+            uses_limit = bool(partner.use_partner_credit_limit or use_company_limit)
+            limits[partner.id] = (uses_limit, partner.credit_limit if uses_limit else 0.0)
+        return limits
 
     def _ar_get_held_invoices(self, flag):
         """Open invoices of the commercial partners of ``self`` (current company) whose
