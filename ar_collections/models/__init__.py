@@ -20,6 +20,7 @@ from . import ar_collection_run
 from . import mail_activity
 from . import ar_collection_result
 from . import ar_collection_log
+from . import ar_customer_request_mixin
 from . import ar_payment_promise
 from . import ar_dispute
 from . import ar_extension_request

@@ -1,9 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.ar_collections.const import COLLECTIONS_USER_GROUP
 
 from .ar_collection_log import DISPUTE_REASONS
-
-COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
 
 
 class ArDispute(models.Model):
@@ -12,21 +12,16 @@ class ArDispute(models.Model):
 
     _name = "ar.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.customer.request.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # the resolution is written by the Resolve and Reopen buttons only
+    _ar_guarded_fields = ("state", "resolved_date", "resolved_user_id", "company_id", "log_id")
+
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, index=True, tracking=True
     )
-    log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     invoice_ids = fields.Many2many(
         "account.move",
         "ar_dispute_invoice_rel",
@@ -71,14 +66,25 @@ class ArDispute(models.Model):
                 "%(partner)s: %(reason)s", partner=dispute.partner_id.name or "", reason=reasons.get(dispute.reason, "")
             )
 
+    def _ar_request_message(self, key, **params):
+        messages = {
+            "guarded": lambda: self.env._("Disputes are resolved or reopened with their buttons only."),
+            "decided": lambda: self.env._("The invoices of a resolved dispute cannot be changed."),
+            "customer_fixed": lambda: self.env._(
+                "The customer of a dispute cannot be changed: open a new dispute instead."
+            ),
+            "no_invoice": lambda: self.env._("A dispute concerns at least one invoice."),
+            "other_invoices": lambda: self.env._("The disputed invoices must be invoices of %(partner)s.", **params),
+            "other_contact": lambda: self.env._(
+                "A dispute of %(partner)s cannot be recorded on a contact with another customer.", **params
+            ),
+            "never_deleted": lambda: self.env._("Disputes are never deleted: resolve them with a note."),
+        }
+        return messages[key]()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._ar_check_guarded_write(vals, new=True)
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         disputes = super().create(vals_list)
-        disputes._check_invoices()
         for dispute in disputes:
             dispute.message_post(
                 body=self.env._(
@@ -87,53 +93,6 @@ class ArDispute(models.Model):
                 )
             )
         return disputes
-
-    def _check_invoices(self):
-        for dispute in self:
-            if not dispute.invoice_ids:
-                raise ValidationError(self.env._("A dispute concerns at least one invoice."))
-            if dispute.invoice_ids.commercial_partner_id != dispute.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "The disputed invoices must be invoices of %(partner)s.", partner=dispute.partner_id.name
-                    )
-                )
-
-    def _ar_check_guarded_write(self, vals, new=False):
-        """The resolution (state, date, user) is written by the Resolve and Reopen buttons
-        only, after they checked the caller (superuser mode), whatever the context."""
-        if self.env.su:
-            return
-        guarded = {"state", "resolved_date", "resolved_user_id"}
-        if new:
-            if vals.get("state", "open") == "open":
-                guarded.discard("state")
-        else:
-            guarded |= {"company_id", "log_id"}
-        if guarded & set(vals):
-            raise AccessError(self.env._("Disputes are resolved or reopened with their buttons only."))
-
-    def _ar_check_same_customer(self, partner_id):
-        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
-        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
-        if any(record.partner_id != partner for record in self):
-            raise UserError(self.env._("The customer of a dispute cannot be changed: open a new dispute instead."))
-
-    def write(self, vals):
-        self._ar_check_guarded_write(vals)
-        if not self.env.su and {"invoice_ids", "partner_id"} & set(vals) and any(d.state != "open" for d in self):
-            raise UserError(self.env._("The invoices of a resolved dispute cannot be changed."))
-        if "partner_id" in vals:
-            self._ar_check_same_customer(vals["partner_id"])
-        res = super().write(vals)
-        if "invoice_ids" in vals or "partner_id" in vals:
-            self._check_invoices()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if not self.env.su:
-            raise UserError(self.env._("Disputes are never deleted: resolve them with a note."))
 
     def _ar_check_resolver(self):
         if not self.env.su and not self.env.user.has_group(COLLECTIONS_USER_GROUP):

@@ -1,13 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
-
-
-# Written by the approval buttons only (and, on create, the contact log that records the request).
-GUARDED_FIELDS = ("state", "approver_id", "decision_date", "promise_id", "log_id", "user_id", "company_id")
-# What the customer asked for: fixed once the request is decided.
-REQUEST_TERMS = ("partner_id", "invoice_ids", "requested_date", "amount", "reason", "refusal_reason")
+from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
 
 
 class ArExtensionRequest(models.Model):
@@ -16,21 +10,21 @@ class ArExtensionRequest(models.Model):
 
     _name = "ar.extension.request"
     _description = "Payment Extension Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.customer.request.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    _ar_open_state = "to_approve"
+    # written by the approval buttons only (and, on create, the contact log that records the request)
+    _ar_guarded_fields = ("state", "approver_id", "decision_date", "promise_id", "log_id", "user_id", "company_id")
+    # who asks, for which company, on which contact: the contact log's values (checked on create)
+    _ar_create_fields = ("log_id", "user_id", "company_id")
+    # what the customer asked for: fixed once the request is decided
+    _ar_term_fields = ("partner_id", "invoice_ids", "requested_date", "amount", "reason", "refusal_reason")
+
     user_id = fields.Many2one(
         "res.users", string="Requested By", default=lambda self: self.env.user, index=True, readonly=True
     )
-    log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     invoice_ids = fields.Many2many(
         "account.move",
         "ar_extension_request_invoice_rel",
@@ -86,102 +80,49 @@ class ArExtensionRequest(models.Model):
                 "%(partner)s: pay by %(date)s", partner=request.partner_id.name or "", date=request.requested_date or ""
             )
 
+    def _ar_request_message(self, key, **params):
+        messages = {
+            "guarded": lambda: self.env._("Extension requests are approved or refused with their buttons only."),
+            "decided": lambda: self.env._("A decided extension request cannot be changed."),
+            "customer_fixed": lambda: self.env._(
+                "The customer of an extension request cannot be changed: record a new request instead."
+            ),
+            "no_invoice": lambda: self.env._("An extension request concerns at least one invoice."),
+            "other_invoices": lambda: self.env._(
+                "The invoices of an extension request must be invoices of %(partner)s.", **params
+            ),
+            "other_contact": lambda: self.env._(
+                "An extension request of %(partner)s cannot be recorded on a contact with another customer.",
+                **params,
+            ),
+            "never_deleted": lambda: self.env._("Extension requests are never deleted."),
+        }
+        return messages[key]()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._ar_check_guarded_write(vals, new=True)
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         requests = super().create(vals_list)
-        requests._ar_check_request()
         for request in requests:
             request._ar_check_date_not_past(request.requested_date)
         requests._ar_ask_approval()
         return requests
 
-    def _ar_check_guarded_write(self, vals, new=False):
-        """The decision (state, approver, date, promise) is written by the approval buttons
-        only, after they checked the caller (superuser mode), whatever the context."""
-        if self.env.su:
-            return
-        guarded = set(GUARDED_FIELDS)
-        if new:
-            # who asks, for which company, on which contact: the contact log's values (checked below)
-            guarded -= {"log_id", "user_id", "company_id"}
-            if vals.get("state", "to_approve") == "to_approve":
-                guarded.discard("state")
-        if guarded & set(vals):
-            raise AccessError(self.env._("Extension requests are approved or refused with their buttons only."))
-
-    def _ar_check_request(self):
-        """Rules of a request, on create and on every write."""
-        for request in self:
-            if not request.invoice_ids:
-                raise ValidationError(self.env._("An extension request concerns at least one invoice."))
-            if request.invoice_ids.commercial_partner_id != request.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "The invoices of an extension request must be invoices of %(partner)s.",
-                        partner=request.partner_id.name,
-                    )
-                )
-            if request.log_id and request.log_id.partner_id != request.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "An extension request of %(partner)s cannot be recorded on a contact with another customer.",
-                        partner=request.partner_id.name,
-                    )
-                )
-
     def _ar_check_date_not_past(self, date):
         if date and fields.Date.to_date(date) < fields.Date.context_today(self):
             raise ValidationError(self.env._("The requested new date cannot be in the past."))
 
-    def _ar_check_same_customer(self, partner_id):
-        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
-        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
-        if any(record.partner_id != partner for record in self):
-            raise UserError(
-                self.env._("The customer of an extension request cannot be changed: record a new request instead.")
-            )
-
-    def write(self, vals):
-        self._ar_check_guarded_write(vals)
-        if not self.env.su:
-            if set(vals) & set(REQUEST_TERMS) and any(r.state != "to_approve" for r in self):
-                raise UserError(self.env._("A decided extension request cannot be changed."))
-            if "requested_date" in vals:
-                self._ar_check_date_not_past(vals["requested_date"])
-        if "partner_id" in vals:
-            self._ar_check_same_customer(vals["partner_id"])
-        res = super().write(vals)
-        if {"partner_id", "invoice_ids"} & set(vals):
-            self._ar_check_request()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if not self.env.su:
-            raise UserError(self.env._("Extension requests are never deleted."))
+    def _ar_check_write_values(self, vals):
+        if "requested_date" in vals:
+            self._ar_check_date_not_past(vals["requested_date"])
 
     # ------------------------------------------------------------------
     # Approval
     # ------------------------------------------------------------------
     def _ar_get_approver(self):
-        """The Credit Manager who decides on the request (overridable): the company's
-        credit manager, else the first Credit Manager of the company."""
+        """The Credit Manager who decides on the request (overridable): the first of the
+        company's credit approvers (``res.company._ar_get_credit_approvers``)."""
         self.ensure_one()
-        company = self.company_id
-        if company.ar_credit_manager_user_id:
-            return company.ar_credit_manager_user_id
-        group = self.env.ref(CREDIT_MANAGER_GROUP)
-        # sudo: the requester (a collector) may not read the group's members
-        managers = group.sudo().users.filtered(
-            lambda u: (
-                company in u.company_ids and not u.share and u.active and u.id != self.env.ref("base.user_root").id
-            )
-        )
-        return managers.sorted("id")[:1]
+        return self.company_id._ar_get_credit_approvers()[:1]
 
     def _ar_ask_approval(self):
         for request in self:

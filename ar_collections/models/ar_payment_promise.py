@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -14,12 +14,6 @@ PROMISE_STATES = [
 ]
 
 
-# Set by the check (and the extension's approval) only.
-GUARDED_FIELDS = ("state", "paid_amount", "checked_date", "extension_id", "log_id")
-# What the customer promised: fixed once the promise has been checked.
-PROMISE_TERMS = ("partner_id", "invoice_ids", "date", "date_start", "amount")
-
-
 class ArPaymentPromise(models.Model):
     """A customer's promise to pay an amount by a date (付款承诺). "A promise is not a
     payment": the nightly check compares it with the payments actually reconciled to
@@ -27,19 +21,17 @@ class ArPaymentPromise(models.Model):
 
     _name = "ar.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["ar.customer.request.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, domain="[('is_company', '=', True)]"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # set by the check (and the extension's approval) only; the contact that recorded the
+    # promise is given when it is created
+    _ar_guarded_fields = ("state", "paid_amount", "checked_date", "extension_id", "log_id", "company_id")
+    # what the customer promised: fixed once the promise has been checked
+    _ar_term_fields = ("partner_id", "invoice_ids", "date", "date_start", "amount")
+
     user_id = fields.Many2one("res.users", string="Collector", default=lambda self: self.env.user, index=True)
-    log_id = fields.Many2one("ar.collection.log", string="Contact", index="btree_not_null", readonly=True)
     extension_id = fields.Many2one(
         "ar.extension.request", string="Extension Request", index="btree_not_null", readonly=True
     )
@@ -100,14 +92,31 @@ class ArPaymentPromise(models.Model):
                 date=promise.date or "",
             )
 
+    def _ar_request_message(self, key, **params):
+        messages = {
+            "guarded": lambda: self.env._("The state of a promise to pay is set by its check only."),
+            "decided": lambda: self.env._(
+                "A promise that has been checked (kept, partially kept or broken) cannot be changed."
+            ),
+            "customer_fixed": lambda: self.env._(
+                "The customer of a promise to pay cannot be changed: record a new promise instead."
+            ),
+            "no_invoice": lambda: self.env._("A promise to pay covers at least one invoice."),
+            "other_invoices": lambda: self.env._(
+                "The invoices of a promise must be invoices of %(partner)s.", **params
+            ),
+            "other_contact": lambda: self.env._(
+                "A promise of %(partner)s cannot be recorded on a contact with another customer.", **params
+            ),
+            "never_deleted": lambda: self.env._(
+                "Promises to pay are never deleted: they count in the customer's history."
+            ),
+        }
+        return messages[key]()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._ar_check_guarded_write(vals, new=True)
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         promises = super().create(vals_list)
-        promises._ar_check_invoices()
         if not self.env.su:
             for promise in promises:
                 promise._ar_check_date_not_past(promise.date)
@@ -120,74 +129,11 @@ class ArPaymentPromise(models.Model):
                 self.env._("The promised date (%(date)s) cannot be in the past.", date=fields.Date.to_date(date))
             )
 
-    def _ar_check_guarded_write(self, vals, new=False):
-        """The state and the figures of the check are set by the check only (superuser
-        mode, after it computed them), whatever the context; the link to an extension
-        request by its approval only; a promise stays in its company."""
-        if self.env.su:
-            return
-        guarded = set(GUARDED_FIELDS)
-        if new:
-            guarded.discard("log_id")  # the contact that recorded the promise (checked below)
-            if vals.get("state", "open") == "open":
-                guarded.discard("state")
-        else:
-            guarded.add("company_id")
-        if guarded & set(vals):
-            raise AccessError(self.env._("The state of a promise to pay is set by its check only."))
-
-    def _ar_check_invoices(self):
-        """Rules of a promise, on create and on every write: invoices of its customer,
-        the contact it was recorded on about the same customer."""
-        for promise in self:
-            if not promise.invoice_ids:
-                raise ValidationError(self.env._("A promise to pay covers at least one invoice."))
-            if promise.invoice_ids.commercial_partner_id != promise.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "The invoices of a promise must be invoices of %(partner)s.", partner=promise.partner_id.name
-                    )
-                )
-            if promise.log_id and promise.log_id.partner_id != promise.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "A promise of %(partner)s cannot be recorded on a contact with another customer.",
-                        partner=promise.partner_id.name,
-                    )
-                )
-
-    def _ar_check_same_customer(self, partner_id):
-        """The customer of a record is fixed (moving it would pause another customer's dunning)."""
-        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
-        if any(record.partner_id != partner for record in self):
-            raise UserError(
-                self.env._("The customer of a promise to pay cannot be changed: record a new promise instead.")
-            )
-
-    def write(self, vals):
-        self._ar_check_guarded_write(vals)
-        if not self.env.su:
-            if set(vals) & set(PROMISE_TERMS) and any(p.state != "open" for p in self):
-                raise UserError(
-                    self.env._("A promise that has been checked (kept, partially kept or broken) cannot be changed.")
-                )
-            if "date" in vals:
-                self._ar_check_date_not_past(vals["date"])
-            if "date_start" in vals:
-                raise UserError(
-                    self.env._("The day a promise was made cannot be changed: record a new promise instead.")
-                )
-        if "partner_id" in vals:
-            self._ar_check_same_customer(vals["partner_id"])
-        res = super().write(vals)
-        if {"partner_id", "invoice_ids", "log_id"} & set(vals):
-            self._ar_check_invoices()
-        return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_checked(self):
-        if not self.env.su:
-            raise UserError(self.env._("Promises to pay are never deleted: they count in the customer's history."))
+    def _ar_check_write_values(self, vals):
+        if "date" in vals:
+            self._ar_check_date_not_past(vals["date"])
+        if "date_start" in vals:
+            raise UserError(self.env._("The day a promise was made cannot be changed: record a new promise instead."))
 
     # ------------------------------------------------------------------
     # The check
