@@ -40,7 +40,6 @@ LOCKED_FIELDS = (
 )
 # Written by the log itself when it is logged (superuser mode), never by its users.
 INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime")
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 
 
 class ArCollectionLog(models.Model):

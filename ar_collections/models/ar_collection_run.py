@@ -40,9 +40,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
+from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
+
 _logger = logging.getLogger(__name__)
 
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 COUNTERS = (
     "invoice_count",
     "stage_change_count",

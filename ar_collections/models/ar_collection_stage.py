@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.ar_collections.const import LETTER_LEVELS
+
 OWNER_ROLES = [
     ("collector", "Collector"),
     ("salesperson", "Salesperson"),
@@ -11,13 +13,6 @@ OWNER_ROLES = [
 # Escalation order of the owner roles (used when a key customer's follow-up is raised
 # to the credit manager).
 OWNER_ROLE_RANK = {role: rank for rank, (role, _label) in enumerate(OWNER_ROLES)}
-
-LETTER_LEVELS = [
-    ("reminder", "Reminder"),
-    ("demand", "Demand Letter"),
-    ("final", "Final Notice"),
-    ("lawyer", "Lawyer Letter"),
-]
 
 
 class ArCollectionStage(models.Model):

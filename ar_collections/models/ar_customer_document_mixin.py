@@ -13,7 +13,8 @@ class ArCustomerDocumentMixin(models.AbstractModel):
 
     Inheriting models define ``name``, ``company_id``, ``partner_id``, ``date`` and ``state``
     (``draft`` first, ``cancel`` last), set the class attributes below and
-    ``_ar_locked_message``.
+    ``_ar_locked_message``. They put this mixin before ``mail.thread`` in ``_inherit``, so that
+    its ``write`` checks run first and its ``message_post`` sees the emails they send.
 
     The rules hold on every ``create``/``write`` (RPC endpoints, whatever the context): the
     number, the state and the dates of sending and reply (``_ar_guarded_fields``) are written
@@ -29,7 +30,9 @@ class ArCustomerDocumentMixin(models.AbstractModel):
     _ar_locked_fields = ()  # fields that cannot change once the document left draft
     _ar_cancel_states = ()  # states from which the document can be cancelled
     _ar_amount_field = None  # the amount printed in Chinese capital numerals
+    _ar_report_action = None  # xmlid of the report printing the document
 
+    sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
     ar_email_user_id = fields.Many2one(
         "res.users",
         string="Email Prepared By",
@@ -197,6 +200,24 @@ class ArCustomerDocumentMixin(models.AbstractModel):
     def _ar_log_sent(self, channel):
         """Log the documents just sent on their customer (overridden by each document)."""
 
+    def _ar_sent_how(self, channel):
+        """How a document went, as its customer's log says it."""
+        return self.env._("sent by email") if channel == "email" else self.env._("printed for posting")
+
+    def action_print(self):
+        """Print the documents to send them by post: numbers the drafts, marks them sent (or
+        printed) and logs them. Printing from the Print menu (e.g. by an auditor) renders them
+        without changing anything."""
+        self._ar_check_caller()
+        self._ar_check_sendable()
+        drafts = self._ar_mark_sent("letter")
+        self._ar_after_print(drafts)
+        return self.env.ref(self._ar_report_action).report_action(self)
+
+    def _ar_after_print(self, drafts):
+        """Called on the documents just printed; ``drafts`` are those printed for the first time
+        (overridable hook)."""
+
     def action_send_email(self):
         """Open the email composer on the document, numbered first (the email and its PDF carry
         the number). The email sent from it marks the document sent: the composer is recorded as
@@ -238,9 +259,13 @@ class ArCustomerDocumentMixin(models.AbstractModel):
                     )
                 )
 
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        self._ar_after_email(message)
+        return message
+
     def _ar_after_email(self, message):
-        """Called by the documents' ``message_post`` (``mail.thread`` comes first in their
-        inheritance, so it cannot be overridden here). The email prepared from the Send by Email button marks the document sent: only when
+        """The email prepared from the Send by Email button marks the document sent: only when
         this user opened that composer (``action_send_email`` checked him) and the message is an
         email to the customer, never a note and never because of the context."""
         if len(self) != 1 or not message:

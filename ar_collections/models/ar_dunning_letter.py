@@ -9,20 +9,16 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-LETTER_LEVELS = [
-    ("reminder", "Reminder"),
-    ("demand", "Demand Letter"),
-    ("final", "Final Notice"),
-    ("lawyer", "Lawyer Letter"),
-]
+from odoo.addons.ar_collections.const import LETTER_LEVELS
 
 
 class ArDunningLetter(models.Model):
     _name = "ar.dunning.letter"
     _description = "Dunning Letter"
-    _inherit = ["mail.thread", "ar.customer.document.mixin"]
+    _inherit = ["ar.customer.document.mixin", "mail.thread"]
     _ar_sequence_code = "ar.dunning.letter"
     _ar_sequence_template = "ar_collections.seq_ar_dunning_letter"
+    _ar_report_action = "ar_collections.ar_dunning_letter_report_action"
     # everything printed on the letter
     _ar_locked_fields = (
         "partner_id",
@@ -126,7 +122,6 @@ class ArDunningLetter(models.Model):
     )
     company_partner_id = fields.Many2one(related="company_id.partner_id")
     user_id = fields.Many2one("res.users", string="Signed By", default=lambda self: self.env.user, tracking=True)
-    sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
     note = fields.Text(string="Additional Text", help="Printed on the letter after the standard text.")
 
     _sql_constraints = [
@@ -287,22 +282,12 @@ class ArDunningLetter(models.Model):
     def _ar_sent_state(self, channel):
         return "printed" if channel == "letter" else "sent"
 
-    def action_print(self):
-        """Print the letter (to send it by post): numbers it, marks it printed and logs it.
-        Printing from the Print menu (e.g. by an auditor) renders it without changing anything."""
-        self._ar_check_caller()
-        self._ar_check_sendable()
-        drafts = self._ar_mark_sent("letter")
+    def _ar_after_print(self, drafts):
+        """A printed letter is noted on it; a reprint is a contact too."""
         for letter in self:
             letter.message_post(body=self.env._("Dunning letter printed to be sent by post."))
-            if letter not in drafts:  # a reprint is a contact too
+            if letter not in drafts:
                 letter._ar_log_sent("letter")
-        return self.env.ref("ar_collections.ar_dunning_letter_report_action").report_action(self)
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        self._ar_after_email(message)
-        return message
 
     def _ar_email_sent(self):
         drafts = super()._ar_email_sent()
@@ -322,7 +307,7 @@ class ArDunningLetter(models.Model):
             number=letter.name,
             amount=letter.currency_id.format(letter.amount_due),
             deadline=fields.Date.to_string(letter.deadline_date),
-            how=self.env._("sent by email") if channel == "email" else self.env._("printed for posting"),
+            how=self._ar_sent_how(channel),
         )
         # a note of this company's collections only (a customer may be shared by companies)
         partner.commercial_partner_id._ar_post_company_note(body, company=letter.company_id)

@@ -16,9 +16,10 @@ from odoo.tools import SQL
 class ArStatement(models.Model):
     _name = "ar.statement"
     _description = "Statement of Account"
-    _inherit = ["mail.thread", "ar.customer.document.mixin"]
+    _inherit = ["ar.customer.document.mixin", "mail.thread"]
     _ar_sequence_code = "ar.statement"
     _ar_sequence_template = "ar_collections.seq_ar_statement"
+    _ar_report_action = "ar_collections.ar_statement_report_action"
     # the number, the state and the dates of sending and of the reply are set by the buttons only
     _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id")
     # everything printed on the statement
@@ -110,7 +111,6 @@ class ArStatement(models.Model):
         help="Other receivable entries of the period (write-offs, reversed payments, ...).",
     )
     closing_balance = fields.Monetary(compute="_compute_balances", store=True, readonly=True)
-    sent_date = fields.Date(string="Sent On", readonly=True, copy=False)
     reply_date = fields.Date(string="Replied On", readonly=True, copy=False)
     disputed_amount = fields.Monetary(
         string="Difference",
@@ -306,7 +306,7 @@ class ArStatement(models.Model):
             )
 
     def _ar_log_sent(self, channel):
-        how = self.env._("sent by email") if channel == "email" else self.env._("printed for posting")
+        how = self._ar_sent_how(channel)
         self._ar_log_on_partner(
             lambda st: self.env._(
                 "%(type)s %(number)s for %(date_from)s – %(date_to)s (closing balance %(amount)s) %(how)s.",
@@ -321,19 +321,6 @@ class ArStatement(models.Model):
 
     def _ar_get_mail_template(self):
         return self.env.ref("ar_collections.mail_template_ar_statement", raise_if_not_found=False)
-
-    def action_print(self):
-        """Print to send by post: numbers the statement and marks it sent. Printing from the Print
-        menu (e.g. by an auditor) renders it without changing anything."""
-        self._ar_check_caller()
-        self._ar_check_sendable()
-        self._ar_mark_sent("letter")
-        return self.env.ref("ar_collections.ar_statement_report_action").report_action(self)
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        self._ar_after_email(message)
-        return message
 
     def action_customer_confirmed(self):
         """The customer returned the reply slip signed: the only way to a confirmed statement."""
