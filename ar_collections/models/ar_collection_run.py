@@ -11,7 +11,9 @@ Data flow, per company and on the company's today (see ``res.company._ar_get_tod
 2. ``_ar_step_follow_up_customers`` (batches of customers): the customer's stage is the
    worst stage of its invoices; its procedure comes from the strategy matrix; its one
    collections activity is created, escalated (worse stage: new owner, deadline today,
-   chatter note), moved (better stage) or closed (nothing left to collect).
+   chatter note), moved (better stage) or closed (nothing left to collect) by the
+   follow-up service (``ar.collection.followup._plan_followups``), the same lifecycle as
+   the promises', contacts' and holds'.
 
 Each step is a method listed by ``_ar_run_steps`` (extend it to add steps). In the cron,
 each call processes one unit of work (a set-based step or one batch of customers) and

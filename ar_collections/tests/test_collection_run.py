@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -743,8 +743,9 @@ class TestHoldFollowups(CreditHoldCommon):
             return original(service, document, user, summary, note)
 
         with patch.object(ArCollectionFollowup, "_prepare_hold_activity_vals", prepare):
-            order.action_confirm()  # OdooBot (no user to read a message): held, to-dos instead
-            order.action_confirm()  # held again: no second to-do per user
+            # OdooBot (no user to read a message): held, to-dos instead; held again: no second to-do
+            order.with_user(SUPERUSER_ID).action_confirm()
+            order.with_user(SUPERUSER_ID).action_confirm()
         self.assertEqual(order.state, "draft")
         todos = order.activity_ids
         self.assertEqual(sorted(user.id for _doc, user in calls), sorted(todos.user_id.ids))
