@@ -96,7 +96,7 @@ check(
     run.state == "done" and not run.error_count,
     f"{run.invoice_count} invoices, {run.activity_created_count} follow-ups",
 )
-followups = env["res.partner"].with_company(company).browse(customers.ids)._ar_get_followup_activity()
+followups = env["ar.collection.followup"].with_company(company)._get_open_activities(customers)
 check("follow-up activities", len(followups) >= len(stages), ", ".join(followups.mapped("user_id.name")))
 # collector workspace (issue 5), when present
 if "ar.payment.promise" in env:

@@ -16,6 +16,7 @@ from . import ar_statement
 from . import ar_report_mailer
 from . import ar_collection_channel
 from . import ar_collection_stage_history
+from . import ar_collection_followup
 from . import ar_collection_run
 from . import mail_activity
 from . import ar_collection_result

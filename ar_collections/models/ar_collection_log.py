@@ -352,7 +352,8 @@ class ArCollectionLog(models.Model):
         """The collection stage of the customer in the log's company."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
-        return partner.collection_stage_id or partner._ar_get_followup_activity()[:1].ar_stage_id
+        followup = self.env["ar.collection.followup"].with_company(self.company_id)
+        return partner.collection_stage_id or followup._get_open_activities(partner)[:1].ar_stage_id
 
     def _ar_stage_cadence_days(self):
         """Days between two follow-ups of the customer (the stage's cadence, else a week)."""
@@ -376,7 +377,8 @@ class ArCollectionLog(models.Model):
             # sudo: the schedule is computed here from the contact just logged; users never write it
             log.sudo().write({"next_followup_date": day, "next_call_datetime": call})
             partner = log.partner_id.with_company(log.company_id)
-            current = partner._ar_get_followup_activity()[:1]
+            followup = self.env["ar.collection.followup"].with_company(log.company_id)
+            current = followup._get_open_activities(partner)[:1]
             stage = partner.collection_stage_id or current.ar_stage_id
             if not stage:
                 continue  # the customer is not followed up (nothing due)
@@ -392,8 +394,8 @@ class ArCollectionLog(models.Model):
                     when=format_datetime(self.env, call, tz=log.user_id.tz or "UTC", dt_format="EEEE d MMM HH:mm"),
                     note=note,
                 )
-            partner._ar_schedule_followup(
-                stage=stage, deadline=day, user=current.user_id or None, note=note or None, feedback=feedback
+            followup._reschedule(
+                partner, stage=stage, deadline=day, user=current.user_id or None, note=note or None, feedback=feedback
             )
 
     @api.model

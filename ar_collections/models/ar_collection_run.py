@@ -11,7 +11,9 @@ Data flow, per company and on the company's today (see ``res.company._ar_get_tod
 2. ``_ar_step_follow_up_customers`` (batches of customers): the customer's stage is the
    worst stage of its invoices; its procedure comes from the strategy matrix; its one
    collections activity is created, escalated (worse stage: new owner, deadline today,
-   chatter note), moved (better stage) or closed (nothing left to collect).
+   chatter note), moved (better stage) or closed (nothing left to collect) by the
+   follow-up service (``ar.collection.followup._plan_followups``), the same lifecycle as
+   the promises', contacts' and holds'.
 
 Each step is a method listed by ``_ar_run_steps`` (extend it to add steps). In the cron,
 each call processes one unit of work (a set-based step or one batch of customers) and
@@ -650,13 +652,26 @@ class ArCollectionRun(models.Model):
     def _ar_follow_up_partners(self, partner_ids):
         """Stage, procedure and follow-up of the commercial partners ``partner_ids`` in the
         run's company: a fixed number of queries per batch, plus one chatter note per
-        escalation and one per closed follow-up. Returns the counts."""
+        escalation and one per closed follow-up (see ``ar.collection.followup``).
+        Returns the counts."""
         self.ensure_one()
-        company = self.company_id
-        today = self.date
-        env = self.env
-        # 1. worst stage of each customer's invoices
-        env.cr.execute(
+        partners = self.env["res.partner"].browse(partner_ids)
+        partners.fetch(["collection_stage_id", "ar_procedure", "ar_strategy", "collector_id", "user_id"])
+        stage_of = self._ar_get_worst_stages(partner_ids)
+        strategy_of = self._ar_update_partners(partners, stage_of)
+        plan = self.env["ar.collection.followup"]._plan_followups(partners, stage_of, strategy_of, self.date)
+        return {
+            "partner_count": len(partners),
+            "activity_created_count": len(plan["created"]),
+            "activity_escalated_count": len(plan["escalated"]),
+            "activity_closed_count": len(plan["closed"]),
+        }
+
+    def _ar_get_worst_stages(self, partner_ids):
+        """The worst stage of the invoices of each of the commercial partners
+        ``partner_ids`` in the run's company (one query): dict partner id -> stage."""
+        self.ensure_one()
+        self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id,
                       (ARRAY_AGG(m.collection_stage_id ORDER BY s.days_from DESC, s.id DESC))[1]
@@ -665,121 +680,46 @@ class ArCollectionRun(models.Model):
                  JOIN ar_collection_stage s ON s.id = m.collection_stage_id
                 WHERE m.company_id = %s AND p.commercial_partner_id = ANY(%s)
                 GROUP BY p.commercial_partner_id""",
-                company.id,
+                self.company_id.id,
                 partner_ids,
             )
         )
-        worst = dict(env.cr.fetchall())
-        Stage = env["ar.collection.stage"].with_context(active_test=False)
+        worst = dict(self.env.cr.fetchall())
+        Stage = self.env["ar.collection.stage"].with_context(active_test=False)
         Stage.browse(set(worst.values())).fetch(
             ["days_from", "name", "owner_role", "cadence_days", "note", "activity_type_id"]
         )
-        # 2. what each customer owes (the strategy matrix)
-        aging = env["ar.aging"]._get_partner_aging(partner_ids=partner_ids, date=today, company_ids=company.ids)
-        # 3. current state: stage, procedure, open follow-up
-        partners = env["res.partner"].browse(partner_ids)
-        partners.fetch(["collection_stage_id", "ar_procedure", "ar_strategy", "collector_id", "user_id"])
-        activities = partners._ar_get_followup_activity()
-        activity_of = {activity.res_id: activity for activity in activities}
-        # 4. last follow-up done, for customers that need a new one (cadence)
-        need_new = [pid for pid in partner_ids if worst.get(pid) and pid not in activity_of]
-        last_done = {}
-        if need_new:
-            activity_types = Stage.browse(set(worst.values())).activity_type_id | env.ref(
-                "ar_collections.mail_activity_type_collection"
-            )
-            env["mail.message"].flush_model(["model", "res_id", "mail_activity_type_id", "date"])
-            env.cr.execute(
-                SQL(
-                    """SELECT res_id, MAX(date)::date FROM mail_message
-                    WHERE model = 'res.partner' AND res_id = ANY(%s) AND mail_activity_type_id = ANY(%s)
-                    GROUP BY res_id""",
-                    need_new,
-                    activity_types.ids,
-                )
-            )
-            last_done = dict(env.cr.fetchall())
+        return {partner_id: Stage.browse(stage_id) for partner_id, stage_id in worst.items()}
 
+    def _ar_update_partners(self, partners, stage_of):
+        """Write the stage and the strategy matrix's quadrant and procedure (what each
+        customer owes, one aging query) of ``partners``, grouped by value. Returns the
+        strategy of each customer (dict partner id -> strategy)."""
+        self.ensure_one()
+        company = self.company_id
+        aging = self.env["ar.aging"]._get_partner_aging(
+            partner_ids=partners.ids, date=self.date, company_ids=company.ids
+        )
+        Partner = self.env["res.partner"]
         stage_writes = defaultdict(list)
         strategy_writes = defaultdict(list)
-        to_create = []
-        to_escalate = []
-        to_move = []
-        to_close = env["mail.activity"]
+        strategy_of = {}
         for partner in partners:
-            stage = Stage.browse(worst.get(partner.id))
-            activity = activity_of.get(partner.id)
-            values = aging.get(partner.id, {})
-            if values.get("residual", 0.0) > 0 or stage:
-                strategy, procedure = env["res.partner"]._ar_get_strategy(
-                    values.get("residual", 0.0), values.get("max_days_overdue", 0), company
+            stage = stage_of.get(partner.id, self.env["ar.collection.stage"])
+            residual = aging.get(partner.id, {}).get("residual", 0.0)
+            strategy, procedure = False, False
+            if residual > 0 or stage:
+                strategy, procedure = Partner._ar_get_strategy(
+                    residual, aging.get(partner.id, {}).get("max_days_overdue", 0), company
                 )
-            else:
-                strategy, procedure = False, False
+            strategy_of[partner.id] = strategy
             if (partner.ar_strategy or False, partner.ar_procedure or False) != (strategy, procedure):
                 strategy_writes[strategy, procedure].append(partner.id)
             if partner.collection_stage_id != stage:
                 stage_writes[stage.id].append(partner.id)
-            if not stage:
-                if activity:
-                    to_close |= activity
-                continue
-            user = partner._ar_get_followup_user(stage, strategy)
-            if not activity:
-                deadline = today
-                if last_done.get(partner.id):
-                    deadline = max(today, fields.Date.add(last_done[partner.id], days=stage.cadence_days))
-                to_create.append(partner._ar_prepare_followup_activity_vals(stage, deadline, user))
-            elif activity.ar_stage_id != stage:
-                old = activity.ar_stage_id
-                if not old or old.days_from < stage.days_from:
-                    to_escalate.append((partner, activity, stage, user, old))
-                else:
-                    to_move.append((activity, stage, user))
-
-        Partner = env["res.partner"].with_context(tracking_disable=True)
+        Partner = Partner.with_context(tracking_disable=True)
         for stage_id, ids in stage_writes.items():
             Partner.browse(ids).write({"collection_stage_id": stage_id or False})
         for (strategy, procedure), ids in strategy_writes.items():
             Partner.browse(ids).write({"ar_strategy": strategy, "ar_procedure": procedure})
-        Activity = env["mail.activity"].with_context(mail_activity_quick_update=True)
-        if to_create:
-            Activity.create(to_create)
-        for partner, activity, stage, user, old in to_escalate:
-            # a worse stage: new owner (notified), deadline today, a note in the customer's chatter
-            activity.write(
-                {
-                    "user_id": user.id,
-                    "date_deadline": today,
-                    "ar_stage_id": stage.id,
-                    "activity_type_id": (stage.activity_type_id or activity.activity_type_id).id,
-                    "summary": env._("Collections: %(stage)s", stage=stage.name),
-                    "note": stage.note or activity.note,
-                }
-            )
-            partner._ar_post_company_note(
-                env._(
-                    "Collections escalated from %(old)s to %(new)s: follow-up assigned to %(user)s.",
-                    old=old.name or env._("(none)"),
-                    new=stage.name,
-                    user=user.name,
-                )
-            )
-        for activity, stage, user in to_move:
-            Activity.browse(activity.id).write(
-                {
-                    "ar_stage_id": stage.id,
-                    "user_id": user.id,
-                    "summary": env._("Collections: %(stage)s", stage=stage.name),
-                }
-            )
-        if to_close:
-            to_close.action_feedback(
-                feedback=env._("Nothing left to collect: follow-up closed by the collections run.")
-            )
-        return {
-            "partner_count": len(partners),
-            "activity_created_count": len(to_create),
-            "activity_escalated_count": len(to_escalate),
-            "activity_closed_count": len(to_close),
-        }
+        return strategy_of

@@ -5,7 +5,6 @@ from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
 
-HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
 
 
 class ArCreditRelease(models.Model):
@@ -126,15 +125,6 @@ class ArCreditRelease(models.Model):
         return document.company_id._ar_get_credit_approvers() - document._ar_credit_sellers()
 
     @api.model
-    def _schedule_activities(self, document, users, summary, note):
-        """One credit hold to-do per user on ``document``, unless he already has one."""
-        # sudo: the activity is scheduled for other users, by whoever asks (salesperson, portal, OdooBot)
-        document = document.sudo()
-        existing = document.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)).user_id
-        for user in users - existing:
-            document.activity_schedule(HOLD_ACTIVITY, user_id=user.id, summary=summary, note=note)
-
-    @api.model
     def _request(self, document, message=None):
         """Ask the approvers for a release of ``document`` (note + activities)."""
         document.ensure_one()
@@ -166,7 +156,9 @@ class ArCreditRelease(models.Model):
             + ([message.strip()] if message and message.strip() else [])
         )
         document.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self._schedule_activities(document, approvers, self.env._("Credit release requested"), note)
+        self.env["ar.collection.followup"]._schedule_hold_activities(
+            document, approvers, self.env._("Credit release requested"), note
+        )
         return True
 
     # ------------------------------------------------------------------
@@ -245,9 +237,7 @@ class ArCreditRelease(models.Model):
         document.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         # on the customer: a note of this company's credit control only (customers may be shared)
         partner._ar_post_company_note(body, company=release.company_id)
-        document.sudo().activity_feedback(
-            ["ar_collections.mail_activity_type_ar_credit_hold"], feedback=self.env._("Release approved.")
-        )
+        self.env["ar.collection.followup"]._close_hold_activities(document, self.env._("Release approved."))
         return release
 
     def action_cancel(self):

@@ -225,7 +225,7 @@ class ArPaymentPromise(models.Model):
             reasons.setdefault(promise.company_id, {})[promise.partner_id.id] = body
         for company, partner_reasons in reasons.items():
             partners = self.env["res.partner"].browse(list(partner_reasons)).with_company(company)
-            partners._ar_escalate_followup(partner_reasons)
+            self.env["ar.collection.followup"].with_company(company)._escalate(partners, partner_reasons)
 
     @api.model
     def _cron_check_promises(self, companies=None, today=None):

@@ -151,6 +151,72 @@ class ResPartner(models.Model):
         string="Over Credit Limit", compute="_compute_ar_credit_figures", search="_search_ar_over_limit"
     )
 
+    # Collection stage and strategy, set by the nightly collections run
+    collection_stage_id = fields.Many2one(
+        "ar.collection.stage",
+        string="Collection Stage",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Worst collection stage of the customer's open invoices in the current company, "
+        "set by the nightly collections run.",
+    )
+    ar_procedure = fields.Selection(
+        [("general", "General"), ("key", "Key")],
+        string="Collection Procedure",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="From the strategy matrix (amount owed × aging), set by the collections run: key customers owe "
+        "at least the key amount and are followed up first.",
+    )
+    ar_strategy = fields.Selection(
+        [
+            ("short_small", "Short aging, small amount"),
+            ("long_small", "Long aging, small amount"),
+            ("short_large", "Short aging, large amount"),
+            ("long_large", "Long aging, large amount"),
+        ],
+        string="Collection Strategy",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Quadrant of the strategy matrix. Long aging and large amount: the credit manager owns the "
+        "follow-up in the early stages.",
+    )
+
+    # Collector's workspace: figures of the contacts, promises and disputes
+    ar_contact_count = fields.Integer(
+        string="Contacts",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="Number of collection contacts logged with the customer in the current company.",
+    )
+    ar_last_contact_date = fields.Datetime(
+        string="Last Contact", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
+    ar_broken_promise_count = fields.Integer(
+        string="Broken Promises",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="Promises to pay the customer broke or only partially kept.",
+    )
+    ar_next_promise_date = fields.Date(
+        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
+    ar_next_promise_amount = fields.Monetary(
+        string="Next Promised Amount",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+    )
+    ar_open_dispute_count = fields.Integer(
+        string="Open Disputes", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+    )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -629,45 +695,9 @@ class ResPartner(models.Model):
             result.setdefault(partner.id, []).append((stage, sorted(names)))
         return result
 
-    # Collection stage, procedure and follow-ups
-    # (feature: aging engine, collection policy and stages, nightly run)
     # ------------------------------------------------------------------
-    collection_stage_id = fields.Many2one(
-        "ar.collection.stage",
-        string="Collection Stage",
-        company_dependent=True,
-        copy=False,
-        readonly=True,
-        groups=CREDIT_FIELD_GROUPS,
-        help="Worst collection stage of the customer's open invoices in the current company, "
-        "set by the nightly collections run.",
-    )
-    ar_procedure = fields.Selection(
-        [("general", "General"), ("key", "Key")],
-        string="Collection Procedure",
-        company_dependent=True,
-        copy=False,
-        readonly=True,
-        groups=CREDIT_FIELD_GROUPS,
-        help="From the strategy matrix (amount owed × aging), set by the collections run: key customers owe "
-        "at least the key amount and are followed up first.",
-    )
-    ar_strategy = fields.Selection(
-        [
-            ("short_small", "Short aging, small amount"),
-            ("long_small", "Long aging, small amount"),
-            ("short_large", "Short aging, large amount"),
-            ("long_large", "Long aging, large amount"),
-        ],
-        string="Collection Strategy",
-        company_dependent=True,
-        copy=False,
-        readonly=True,
-        groups=CREDIT_FIELD_GROUPS,
-        help="Quadrant of the strategy matrix. Long aging and large amount: the credit manager owns the "
-        "follow-up in the early stages.",
-    )
-
+    # Strategy matrix of the collections (the follow-ups: ar.collection.followup)
+    # ------------------------------------------------------------------
     @api.model
     def _ar_get_strategy(self, amount, max_days_overdue, company):
         """Quadrant and procedure of the strategy matrix for a customer owing ``amount``
@@ -677,129 +707,9 @@ class ResPartner(models.Model):
         strategy = "%s_%s" % ("long" if long_aging else "short", "large" if large else "small")
         return strategy, "key" if large else "general"
 
-    def _ar_get_followup_user(self, stage, strategy=None):
-        """Owner of the follow-up of commercial partner ``self`` in ``stage`` (current
-        company): the stage's owner role resolved on the customer, falling back on the
-        company's default collector, then its credit manager."""
-        self.ensure_one()
-        from .ar_collection_stage import OWNER_ROLE_RANK
-
-        company = self.env.company
-        role = stage.owner_role or "collector"
-        if strategy == "long_large" and OWNER_ROLE_RANK[role] < OWNER_ROLE_RANK["credit_manager"]:
-            role = "credit_manager"
-        salesperson = self.user_id
-        users = {
-            "collector": self.collector_id,
-            "salesperson": salesperson,
-            "sales_manager": salesperson.sale_team_id.user_id,
-            "credit_manager": company.ar_credit_manager_user_id,
-            "legal": company.ar_legal_user_id,
-        }
-        return (
-            users.get(role)
-            or company.ar_default_collector_id
-            or company.ar_credit_manager_user_id
-            or self.collector_id
-            or salesperson
-            or self.env.user
-        )
-
-    def _ar_get_followup_activity(self):
-        """Open collections activities of the partners of ``self`` in the current company
-        (at most one per commercial partner)."""
-        partners = self.commercial_partner_id
-        if not partners:
-            return self.env["mail.activity"]
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("ar_company_id", "=", self.env.company.id),
-            ]
-        )
-
-    def _ar_prepare_followup_activity_vals(self, stage, deadline, user, note=None):
-        """Values of the collections activity of commercial partner ``self`` (overridable)."""
-        self.ensure_one()
-        activity_type = stage.activity_type_id or self.env.ref("ar_collections.mail_activity_type_collection")
-        return {
-            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-            "res_id": self.id,
-            "activity_type_id": activity_type.id,
-            "summary": self.env._("Collections: %(stage)s", stage=stage.name),
-            "note": note or stage.note or False,
-            "date_deadline": deadline,
-            "user_id": user.id,
-            "ar_company_id": self.env.company.id,
-            "ar_stage_id": stage.id,
-        }
-
-    def _ar_schedule_followup(self, stage=None, deadline=None, user=None, note=None, feedback=None):
-        """Close the open collections activity of each commercial partner of ``self`` (if
-        any) and schedule the next one, in the current company.
-
-        :param stage: stage of the follow-up (default: the customer's stage)
-        :param deadline: default: today + the stage's cadence
-        :param user: default: the owner of the stage (see ``_ar_get_followup_user``)
-        :param note: note of the new activity (default: the stage's note)
-        :param feedback: feedback recorded on the closed activity
-        :returns: the new activities
-        """
-        today = self.env.company._ar_get_today()[0]
-        partners = self.commercial_partner_id
-        old = partners._ar_get_followup_activity()
-        if old:
-            # sudo: a collector closes a follow-up that may be assigned to a colleague
-            old.sudo().action_feedback(feedback=feedback or self.env._("Follow-up done."))
-        vals_list = []
-        for partner in partners:
-            partner_stage = stage or partner.collection_stage_id
-            if not partner_stage:
-                continue
-            vals_list.append(
-                partner._ar_prepare_followup_activity_vals(
-                    partner_stage,
-                    deadline or fields.Date.add(today, days=partner_stage.cadence_days),
-                    user or partner._ar_get_followup_user(partner_stage, partner.ar_strategy),
-                    note=note,
-                )
-            )
-        # sudo: the follow-up may be assigned to another user (salesperson, legal ...)
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-
     # ------------------------------------------------------------------
-    # Collector's workspace: contacts, promises, disputes
-    # (feature: contact log, promises to pay, disputes, extension requests)
+    # Collector's workspace: contacts, promises, disputes, extension requests
     # ------------------------------------------------------------------
-    ar_contact_count = fields.Integer(
-        string="Contacts",
-        compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS,
-        help="Number of collection contacts logged with the customer in the current company.",
-    )
-    ar_last_contact_date = fields.Datetime(
-        string="Last Contact", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
-    )
-    ar_broken_promise_count = fields.Integer(
-        string="Broken Promises",
-        compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS,
-        help="Promises to pay the customer broke or only partially kept.",
-    )
-    ar_next_promise_date = fields.Date(
-        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
-    )
-    ar_next_promise_amount = fields.Monetary(
-        string="Next Promised Amount",
-        currency_field="ar_currency_id",
-        compute="_compute_ar_workspace_figures",
-        groups=CREDIT_FIELD_GROUPS,
-    )
-    ar_open_dispute_count = fields.Integer(
-        string="Open Disputes", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
-    )
-
     @api.depends_context("company", "uid")
     def _compute_ar_workspace_figures(self):
         commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
@@ -844,53 +754,6 @@ class ResPartner(models.Model):
             partner.ar_next_promise_date = date
             partner.ar_next_promise_amount = amount
             partner.ar_open_dispute_count = disputes.get(commercial.id, 0)
-
-    def _ar_escalate_followup(self, reasons):
-        """A signal against the customers of ``self`` (e.g. a broken promise), in the
-        current company: note it on the customer and give its follow-up, due today, to
-        the owner of the next stage of the ladder (the credit manager past the last one).
-
-        :param reasons: text, or dict commercial partner id -> text
-        """
-        partners = self.commercial_partner_id
-        if not partners:
-            return
-        company = self.env.company
-        today = company._ar_get_today()[0]
-        Stage = self.env["ar.collection.stage"]
-        ladder = Stage._ar_get_ladder(company)
-        activity_of = {a.res_id: a for a in partners._ar_get_followup_activity()}
-        # customers whose invoices were all paused have no stage yet: the stage of their
-        # oldest overdue invoice (one aging query for all)
-        unstaged = partners.filtered(lambda p: not p.collection_stage_id and not activity_of.get(p.id))
-        aging = (
-            self.env["ar.aging"]._get_partner_aging(partner_ids=unstaged.ids, company_ids=company.ids)
-            if unstaged
-            else {}
-        )
-        for partner in partners:
-            reason = reasons.get(partner.id, "") if isinstance(reasons, dict) else reasons
-            partner._ar_post_company_note(reason)
-            activity = activity_of.get(partner.id)
-            stage = (
-                partner.collection_stage_id
-                or (activity and activity.ar_stage_id)
-                or Stage._ar_stage_for_days(ladder, aging.get(partner.id, {}).get("max_days_overdue", 0))
-            )
-            if not stage:
-                continue
-            current = activity.user_id if activity else partner._ar_get_followup_user(stage, partner.ar_strategy)
-            next_stage = ladder.filtered(lambda s, stage=stage: s.days_from > stage.days_from)[:1]
-            user = next_stage and partner._ar_get_followup_user(next_stage, partner.ar_strategy)
-            if not user or user == current:
-                user = company.ar_credit_manager_user_id or current
-            partner._ar_schedule_followup(
-                stage=stage,
-                deadline=today,
-                user=user,
-                note=reason,
-                feedback=self.env._("Escalated: %(reason)s", reason=reason),
-            )
 
     def action_ar_log_contact(self):
         """One click from a customer: the "Log a Contact" dialog, filled with its overdue invoices."""

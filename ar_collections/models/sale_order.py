@@ -436,9 +436,11 @@ class SaleOrder(models.Model):
             text = texts[order.id]
             # sudo: run as portal/public user or OdooBot; the note and activities are internal
             order.sudo().message_post(body=text, subtype_xmlid="mail.mt_note")
-            Release = self.env["ar.credit.release"]
-            Release._schedule_activities(
-                order, order.user_id | Release._get_approvers(order), self.env._("Order held: credit check"), text
+            self.env["ar.collection.followup"]._schedule_hold_activities(
+                order,
+                order.user_id | self.env["ar.credit.release"]._get_approvers(order),
+                self.env._("Order held: credit check"),
+                text,
             )
 
     def _ar_credit_guard_confirmation(self):

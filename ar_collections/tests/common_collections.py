@@ -61,4 +61,4 @@ class ArCollectionRunCommon(ArCollectionsCommon):
         return runs._ar_run_to_end()
 
     def followup(self, partner, company=None):
-        return partner.with_company(company or self.company)._ar_get_followup_activity()
+        return self.env["ar.collection.followup"].with_company(company or self.company)._get_open_activities(partner)

@@ -1,18 +1,21 @@
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from odoo.addons.ar_collections.models.ar_collection_followup import ArCollectionFollowup
 from odoo.addons.ar_collections.models.ar_collection_run import ArCollectionRun
 from odoo.addons.ar_collections.models.ar_payment_promise import ArPaymentPromise
-from odoo.addons.ar_collections.models.res_partner import ResPartner
 
 from .common_collections import ArCollectionRunCommon
+from .common_workspace import ArWorkspaceCommon
+from .credit_hold_common import CreditHoldCommon
 
 
 @tagged("post_install", "-at_install")
@@ -268,15 +271,15 @@ class TestCollectionRun(ArCollectionRunCommon):
     def test_broken_customer_does_not_stop_the_batch(self):
         self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
         self.ar_invoice(self.customer2, 1000.0, "2026-05-01", "2026-06-01")
-        original = ResPartner._ar_prepare_followup_activity_vals
+        original = ArCollectionFollowup._prepare_activity_vals
         broken = self.customer
 
-        def prepare(partner, *args, **kwargs):
+        def prepare(service, partner, *args, **kwargs):
             if partner == broken:
                 raise ValueError("corrupted customer data")
-            return original(partner, *args, **kwargs)
+            return original(service, partner, *args, **kwargs)
 
-        with patch.object(ResPartner, "_ar_prepare_followup_activity_vals", prepare):
+        with patch.object(ArCollectionFollowup, "_prepare_activity_vals", prepare):
             run = self.run_collections()
         self.assertEqual(run.state, "done")
         self.assertEqual(run.error_count, 1)
@@ -345,16 +348,16 @@ class TestCollectionRun(ArCollectionRunCommon):
             self.ar_invoice(self.customer, 1000.0, "2026-05-01", "2026-06-01")
             self.run_collections()
             first = self.followup(self.customer)
-            customer = self.customer.with_company(self.company).with_user(self.collector)
-            new = customer._ar_schedule_followup(feedback="Promised to pay")
+            followup = self.env["ar.collection.followup"].with_company(self.company).with_user(self.collector)
+            new = followup._reschedule(self.customer, feedback="Promised to pay")
             self.assertFalse(first.exists())
             self.assertEqual(self.followup(self.customer), new)
             self.assertEqual(
                 (new.user_id, new.date_deadline, new.ar_stage_id),
                 (self.collector, self.d("2026-06-18"), self.stage_1_30),
             )
-            other = customer._ar_schedule_followup(
-                deadline=self.d("2026-06-30"), user=self.credit_manager, note="Check the bank"
+            other = followup._reschedule(
+                self.customer, deadline=self.d("2026-06-30"), user=self.credit_manager, note="Check the bank"
             )
             self.assertEqual((other.user_id, other.date_deadline), (self.credit_manager, self.d("2026-06-30")))
             self.assertEqual(len(self.followup(self.customer)), 1)
@@ -599,3 +602,171 @@ class TestCollectionRunRpc(ArCollectionRunCommon, HttpCase):
                 self.call(login, "res.company", "write", [self.company.ids, {"ar_timezone": "Pacific/Auckland"}])
         self.company.invalidate_recordset()
         self.assertEqual(self.company.ar_timezone, "Asia/Shanghai")
+
+
+@tagged("post_install", "-at_install")
+class TestOneFollowupLifecycle(ArWorkspaceCommon, ArCollectionRunCommon):
+    """Every caller (the run, a broken promise, a contact logged, a credit hold) goes through
+    ``ar.collection.followup`` and leaves the same trail for the same event.
+
+    Customer 1 (invoices due 1 and 15 February) passes from 1-30 to 31-60 days on 4 March;
+    customer 2 (invoices due 25 and 26 February) stays in 1-30 through March."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "Asia/Shanghai"
+        cls.customer_2 = cls.env["res.partner"].create(
+            {"name": "Jiangnan Textiles", "is_company": True, "customer_rank": 1, "user_id": cls.salesman.id}
+        )
+        cls.invoice_a = cls.ar_invoice(cls.customer_2, 1000.0, "2026-01-26", "2026-02-25")
+        cls.invoice_b = cls.ar_invoice(cls.customer_2, 500.0, "2026-01-27", "2026-02-26")
+
+    def run_on(self, day):
+        with freeze_time(f"{day} 01:00:00"):  # 9:00 in Shanghai
+            return self.run_collections()
+
+    def snapshot(self, partner):
+        return self.followup(partner), set(partner.message_ids.ids)
+
+    def trail(self, partner, before):
+        """What a user sees of an escalation of ``partner``'s follow-up since ``before``."""
+        old_activity, old_message_ids = before
+        partner.invalidate_recordset()
+        activity = self.followup(partner)
+        new_messages = partner.message_ids.filtered(lambda m: m.id not in old_message_ids)
+        notes = new_messages.filtered(lambda m: not m.mail_activity_type_id)
+        return {
+            "same open activity": activity == old_activity,
+            "open activities": len(activity),
+            "activities done": len(new_messages.filtered("mail_activity_type_id")),
+            "notes": len(notes),
+            "note says escalated to the owner": all(
+                "Collections escalated" in note.body and activity.user_id.name in note.body for note in notes
+            ),
+            "owner": activity.user_id,
+            "deadline is today": activity.date_deadline == self.company._ar_get_today()[0],
+            "stage is the customer's": activity.ar_stage_id == partner.with_company(self.company).collection_stage_id,
+        }
+
+    def test_run_and_broken_promise_escalate_with_the_same_trail(self):
+        self.run_on("2026-03-02")
+        self.assertEqual(self.followup(self.customer).user_id, self.collector)
+        self.assertEqual(self.followup(self.customer_2).user_id, self.collector)
+        with freeze_time("2026-03-02 02:00:00"):
+            self.log_contact(
+                partner_id=self.customer_2.id,
+                result_id=self.result_promise.id,
+                promise_date="2026-03-06",
+                promise_amount=500.0,
+                invoice_ids=[Command.set(self.invoice_b.ids)],
+            )
+        # the run escalates customer 1: 31 days after the due date of invoice 1
+        before = self.snapshot(self.customer)
+        with freeze_time("2026-03-04 01:00:00"):
+            run = self.run_collections()
+            by_run = self.trail(self.customer, before)
+        self.assertEqual(run.activity_escalated_count, 1)
+        self.assertEqual(self.followup(self.customer).ar_stage_id, self.stage_31_60)
+        note = self.customer.message_ids.filtered(lambda m: "escalated" in (m.body or ""))[:1]
+        self.assertIn("1-30 days overdue", note.body)
+        self.assertIn("31-60 days overdue", note.body)
+        # the promise of customer 2 is broken (grace period over on 9 March): escalated by the check
+        before = self.snapshot(self.customer_2)
+        with freeze_time("2026-03-10 01:00:00"):
+            run = self.run_collections()
+            by_promise = self.trail(self.customer_2, before)
+        self.assertEqual(run.activity_escalated_count, 0, "the run itself found nothing to escalate")
+        self.assertEqual(self.followup(self.customer_2).ar_stage_id, self.stage_1_30, "the customer's stage stays")
+        note = self.customer_2.message_ids.filtered(lambda m: "escalated" in (m.body or ""))[:1]
+        self.assertIn("broken", note.body)
+        self.assertIn("broken", self.followup(self.customer_2).note)
+        expected = {
+            "same open activity": True,
+            "open activities": 1,
+            "activities done": 0,
+            "notes": 1,
+            "note says escalated to the owner": True,
+            "owner": self.salesman,  # the owner of the 31-60 stage
+            "deadline is today": True,
+            "stage is the customer's": True,
+        }
+        self.assertEqual(by_run, expected)
+        self.assertEqual(by_promise, expected)
+
+    def test_contact_result_reschedules_through_the_service(self):
+        self.run_on("2026-03-02")
+        first = self.followup(self.customer_2)
+        calls = []
+        original = ArCollectionFollowup._reschedule
+
+        def reschedule(service, partners, **kwargs):
+            calls.append((partners, kwargs.get("deadline")))
+            return original(service, partners, **kwargs)
+
+        with patch.object(ArCollectionFollowup, "_reschedule", reschedule), freeze_time("2026-03-02 02:00:00"):
+            self.log_contact(
+                partner_id=self.customer_2.id,
+                invoice_ids=[Command.set((self.invoice_a | self.invoice_b).ids)],
+                customer_feedback="Will ask the boss",
+            )
+        self.assertEqual(
+            [(partners.id, deadline) for partners, deadline in calls], [(self.customer_2.id, date(2026, 3, 6))]
+        )
+        self.assertFalse(first.exists(), "the follow-up the contact answered is done")
+        # what the collector sees: his next follow-up, in the customer's stage
+        seen = (
+            self.env["mail.activity"]
+            .with_user(self.collector)
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", self.customer_2.id)])
+        )
+        self.assertEqual(len(seen), 1)
+        self.assertEqual(
+            (seen.user_id, seen.date_deadline, seen.ar_stage_id, seen.summary),
+            (self.collector, date(2026, 3, 6), self.stage_1_30, "Collections: " + self.stage_1_30.name),
+        )
+        self.assertIn("Will ask the boss", seen.note)
+
+
+@tagged("post_install", "-at_install")
+class TestHoldFollowups(CreditHoldCommon):
+    """The to-dos of a held sale order come from the follow-up service too."""
+
+    @freeze_time("2026-06-15 08:00:00")
+    def test_held_order_todos_through_the_service(self):
+        order = self.ar_order(self.customer, 9000.0)  # over the limit of 5,000
+        calls = []
+        original = ArCollectionFollowup._prepare_hold_activity_vals
+
+        def prepare(service, document, user, summary, note):
+            calls.append((document, user))
+            return original(service, document, user, summary, note)
+
+        with patch.object(ArCollectionFollowup, "_prepare_hold_activity_vals", prepare):
+            # OdooBot (no user to read a message): held, to-dos instead; held again: no second to-do
+            order.with_user(SUPERUSER_ID).action_confirm()
+            order.with_user(SUPERUSER_ID).action_confirm()
+        self.assertEqual(order.state, "draft")
+        todos = order.activity_ids
+        self.assertEqual(sorted(user.id for _doc, user in calls), sorted(todos.user_id.ids))
+        self.assertIn(self.salesman, todos.user_id)
+        self.assertIn(self.credit_manager, todos.user_id)
+        for todo in todos:
+            self.assertEqual(todo.activity_type_id, self.env.ref("ar_collections.mail_activity_type_ar_credit_hold"))
+            self.assertEqual(todo.summary, "Order held: credit check")
+            self.assertEqual(todo.date_deadline, date(2026, 6, 15))
+            self.assertIn("Credit limit exceeded", todo.note)
+        # the credit manager sees his to-do; the approval closes every one
+        mine = (
+            self.env["mail.activity"]
+            .with_user(self.credit_manager)
+            .search(
+                [("res_model", "=", "sale.order"), ("res_id", "=", order.id), ("user_id", "=", self.credit_manager.id)]
+            )
+        )
+        self.assertEqual(len(mine), 1)
+        self.env["ar.credit.release"].with_user(self.credit_manager)._approve(order, "Paid the overdue invoice today")
+        self.assertFalse(order.activity_ids)
+        done = order.message_ids.filtered("mail_activity_type_id")
+        self.assertTrue(done)
+        self.assertTrue(all("Release approved." in message.body for message in done))

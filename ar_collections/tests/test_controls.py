@@ -347,13 +347,13 @@ class TestWhoSeesCreditFacts(ArControlsCommon):
 
     def test_other_company_reads_nothing_of_company_1s_collections(self):
         with freeze_time("2026-03-10 12:00:00"):
-            self.customer._ar_escalate_followup("Promise broken: call the director")
+            self.env["ar.collection.followup"]._escalate(self.customer, "Promise broken: call the director")
         self.customer.with_user(self.credit_manager).with_context(tracking_disable=False, mail_notrack=False).write(
             {"credit_grade_id": self.grade_a.id, "credit_limit": 7000.0, "ar_credit_days": 45}
         )
         self.env.flush_all()
         self.env.cr.precommit.run()
-        activity = self.customer._ar_get_followup_activity()
+        activity = self.env["ar.collection.followup"]._get_open_activities(self.customer)
         self.assertTrue(activity)
         bodies = " ".join(self.fresh(self.customer).message_ids.mapped("body"))
         self.assertIn("call the director", bodies, "company 1 reads its notes")
@@ -599,7 +599,7 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
             name="Collector B",
         )
         with freeze_time("2026-03-10 12:00:00"):
-            self.customer._ar_escalate_followup("Promise broken: call the director")
+            self.env["ar.collection.followup"]._escalate(self.customer, "Promise broken: call the director")
 
         def chatter(login):
             self.authenticate(login, login)
@@ -622,4 +622,7 @@ class TestControlsOverJsonRpc(ArControlsCommon, HttpCase):
             kwargs={"fields": ["summary"]},
         )
         self.assertEqual(activities, [])
-        self.assertTrue(self.customer._ar_get_followup_activity(), "company 1's follow-up is still there")
+        self.assertTrue(
+            self.env["ar.collection.followup"]._get_open_activities(self.customer),
+            "company 1's follow-up is still there",
+        )

@@ -88,7 +88,9 @@ class TestArTours(CreditHoldCommon, HttpCase):
         stage = self.env["ar.collection.stage"].search(
             [("company_id", "=", self.company.id)], order="days_from", limit=1
         )
-        self.customer.with_company(self.company)._ar_schedule_followup(stage=stage, deadline=today, user=self.collector)
+        self.env["ar.collection.followup"].with_company(self.company)._reschedule(
+            self.customer, stage=stage, deadline=today, user=self.collector
+        )
         self.start_tour("/odoo", "ar_collections_collector_call_tour", login=self.collector.login)
 
         log = self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id)])
@@ -105,6 +107,6 @@ class TestArTours(CreditHoldCommon, HttpCase):
         # "in a week" as the browser counts it: its day may differ from the server's around midnight
         self.assertIn((promise.date - today).days, (6, 7, 8))
         self.assertEqual(promise.invoice_ids, self.overdue_invoice)
-        followup = self.customer.with_company(self.company)._ar_get_followup_activity()
+        followup = self.env["ar.collection.followup"].with_company(self.company)._get_open_activities(self.customer)
         self.assertEqual(followup.user_id, self.collector, "the next follow-up is the collector's again")
         self.assertGreater(followup.date_deadline, today)
