@@ -18,8 +18,9 @@
         "data/ar_credit_grade_data.xml",
         "data/ar_collection_result_data.xml",
         "data/ar_collection_channel_data.xml",
-        "data/ar_collection_stage_data.xml",
+        # the stages take the collections follow-up activity type by default: before them
         "data/mail_activity_type_data.xml",
+        "data/ar_collection_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "report/report_ar_aging_reports.xml",
