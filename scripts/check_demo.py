@@ -1,7 +1,12 @@
-# Checks that a database with ar_collections demo data tells the whole story.
+# Checks that a database with ar_collections demo data tells the story the README's Demo
+# section promises: the users and their roles and languages, each customer's row of the
+# table, every aging bucket and collection stage, the follow-ups and the contact history.
 # Usage: odoo-bin shell -c <conf> -d <db> --no-http < scripts/check_demo.py
+# (`make test` runs it on a throwaway demo database; `bash scripts/run.sh check-demo` alone.)
 # Prints what it checked; raises AssertionError on the first thing missing.
 # ruff: noqa: F821 (`env` is given by odoo-bin shell)
+import pytz
+
 ref = env.ref
 company = ref("base.main_company")
 env = env(context=dict(env.context, allowed_company_ids=company.ids, lang="en_US"))
@@ -34,7 +39,7 @@ for stage in stages:
     holders = customers.filtered(lambda p, s=stage: p.collection_stage_id == s)
     check(f"stage '{stage.name}' has a customer", bool(holders), ", ".join(holders.mapped("name")))
 aging = env["ar.aging"]._get_aging("move", partner_ids=customers.ids, company_ids=company.ids)
-for bucket in ("not_due", "1_30", "31_60", "61_90", "over_90"):
+for bucket in ("not_due", "1_30", "31_60", "61_90", "over_90"):  # every bucket has invoices
     check(f"bucket {bucket} has invoices", sum(1 for row in aging if row[bucket] > 0) > 0)
 invoices = env["account.move"].search([("partner_id", "in", customers.ids), ("move_type", "=", "out_invoice")])
 check("partial payments", len(invoices.filtered(lambda m: m.payment_state == "partial")) >= 3)
@@ -98,27 +103,214 @@ check(
 )
 followups = env["ar.collection.followup"].with_company(company)._get_open_activities(customers)
 check("follow-up activities", len(followups) >= len(stages), ", ".join(followups.mapped("user_id.name")))
-# collector workspace (issue 5), when present
-if "ar.payment.promise" in env:
-    promises = env["ar.payment.promise"].search([("partner_id", "in", customers.ids)])
-    check("a kept promise", "kept" in promises.mapped("state"))
-    check("a broken promise", "broken" in promises.mapped("state"))
-if "ar.dispute" in env:
-    check("a dispute", bool(env["ar.dispute"].search_count([("partner_id", "in", customers.ids)])))
-if "ar.collection.log" in env:
-    logs = env["ar.collection.log"].search([("partner_id", "in", customers.ids)])
-    check(
-        "contact logs",
-        len(logs.partner_id) >= 5 and {"phone", "letter"} <= set(logs.mapped("channel")),
-        ", ".join(sorted(set(logs.mapped("channel")))),
-    )
-if "ar.extension.request" in env:
-    check(
-        "an extension request to approve",
-        bool(
-            env["ar.extension.request"].search_count(
-                [("partner_id", "in", customers.ids), ("state", "=", "to_approve")]
+promises = env["ar.payment.promise"].search([("partner_id", "in", customers.ids)])
+check("a kept promise", "kept" in promises.mapped("state"))
+check("a broken promise", "broken" in promises.mapped("state"))
+check("a dispute", bool(env["ar.dispute"].search_count([("partner_id", "in", customers.ids)])))
+logs = env["ar.collection.log"].search([("partner_id", "in", customers.ids)])
+check(
+    "contact logs: calls, a visit, an email, the letters sent",
+    len(logs.partner_id) >= 5 and {"phone", "visit", "email", "letter"} <= set(logs.mapped("channel")),
+    ", ".join(sorted(set(logs.mapped("channel")))),
+)
+check(
+    "an extension request to approve",
+    bool(env["ar.extension.request"].search_count([("partner_id", "in", customers.ids), ("state", "=", "to_approve")])),
+)
+
+# --- the users' roles -------------------------------------------------------------------
+check("the collector is the company's default collector", company.ar_default_collector_id == users["collector"])
+check(
+    "roles: collections user, credit manager, auditor, salesperson",
+    users["collector"].has_group("ar_collections.group_ar_collections_user")
+    and users["creditmanager"].has_group("ar_collections.group_ar_credit_manager")
+    and users["auditor"].has_group("ar_collections.group_ar_collections_auditor")
+    and not users["auditor"].has_group("ar_collections.group_ar_collections_user")
+    and users["salesman"].has_group("sales_team.group_sale_salesman"),
+)
+check("English users", users["auditor"].lang == "en_US" and users["salesman"].lang == "en_US")
+check("the salesman sells to the demo customers", set(customers.mapped("user_id")) == {users["salesman"]})
+check(
+    "Mitchell Admin leads the salesman's team",
+    users["salesman"].sale_team_id.user_id == ref("base.user_admin"),
+    users["salesman"].sale_team_id.name or "",
+)
+
+
+# --- each customer's row of the README's table -------------------------------------------
+def customer(xmlid):
+    return Partner.browse(ref(f"ar_collections.{xmlid}").id)
+
+
+def buckets(partner):
+    """Aging buckets in which the customer has an open invoice."""
+    return {b for row in aging if row["partner_id"] == partner.id for b in BUCKETS if row[b] > 0}
+
+
+def stage(partner, xmlid):
+    return partner.collection_stage_id.name == ref(f"ar_collections.{xmlid}").name
+
+
+BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+expected_grades = {
+    "demo_partner_grade_a": "A",
+    "demo_partner_pacific": "A",
+    "demo_partner_grade_b": "B",
+    "demo_partner_beifang": "B",
+    "demo_partner_grade_c": "C",
+    "demo_partner_jiangnan": "C",
+    "demo_partner_grade_d": "D",
+    "demo_partner_blacklisted": "D",
+}
+check(
+    "grades as in the table",
+    all(customer(x).credit_grade_id.code == code for x, code in expected_grades.items()),
+    ", ".join(f"{customer(x).name} {customer(x).credit_grade_id.code}" for x in expected_grades),
+)
+mine = {x: invoices.filtered(lambda m, p=customer(x): m.partner_id == p) for x in expected_grades}
+letters_of = {x: letters.filtered(lambda d, p=customer(x): d.partner_id == p) for x in expected_grades}
+statements_of = {x: statements.filtered(lambda d, p=customer(x): d.partner_id == p) for x in expected_grades}
+promise_of = {x: promises.filtered(lambda d, p=customer(x): d.partner_id == p) for x in expected_grades}
+
+huadong = customer("demo_partner_grade_a")
+check(
+    "Huadong: paid, 1-30 days late and partly paid, not due",
+    bool(mine["demo_partner_grade_a"].filtered(lambda m: m.payment_state in ("paid", "in_payment")))
+    and {"1_30", "not_due"} <= buckets(huadong)
+    and "partial" in mine["demo_partner_grade_a"].mapped("payment_state"),
+    ", ".join(sorted(buckets(huadong))),
+)
+check(
+    "Huadong: a promise of 50,000 kept",
+    any(p.state == "kept" and p.amount == 50000 for p in promise_of["demo_partner_grade_a"]),
+)
+check(
+    "Huadong: balance confirmation confirmed",
+    any(d.statement_type == "confirmation" and d.state == "confirmed" for d in statements_of["demo_partner_grade_a"]),
+)
+pacific = customer("demo_partner_pacific")
+check(
+    "Pacific Rim: nothing late, in the 5 days before due stage",
+    buckets(pacific) == {"not_due"} and stage(pacific, "ar_collection_stage_pre_due_5"),
+    pacific.collection_stage_id.name or "",
+)
+check(
+    "Pacific Rim: a statement of account in draft",
+    any(d.statement_type == "statement" and d.state == "draft" for d in statements_of["demo_partner_pacific"]),
+)
+lingnan = customer("demo_partner_grade_b")
+check(
+    "Lingnan: 31-60 days late, partly paid; a promise broken",
+    "31_60" in buckets(lingnan)
+    and "partial" in mine["demo_partner_grade_b"].mapped("payment_state")
+    and "broken" in promise_of["demo_partner_grade_b"].mapped("state"),
+    ", ".join(sorted(buckets(lingnan))),
+)
+check(
+    "Lingnan: demand letter sent",
+    any(d.level == "demand" and d.state == "sent" for d in letters_of["demo_partner_grade_b"]),
+    ", ".join(letters_of["demo_partner_grade_b"].mapped(lambda d: f"{d.level} {d.state}")),
+)
+beifang = customer("demo_partner_beifang")
+check("Beifang: over 90 days late", "over_90" in buckets(beifang), ", ".join(sorted(buckets(beifang))))
+check(
+    "Beifang: the release approved by the credit manager",
+    bool(
+        env["ar.credit.release"].search(
+            [("sale_order_id.partner_id", "=", beifang.id), ("approved_by_id", "=", users["creditmanager"].id)]
+        )
+    ),
+)
+disputes = env["ar.dispute"].search([("partner_id", "=", beifang.id)])
+paused = env["account.move"]._ar_get_paused_invoice_ids(company)
+check(
+    "Beifang: a quality dispute pauses the dunning of its invoice",
+    any(d.reason == "quality" and d.invoice_ids and set(d.invoice_ids.ids) <= set(paused) for d in disputes),
+)
+check(
+    "Beifang: lawyer letter in draft",
+    any(d.level == "lawyer" and d.state == "draft" for d in letters_of["demo_partner_beifang"]),
+    ", ".join(letters_of["demo_partner_beifang"].mapped(lambda d: f"{d.level} {d.state}")),
+)
+northwind = customer("demo_partner_grade_c")
+check(
+    "Northwind: over its limit, 57,000 / 50,000",
+    northwind.ar_over_limit
+    and northwind.ar_credit_limit == 50000
+    and company.currency_id.compare_amounts(northwind.ar_exposure, 57000) == 0,
+    f"{northwind.ar_exposure} / {northwind.ar_credit_limit}",
+)
+check(
+    "Northwind: a credit note set against a late invoice",
+    bool(
+        env["account.move"].search(
+            [("partner_id", "=", northwind.id), ("move_type", "=", "out_refund"), ("reversed_entry_id", "!=", False)]
+        )
+    ),
+)
+check(
+    "Northwind: balance confirmation sent",
+    any(d.statement_type == "confirmation" and d.state == "sent" for d in statements_of["demo_partner_grade_c"]),
+)
+today, tz = company._ar_get_today()
+
+
+def local_date(utc):  # the company's date of a UTC datetime
+    return pytz.utc.localize(utc).astimezone(pytz.timezone(tz)).date()
+
+
+check(
+    "Northwind: this morning's call unanswered",
+    bool(
+        logs.filtered(
+            lambda x: (
+                x.partner_id == northwind
+                and x.channel == "phone"
+                and x.result_id == ref("ar_collections.ar_collection_result_no_answer")
+                and local_date(x.date) == today
             )
-        ),
-    )
+        )
+    ),
+)
+check(
+    "Northwind: its follow-up moved to a later day",
+    all(a.date_deadline > today for a in northwind._ar_get_followup_activity()),
+    ", ".join(str(a.date_deadline) for a in northwind._ar_get_followup_activity()),
+)
+jiangnan = customer("demo_partner_jiangnan")
+check(
+    "Jiangnan: due in two days, in the 3 days before due stage",
+    buckets(jiangnan) == {"not_due"} and stage(jiangnan, "ar_collection_stage_pre_due_3"),
+    jiangnan.collection_stage_id.name or "",
+)
+xinhe = customer("demo_partner_grade_d")
+check("Xinhe: prepayment only", not xinhe.credit_grade_id.credit_sales_allowed)
+check(
+    "Xinhe: 61-90 days late, partly paid",
+    "61_90" in buckets(xinhe) and "partial" in mine["demo_partner_grade_d"].mapped("payment_state"),
+    ", ".join(sorted(buckets(xinhe))),
+)
+check(
+    "Xinhe: an extension request waiting for the credit manager",
+    bool(env["ar.extension.request"].search_count([("partner_id", "=", xinhe.id), ("state", "=", "to_approve")])),
+)
+sanhe = customer("demo_partner_blacklisted")
+check(
+    "Sanhe: blacklisted, over 90 days late, lawyer letter printed",
+    sanhe.credit_blacklisted
+    and buckets(sanhe) == {"over_90"}
+    and any(d.level == "lawyer" and d.state == "printed" for d in letters_of["demo_partner_blacklisted"]),
+    ", ".join(letters_of["demo_partner_blacklisted"].mapped(lambda d: f"{d.level} {d.state}")),
+)
+followed = followups.mapped("res_id")
+check(
+    "every customer has its follow-up activity",
+    set(customers.ids) <= set(followed),
+    ", ".join(customers.filtered(lambda p: p.id not in followed).mapped("name")),
+)
+check(
+    "follow-ups owned by the collector, Mitchell Admin and the credit manager",
+    set(followups.mapped("user_id")) == {users["collector"], ref("base.user_admin"), users["creditmanager"]},
+    ", ".join(sorted(set(followups.mapped("user_id.name")))),
+)
 print(f"{len(checks)} checks passed")

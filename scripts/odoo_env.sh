@@ -159,6 +159,7 @@ log_level = info
 EOF
     mv -f "$ODOO_RC.tmp.$$" "$ODOO_RC"
     export ODOO_RC
+    AR_ENV_READY=1
 }
 
 # --- databases: create and drop only our own ---------------------------------
@@ -197,11 +198,14 @@ ar_drop_created_dbs() {
     AR_CREATED_DBS=()
 }
 
-# A throwaway database for test/bench/screenshots: dropped on exit unless AR_KEEP_DB=1.
+# A throwaway database for test/bench/screenshots (without demo data) or the demo check
+# (`ar_throwaway_db NAME --with-demo`): dropped on exit unless AR_KEEP_DB=1.
 ar_throwaway_db() {
+    local demo=(--without-demo=all)
+    [ "${2:-}" != --with-demo ] || demo=()  # odoo.conf's without_demo = False: demo data loaded
     DB="ar_collections_$1_$(date +%Y%m%d%H%M%S)_$$"
-    if [ "${AR_KEEP_DB:-0}" = 1 ]; then ar_on_exit 'ar_log "AR_KEEP_DB=1: keeping database $DB"'
+    if [ "${AR_KEEP_DB:-0}" = 1 ]; then ar_on_exit "ar_log 'AR_KEEP_DB=1: keeping database $DB'"
     else ar_on_exit ar_drop_created_dbs
     fi
-    ar_install_new "$DB" --without-demo=all
+    ar_install_new "$DB" "${demo[@]}"
 }

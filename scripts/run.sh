@@ -7,6 +7,11 @@
 #   test [args]   lint (AR_SKIP_LINT=1 skips), then pytest-odoo on a throwaway database
 #                 without demo data; args go to pytest (paths given replace ar_collections/tests).
 #                 AR_TEST_HTTP=0 skips the HttpCase tests; AR_KEEP_DB=1 keeps the database.
+#                 Then the demo check: a second throwaway database installed WITH demo data,
+#                 scripts/check_demo.py run on it (odoo-bin shell), dropped; its failure fails
+#                 the target.  It runs with the whole suite (no test paths given, as CI does);
+#                 AR_SKIP_DEMO=1 skips it, AR_SKIP_DEMO=0 forces it with test paths given.
+#   check-demo    the demo check alone
 #   bench [args]  scripts/bench.py -c $ODOO_RC -d <throwaway db> [args]
 #   screenshots   refresh docs/screenshots/ (test_screenshots.py with AR_SCREENSHOTS=1)
 #   lint          pre-commit run --all-files (ruff, ruff format --check, pylint-odoo)
@@ -52,7 +57,37 @@ test_() {
     printf '\npytest summary: %s\n' "${summary:-<no summary line; see $log>}"
     if [ "$rc" = 5 ]; then ar_log "pytest collected no tests: treating that as a failure"; rc=1; fi
     if [ "$rc" = 0 ]; then ar_log "tests passed"; else ar_log "tests FAILED (pytest exit $rc)"; fi
+    # the demo check costs a demo install: by default with the whole suite only
+    local skip_demo=0
+    [ "${#targets[@]}" -gt 0 ] || skip_demo=1
+    skip_demo="${AR_SKIP_DEMO:-$skip_demo}"
+    if [ "$skip_demo" = 1 ]; then
+        ar_log "demo check skipped (AR_SKIP_DEMO=1, or test paths given; AR_SKIP_DEMO=0 forces it)"
+    elif ! check_demo; then
+        rc=1
+    fi
     return "$rc"
+}
+
+# A throwaway database installed with the demo data, scripts/check_demo.py run on it.
+check_demo() {
+    local log
+    [ "${AR_ENV_READY:-0}" = 1 ] || ar_env_init
+    ar_throwaway_db demo_check --with-demo
+    log="$AR_STATE/logs/check_demo-$DB.log"
+    ar_log "running scripts/check_demo.py on $DB (log $log)"
+    set +e
+    ar_odoo shell -d "$DB" --no-http --log-level=warn <scripts/check_demo.py 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" = 0 ] && grep -q '^[0-9]* checks passed$' "$log"; then
+        ar_log "demo check passed"
+    else
+        ar_log "demo check FAILED (see $log)"
+        return 1
+    fi
+    # drop it now rather than on exit: the disk and the cluster are shared
+    [ "${AR_KEEP_DB:-0}" = 1 ] || ar_drop_created_dbs
 }
 
 demo() {
@@ -111,5 +146,6 @@ clean() {  # databases on other servers are left alone (a kept demo database los
 case "$AR_CMD" in
     demo | bench | screenshots | lint | format | clean) "$AR_CMD" "$@" ;;
     test) test_ "$@" ;;
-    *) ar_die "usage: bash scripts/run.sh demo|test|bench|screenshots|lint|format|clean [args]" ;;
+    check-demo) check_demo ;;
+    *) ar_die "usage: bash scripts/run.sh demo|test|check-demo|bench|screenshots|lint|format|clean [args]" ;;
 esac

@@ -25,6 +25,4 @@ from . import ar_customer_request_mixin
 from . import ar_payment_promise
 from . import ar_dispute
 from . import ar_extension_request
-from . import ar_collection_worklist
-from . import ar_demo_loader
 from . import ar_credit_profile_history

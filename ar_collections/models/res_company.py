@@ -11,8 +11,8 @@ from odoo.addons.base.models.res_partner import _tz_get
 # time zone of a company with neither a time zone nor a country (the addon's users are in China)
 AR_DEFAULT_TIMEZONE = "Asia/Shanghai"
 
-# Collector's workspace: how good a weekday is for a phone call (seed 003: Friday, then
-# Thursday and Tuesday; never Monday or Wednesday).
+# Collector's workspace: how good a weekday is for a phone call (by default, following common
+# collections advice: Friday, then Thursday and Tuesday; never Monday or Wednesday).
 CALL_DAY_RANKS = [("best", "Best"), ("good", "Good"), ("possible", "Possible"), ("avoid", "Avoid")]
 CALL_DAY_ORDER = {"best": 0, "good": 1, "possible": 2}
 CALL_DAY_FIELDS = (
@@ -29,6 +29,7 @@ CALL_DAY_FIELDS = (
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Aging buckets and the default collector
     ar_bucket_1_days = fields.Integer(string="Aging Bucket 1 (days)", default=30)
     ar_bucket_2_days = fields.Integer(string="Aging Bucket 2 (days)", default=60)
     ar_bucket_3_days = fields.Integer(string="Aging Bucket 3 (days)", default=90)
@@ -36,32 +37,7 @@ class ResCompany(models.Model):
         "res.users", string="Default Collector", help="Collector of customers that have none of their own."
     )
 
-    @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
-    def _check_ar_buckets(self):
-        for company in self:
-            if not 0 < company.ar_bucket_1_days < company.ar_bucket_2_days < company.ar_bucket_3_days:
-                raise ValidationError(
-                    self.env._("Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days).")
-                )
-
-    # Credit holds of sale orders and deliveries
-    ar_credit_approver_id = fields.Many2one(
-        "res.users",
-        string="Credit Release Approver",
-        help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager of the company.",
-    )
-    # --- Scheduled reports (reports feature) ---
-    ar_report_recipient_ids = fields.Many2many(
-        "res.partner",
-        "res_company_ar_report_recipient_rel",
-        "company_id",
-        "partner_id",
-        string="Collection Report Recipients",
-        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).",
-    )
-    # ------------------------------------------------------------------
-    # Aging engine and collection stages (collections run feature)
-    # ------------------------------------------------------------------
+    # Collections run: owners of the follow-ups, the strategy matrix, the batches, the company's date
     ar_credit_manager_user_id = fields.Many2one(
         "res.users",
         string="Credit Manager (user)",
@@ -86,15 +62,6 @@ class ResCompany(models.Model):
         default=500,
         help="Customers processed per batch (and committed together) by the nightly collections run.",
     )
-
-    @api.constrains("ar_key_amount_threshold", "ar_long_aging_days", "ar_collection_batch_size")
-    def _check_ar_collection_settings(self):
-        for company in self:
-            if company.ar_key_amount_threshold < 0 or company.ar_long_aging_days < 0:
-                raise ValidationError(self.env._("The key customer amount and the long aging days cannot be negative."))
-            if company.ar_collection_batch_size <= 0:
-                raise ValidationError(self.env._("The collections batch size must be positive."))
-
     ar_timezone = fields.Selection(
         _tz_get,
         string="Collections Time Zone",
@@ -106,25 +73,91 @@ class ResCompany(models.Model):
         "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).",
     )
 
+    # Credit holds
+    ar_credit_approver_id = fields.Many2one(
+        "res.users",
+        string="Credit Release Approver",
+        help="Credit Manager asked to release held orders and deliveries. Empty: every Credit Manager of the company.",
+    )
+
+    # Collector's workspace: promises to pay, calling days and hours
+    ar_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)",
+        default=3,
+        help="Days after the promised date during which a payment still keeps the promise.",
+    )
+    ar_call_monday = fields.Selection(CALL_DAY_RANKS, string="Monday", default="avoid", required=True)
+    ar_call_tuesday = fields.Selection(CALL_DAY_RANKS, string="Tuesday", default="good", required=True)
+    ar_call_wednesday = fields.Selection(CALL_DAY_RANKS, string="Wednesday", default="avoid", required=True)
+    ar_call_thursday = fields.Selection(CALL_DAY_RANKS, string="Thursday", default="good", required=True)
+    ar_call_friday = fields.Selection(CALL_DAY_RANKS, string="Friday", default="best", required=True)
+    ar_call_saturday = fields.Selection(CALL_DAY_RANKS, string="Saturday", default="avoid", required=True)
+    ar_call_sunday = fields.Selection(CALL_DAY_RANKS, string="Sunday", default="avoid", required=True)
+    ar_call_max_delay_days = fields.Integer(
+        string="Wait for a Better Day (days)",
+        default=3,
+        help="A phone follow-up may be postponed by up to this many days to fall on a better calling day.",
+    )
+    ar_call_avoid_month_end_days = fields.Integer(
+        string="Avoid Month End (days)",
+        default=2,
+        help="Phone follow-ups avoid the last days of the month (0: no restriction).",
+    )
+    ar_call_hour_from = fields.Float(
+        string="Call From", default=9.0, help="Phone follow-ups are scheduled at this time (collector's time zone)."
+    )
+    ar_call_hour_to = fields.Float(string="Call Until", default=9.25)
+
+    # Scheduled reports
+    ar_report_recipient_ids = fields.Many2many(
+        "res.partner",
+        "res_company_ar_report_recipient_rel",
+        "company_id",
+        "partner_id",
+        string="Collection Report Recipients",
+        help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).",
+    )
+
+    @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
+    def _check_ar_buckets(self):
+        for company in self:
+            if not 0 < company.ar_bucket_1_days < company.ar_bucket_2_days < company.ar_bucket_3_days:
+                raise ValidationError(
+                    self.env._("Aging bucket limits must be positive and increasing (e.g. 30, 60, 90 days).")
+                )
+
+    @api.constrains("ar_key_amount_threshold", "ar_long_aging_days", "ar_collection_batch_size")
+    def _check_ar_collection_settings(self):
+        for company in self:
+            if company.ar_key_amount_threshold < 0 or company.ar_long_aging_days < 0:
+                raise ValidationError(self.env._("The key customer amount and the long aging days cannot be negative."))
+            if company.ar_collection_batch_size <= 0:
+                raise ValidationError(self.env._("The collections batch size must be positive."))
+
+    @api.constrains(
+        "ar_promise_grace_days",
+        "ar_call_max_delay_days",
+        "ar_call_avoid_month_end_days",
+        "ar_call_hour_from",
+        "ar_call_hour_to",
+    )
+    def _check_ar_workspace_settings(self):
+        for company in self:
+            if (
+                company.ar_promise_grace_days < 0
+                or company.ar_call_max_delay_days < 0
+                or company.ar_call_avoid_month_end_days < 0
+            ):
+                raise ValidationError(
+                    self.env._("The promise grace period and the calling-day delays cannot be negative.")
+                )
+            if not 0 <= company.ar_call_hour_from <= company.ar_call_hour_to < 24:
+                raise ValidationError(self.env._("The calling hours must be within the day, the start before the end."))
+
     @api.depends("partner_id.tz", "partner_id.country_id")
     def _compute_ar_timezone(self):
         for company in self:
             company.ar_timezone = company.partner_id.tz or company.ar_timezone or company._ar_default_timezone()
-
-    def _ar_default_timezone(self):
-        """Time zone of a company whose address has none: its country's (the first one, as
-        listed by the tz database), else ``AR_DEFAULT_TIMEZONE``."""
-        self.ensure_one()
-        zones = pytz.country_timezones.get(self.partner_id.country_id.code or "", [])
-        return zones[0] if zones else AR_DEFAULT_TIMEZONE
-
-    def _ar_get_today(self):
-        """The company's today and time zone: the date in the company's collections time
-        zone (Settings), never the current user's, so that a run, a promise check or a
-        follow-up has the same date whoever launches it."""
-        self.ensure_one()
-        tz = self.ar_timezone or self._ar_default_timezone()
-        return fields.Date.context_today(self.with_context(tz=tz)), tz
 
     def _ar_get_credit_approvers(self):
         """The one rule of who decides on the company's credit questions (the release of a
@@ -150,6 +183,21 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         companies._ar_create_default_stages()
         return companies
+
+    def _ar_default_timezone(self):
+        """Time zone of a company whose address has none: its country's (the first one, as
+        listed by the tz database), else ``AR_DEFAULT_TIMEZONE``."""
+        self.ensure_one()
+        zones = pytz.country_timezones.get(self.partner_id.country_id.code or "", [])
+        return zones[0] if zones else AR_DEFAULT_TIMEZONE
+
+    def _ar_get_today(self):
+        """The company's today and time zone: the date in the company's collections time
+        zone (Settings), never the current user's, so that a run, a promise check or a
+        follow-up has the same date whoever launches it."""
+        self.ensure_one()
+        tz = self.ar_timezone or self._ar_default_timezone()
+        return fields.Date.context_today(self.with_context(tz=tz)), tz
 
     def _ar_create_default_stages(self):
         """Give the companies of ``self`` without any stage (or all companies, on an
@@ -180,55 +228,22 @@ class ResCompany(models.Model):
                 vals_list.append(template.copy_data({"company_id": company.id})[0])
         return Stage.create(vals_list)
 
-    # ------------------------------------------------------------------
-    # Collector's workspace: promises to pay and calling days
-    # ------------------------------------------------------------------
-    ar_promise_grace_days = fields.Integer(
-        string="Promise Grace Period (days)",
-        default=3,
-        help="Days after the promised date during which a payment still keeps the promise.",
-    )
-    ar_call_monday = fields.Selection(CALL_DAY_RANKS, string="Monday", default="avoid", required=True)
-    ar_call_tuesday = fields.Selection(CALL_DAY_RANKS, string="Tuesday", default="good", required=True)
-    ar_call_wednesday = fields.Selection(CALL_DAY_RANKS, string="Wednesday", default="avoid", required=True)
-    ar_call_thursday = fields.Selection(CALL_DAY_RANKS, string="Thursday", default="good", required=True)
-    ar_call_friday = fields.Selection(CALL_DAY_RANKS, string="Friday", default="best", required=True)
-    ar_call_saturday = fields.Selection(CALL_DAY_RANKS, string="Saturday", default="avoid", required=True)
-    ar_call_sunday = fields.Selection(CALL_DAY_RANKS, string="Sunday", default="avoid", required=True)
-    ar_call_max_delay_days = fields.Integer(
-        string="Wait for a Better Day (days)",
-        default=3,
-        help="A phone follow-up may be postponed by up to this many days to fall on a better calling day.",
-    )
-    ar_call_avoid_month_end_days = fields.Integer(
-        string="Avoid Month End (days)",
-        default=2,
-        help="Phone follow-ups avoid the last days of the month (0: no restriction).",
-    )
-    ar_call_hour_from = fields.Float(
-        string="Call From", default=9.0, help="Phone follow-ups are scheduled at this time (collector's time zone)."
-    )
-    ar_call_hour_to = fields.Float(string="Call Until", default=9.25)
+    @api.model
+    def _ar_load_demo_language(self, code):
+        """Demo data only: activate language ``code`` with the terms of the installed modules
+        (called from demo/ar_collections_demo.xml, see ``_ar_load_demo_story``)."""
+        from ..demo.ar_collections_demo import load_language
 
-    @api.constrains(
-        "ar_promise_grace_days",
-        "ar_call_max_delay_days",
-        "ar_call_avoid_month_end_days",
-        "ar_call_hour_from",
-        "ar_call_hour_to",
-    )
-    def _check_ar_workspace_settings(self):
-        for company in self:
-            if (
-                company.ar_promise_grace_days < 0
-                or company.ar_call_max_delay_days < 0
-                or company.ar_call_avoid_month_end_days < 0
-            ):
-                raise ValidationError(
-                    self.env._("The promise grace period and the calling-day delays cannot be negative.")
-                )
-            if not 0 <= company.ar_call_hour_from <= company.ar_call_hour_to < 24:
-                raise ValidationError(self.env._("The calling hours must be within the day, the start before the end."))
+        return load_language(self.env, code)
+
+    def _ar_load_demo_story(self):
+        """Demo data only: build the dated story of the company ``self`` (invoices, payments,
+        orders, letters, the collections run). Called from demo/ar_collections_demo.xml; the
+        demo code is imported here, so a database without demo data never imports it."""
+        from ..demo.ar_collections_demo import load_story
+
+        self.ensure_one()
+        return load_story(self)
 
     def _ar_call_day_rank(self, day):
         """Rank of ``day`` for a phone call: 0 best, 1 good, 2 possible, None avoided."""

@@ -4,15 +4,13 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # Aging buckets and the default collector
     ar_bucket_1_days = fields.Integer(related="company_id.ar_bucket_1_days", readonly=False)
     ar_bucket_2_days = fields.Integer(related="company_id.ar_bucket_2_days", readonly=False)
     ar_bucket_3_days = fields.Integer(related="company_id.ar_bucket_3_days", readonly=False)
     ar_default_collector_id = fields.Many2one(related="company_id.ar_default_collector_id", readonly=False)
-    ar_credit_approver_id = fields.Many2one(related="company_id.ar_credit_approver_id", readonly=False)
-    # --- Scheduled reports (reports feature) ---
-    ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)
 
-    # Aging engine and collection stages (collections run feature)
+    # Collections run: owners of the follow-ups, the strategy matrix, the batches, the company's date
     ar_credit_manager_user_id = fields.Many2one(related="company_id.ar_credit_manager_user_id", readonly=False)
     ar_legal_user_id = fields.Many2one(related="company_id.ar_legal_user_id", readonly=False)
     ar_key_amount_threshold = fields.Monetary(
@@ -22,7 +20,10 @@ class ResConfigSettings(models.TransientModel):
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
     ar_timezone = fields.Selection(related="company_id.ar_timezone", readonly=False)
 
-    # Collector's workspace: promises to pay and calling days
+    # Credit holds
+    ar_credit_approver_id = fields.Many2one(related="company_id.ar_credit_approver_id", readonly=False)
+
+    # Collector's workspace: promises to pay, calling days and hours
     ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)
     ar_call_monday = fields.Selection(related="company_id.ar_call_monday", readonly=False)
     ar_call_tuesday = fields.Selection(related="company_id.ar_call_tuesday", readonly=False)
@@ -35,3 +36,6 @@ class ResConfigSettings(models.TransientModel):
     ar_call_avoid_month_end_days = fields.Integer(related="company_id.ar_call_avoid_month_end_days", readonly=False)
     ar_call_hour_from = fields.Float(related="company_id.ar_call_hour_from", readonly=False)
     ar_call_hour_to = fields.Float(related="company_id.ar_call_hour_to", readonly=False)
+
+    # Scheduled reports
+    ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)

@@ -1,7 +1,9 @@
 """Demo data that tells the story of a collections department.
 
-Called from ``demo/ar_collections_demo.xml`` only (never in production: the methods
-need the demo users and customers of that file). Everything is dated relative to the
+Demo data only: ``demo/ar_collections_demo.xml`` calls ``res.company._ar_load_demo_language``
+and ``_ar_load_demo_story``, which import this module (nothing else does): a database
+installed without demo data never runs nor imports it, and has no demo model. The story
+needs the demo users and customers of that file. Everything is dated relative to the
 company's today, so the story holds whatever day the demo database is created:
 
 - every aging bucket has invoices, some partly paid, one customer has a credit note;
@@ -19,40 +21,35 @@ company's today, so the story holds whatever day the demo database is created:
 import logging
 from datetime import datetime, time, timedelta
 
-from odoo import Command, api, models
+from odoo import Command
 
 _logger = logging.getLogger(__name__)
 
 
-class ArDemoLoader(models.AbstractModel):
-    _name = "ar.demo.loader"
-    _description = "Collections Demo Data Loader"
+def load_language(env, code):
+    """Activate language ``code`` and load the terms of the installed modules (as the
+    language install wizard does); this module's own terms are loaded by the module
+    loader right after its demo data."""
+    lang = env["res.lang"]._activate_lang(code) or env["res.lang"]._create_lang(code)
+    installed = env["ir.module.module"].search([("state", "=", "installed")])
+    installed._update_translations(filter_lang=[code])
+    return lang
 
-    # ------------------------------------------------------------------
-    # Language
-    # ------------------------------------------------------------------
-    @api.model
-    def _ar_load_demo_language(self, code):
-        """Activate language ``code`` and load the terms of the installed modules (as the
-        language install wizard does); this module's own terms are loaded by the module
-        loader right after its demo data."""
-        lang = self.env["res.lang"]._activate_lang(code) or self.env["res.lang"]._create_lang(code)
-        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
-        installed._update_translations(filter_lang=[code])
-        return lang
 
-    # ------------------------------------------------------------------
-    # The story
-    # ------------------------------------------------------------------
-    @api.model
-    def _ar_load_demo_story(self):
-        company = self.env.ref("base.main_company")
-        today, tz = company._ar_get_today()
-        # the company's timezone for everyone, so that letters and runs share the story's today
-        loader = self.with_company(company).with_context(tz=tz, tracking_disable=True, mail_create_nolog=True)
-        return loader._ar_demo_build(company, today)
+def load_story(company):
+    """Build the story of ``company`` (the demo tells it for the main company)."""
+    today, tz = company._ar_get_today()
+    # the company's timezone for everyone, so that letters and runs share the story's today
+    env = company.with_company(company).with_context(tz=tz, tracking_disable=True, mail_create_nolog=True).env
+    return ArDemoStory(env)._ar_demo_build(company, today)
 
-    @api.model
+
+class ArDemoStory:
+    """Builds the story in the environment ``env`` (superuser, as demo data is loaded)."""
+
+    def __init__(self, env):
+        self.env = env
+
     def _ar_demo_build(self, company, today):
         users = {
             "collector": self.env.ref("ar_collections.demo_user_collector"),
@@ -79,14 +76,12 @@ class ArDemoLoader(models.AbstractModel):
     def _ar_demo_partner(self, xmlid):
         return self.env.ref(f"ar_collections.{xmlid}")
 
-    @api.model
     def _ar_demo_stock(self, company, products):
         warehouse = self.env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
         Quant = self.env["stock.quant"].sudo()
         for product, quantity in ((products["pump"], 40), (products["motor"], 120), (products["valve"], 300)):
             Quant._update_available_quantity(product, warehouse.lot_stock_id, quantity)
 
-    @api.model
     def _ar_demo_invoice_plan(self):
         """Invoices of the story: (key, customer xmlid, days after due (negative: before),
         lines [(product, quantity, unit price)], contract reference). Invoice date = due
@@ -118,7 +113,6 @@ class ArDemoLoader(models.AbstractModel):
             ("sanhe_old", "demo_partner_blacklisted", 130, [("motor", 8.8, 2500)], "SH-2026-009"),
         ]
 
-    @api.model
     def _ar_demo_invoices(self, company, today, users, products):
         journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
         vals_list = []
@@ -185,7 +179,6 @@ class ArDemoLoader(models.AbstractModel):
         invoices["northwind_refund"] = refund
         return invoices
 
-    @api.model
     def _ar_demo_payments(self, today, invoices):
         """(invoice key, amount (None: in full), days before today)"""
         plan = [
@@ -210,7 +203,6 @@ class ArDemoLoader(models.AbstractModel):
             )
             wizard._create_payments()
 
-    @api.model
     def _ar_demo_contacts(self, company, today, users, invoices):
         """The collector's last weeks, before tonight's run: a promise kept, a promise
         broken, a dispute and an extension request waiting for the credit manager."""
@@ -330,7 +322,6 @@ class ArDemoLoader(models.AbstractModel):
             ]
         )
 
-    @api.model
     def _ar_demo_calls_today(self, company, users):
         """This morning's first call, after the run: no answer, the follow-up moves to the next
         business day."""
@@ -343,7 +334,6 @@ class ArDemoLoader(models.AbstractModel):
             }
         )
 
-    @api.model
     def _ar_demo_sales(self, company, users, products):
         salesman, credit_manager = users["salesman"], users["credit_manager"]
         SaleOrder = self.env["sale.order"].with_user(salesman).with_company(company)
@@ -377,7 +367,6 @@ class ArDemoLoader(models.AbstractModel):
         order.action_confirm()
         order.picking_ids.sudo().action_assign()
 
-    @api.model
     def _ar_demo_documents(self, company, today, users):
         collector = users["collector"]
         Letter = self.env["ar.dunning.letter"].with_user(collector).with_company(company)
