@@ -82,11 +82,25 @@ class ArCreditRelease(models.Model):
         ),
     ]
 
-    @api.depends("sale_order_id", "picking_id")
+    @api.model
+    def _ar_document_fields(self):
+        """Names of the release's Many2one fields to held documents, as each kind of document
+        states it (``_ar_release_field`` of the models inheriting ``ar.credit.release.mixin``)."""
+        models = self.env.registry.descendants(["ar.credit.release.mixin"], "_inherit")
+        return [self.env[model]._ar_release_field() for model in models if not self.env[model]._abstract]
+
+    def _ar_document(self):
+        """The document (sale order, delivery, ...) the release is for."""
+        self.ensure_one()
+        return next((self[fname] for fname in self._ar_document_fields() if self[fname]), None)
+
+    @api.depends(lambda self: self._ar_document_fields())
     def _compute_display_name(self):
         for release in self:
-            document = release.sale_order_id or release.picking_id
-            release.display_name = self.env._("Release of %(document)s", document=document.display_name or "")
+            document = release._ar_document()
+            release.display_name = self.env._(
+                "Release of %(document)s", document=document.display_name if document else ""
+            )
 
     @api.constrains("expiry_date", "approval_date")
     def _check_expiry_date(self):
@@ -152,7 +166,7 @@ class ArCreditRelease(models.Model):
                     document=document.display_name,
                 )
             ]
-            + ["- " + reason for reason in document._ar_credit_hold_messages()]
+            + ["- " + reason["message"] for reason in document._ar_hold_reasons()]
             + ([message.strip()] if message and message.strip() else [])
         )
         document.message_post(body=note, subtype_xmlid="mail.mt_note")
@@ -202,16 +216,16 @@ class ArCreditRelease(models.Model):
                     document=document.display_name,
                 )
             )
-        field = document._ar_credit_release_field()
+        field = document._ar_release_field()
         # sudo: releases are written only through these methods (the guard above checked the approver)
         Release = self.sudo()
         previous = Release.search([(field, "=", document.id), ("state", "=", "approved")])
         previous.write({"state": "cancelled"})
-        reasons = document._ar_credit_hold_messages()
+        reasons = [reason["message"] for reason in document._ar_hold_reasons()]
         release = Release.create(
             {
                 field: document.id,
-                **document._ar_credit_release_scope(),
+                **document._ar_release_scope(),
                 "company_id": document.company_id.id,
                 "reason": reason.strip(),
                 "hold_reasons": "\n".join(reasons) or False,
@@ -248,7 +262,7 @@ class ArCreditRelease(models.Model):
         # sudo: releases are read-only for everyone (ACL); only these methods change them
         self.sudo().write({"state": "cancelled"})
         for release in self:
-            document = release.sale_order_id or release.picking_id
+            document = release._ar_document()
             # sudo: see _approve
             document.sudo().message_post(
                 body=self.env._("Credit release cancelled by %(user)s.", user=self.env.user.name),
@@ -289,9 +303,9 @@ class ArCreditRelease(models.Model):
     def _ar_release_mismatch(self, document):
         """Why this release does not cover ``document`` as it is now (translated), or ``False``."""
         self.ensure_one()
-        if self[document._ar_credit_release_field()].id != document._origin.id:
+        if self[document._ar_release_field()].id != document._origin.id:
             return self.env._("The release is for another document.")
-        scope = document._ar_credit_release_scope()
+        scope = document._ar_release_scope()
         if scope["partner_id"] != self.partner_id.id or (
             self.invoice_partner_id and scope.get("invoice_partner_id") != self.invoice_partner_id.id
         ):
@@ -328,7 +342,7 @@ class ArCreditRelease(models.Model):
         """Latest releases of ``documents`` in ``states``, by document id (one query)."""
         if not documents:
             return {}
-        field = documents._ar_credit_release_field()
+        field = documents._ar_release_field()
         # sudo: the check reads the releases whoever confirms (salesperson, portal, payment callback)
         releases = self.sudo().search([(field, "in", documents._origin.ids), ("state", "in", list(states))])
         result = {}

@@ -10,20 +10,31 @@ HOLD_FLAGS = ("hold_sales", "lock_deliveries")
 class ArCreditReleaseMixin(models.AbstractModel):
     """What a document that can be held for credit reasons (a sale order, a delivery)
     offers to the release workflow: whether it can be released, why it is held, and the
-    request/approve buttons. Inheriting models set ``_ar_release_field`` to their field
-    on ``ar.credit.release``."""
+    request/approve buttons.
+
+    ``ar.credit.release`` asks the document through these hooks and never tests which
+    model it is: a new kind of held document inherits this mixin, adds its Many2one on
+    ``ar.credit.release`` (and on ``ar.credit.release.wizard``) and answers the hooks."""
 
     _name = "ar.credit.release.mixin"
     _description = "Document Held for Credit Reasons"
-    _ar_release_field = None
+
+    def _ar_release_field(self):
+        """Name of the Many2one of ``ar.credit.release`` (and of ``ar.credit.release.wizard``)
+        to this kind of document: stated here, once per document model."""
+        raise NotImplementedError
 
     def _ar_credit_releasable(self):
+        """Whether the document waits for the step a release lets through (confirmation,
+        validation)."""
         raise NotImplementedError
 
-    def _ar_credit_hold_messages(self):
+    def _ar_hold_reasons(self):
+        """Why the document is held now: list of dicts with ``code`` and ``message``
+        (translated, with figures); empty when it is not held."""
         raise NotImplementedError
 
-    def _ar_credit_release_scope(self):
+    def _ar_release_scope(self):
         """What a release of the document is for (dict of ``ar.credit.release`` values:
         ``partner_id`` and, for orders, ``invoice_partner_id``, ``currency_id``, ``amount``);
         the release covers the document only while they are unchanged (amount: not more)."""
@@ -197,7 +208,7 @@ class ArCreditReleaseMixin(models.AbstractModel):
             "res_model": "ar.credit.release.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {f"default_{self._ar_release_field}": self.id, "default_mode": mode},
+            "context": {f"default_{self._ar_release_field()}": self.id, "default_mode": mode},
         }
 
     def action_ar_request_release(self):

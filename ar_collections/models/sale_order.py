@@ -27,6 +27,8 @@ ORDER_CREDIT_FIELDS = frozenset(
         "date_order",
     )
 )
+# the Many2one of ``ar.credit.release`` (and of its wizard) to the order
+RELEASE_FIELD = "sale_order_id"
 LINE_CREDIT_FIELDS = frozenset(
     (
         "product_uom_qty",
@@ -61,7 +63,6 @@ LINE_COMPUTED_AMOUNTS = frozenset(
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "ar.credit.release.mixin"]
-    _ar_release_field = "sale_order_id"
 
     # Credit banner: computed for the order's customer only, never stored.
     ar_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
@@ -100,7 +101,7 @@ class SaleOrder(models.Model):
         compute="_compute_ar_credit_banner",
         help="Approved release that lets this order be confirmed despite the hold.",
     )
-    ar_credit_release_ids = fields.One2many("ar.credit.release", "sale_order_id", string="Credit Releases")
+    ar_credit_release_ids = fields.One2many("ar.credit.release", RELEASE_FIELD, string="Credit Releases")
     ar_salesperson_history_ids = fields.Many2many(
         "res.users",
         "sale_order_ar_salesperson_rel",
@@ -460,7 +461,7 @@ class SaleOrder(models.Model):
     def _ar_credit_use_releases(self, releases):
         """The orders were confirmed under ``releases``: say so on each, mark them used."""
         for release in releases:
-            release.sale_order_id.message_post(
+            release._ar_document().message_post(
                 body=self.env._(
                     "Confirmed despite the credit hold, under the release approved by %(user)s on %(date)s: %(reason)s",
                     user=release.approved_by_id.name,
@@ -595,10 +596,10 @@ class SaleOrder(models.Model):
     def _ar_credit_salesperson(self):
         return self.user_id
 
-    def _ar_credit_release_field(self):
-        return "sale_order_id"
+    def _ar_release_field(self):
+        return RELEASE_FIELD
 
-    def _ar_credit_release_scope(self):
+    def _ar_release_scope(self):
         """What a release of the order is for: its customer, who pays, currency and total."""
         self.ensure_one()
         return {
@@ -611,9 +612,9 @@ class SaleOrder(models.Model):
     def _ar_credit_releasable(self):
         return self.state in ("draft", "sent")
 
-    def _ar_credit_hold_messages(self):
+    def _ar_hold_reasons(self):
         self.ensure_one()
-        return [r["message"] for r in self._ar_get_credit_hold_reasons().get(self.id, [])]
+        return self._ar_get_credit_hold_reasons().get(self.id, [])
 
 
 class SaleOrderLine(models.Model):

@@ -9,7 +9,6 @@ LOCK_FIELDS = frozenset(("partner_id", "sale_id", "group_id", "picking_type_id",
 class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "ar.credit.release.mixin"]
-    _ar_release_field = "picking_id"
 
     ar_delivery_locked = fields.Boolean(
         string="Delivery Locked",
@@ -183,8 +182,11 @@ class StockPicking(models.Model):
                 )
             )
         result = super().button_validate()
-        for release in to_use.filtered(lambda r: r.picking_id.state == "done"):
-            release.picking_id.message_post(
+        for release in to_use:
+            picking = release._ar_document()
+            if picking.state != "done":
+                continue
+            picking.message_post(
                 body=self.env._(
                     "Validated despite the delivery lock, under the release approved by %(user)s on %(date)s: "
                     "%(reason)s",
@@ -207,20 +209,20 @@ class StockPicking(models.Model):
         # sudo: see _ar_credit_salesperson
         return self.sudo().sale_id._ar_credit_sellers()
 
-    def _ar_credit_release_scope(self):
+    def _ar_release_scope(self):
         """A release of a delivery is for the customer it is locked for."""
         self.ensure_one()
         return {"partner_id": self._ar_delivery_partners()[:1]._origin.id}
 
-    def _ar_credit_release_field(self):
+    def _ar_release_field(self):
         return "picking_id"
 
     def _ar_credit_releasable(self):
         return bool(self._ar_is_customer_delivery())
 
-    def _ar_credit_hold_messages(self):
+    def _ar_hold_reasons(self):
         self.ensure_one()
-        return [r["message"] for r in self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])]
+        return self._ar_delivery_snapshot().get(self.id, {}).get("reasons", [])
 
 
 class StockMove(models.Model):

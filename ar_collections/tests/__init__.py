@@ -4,6 +4,7 @@ from . import test_credit_hold
 from . import test_delivery_lock
 from . import test_credit_hold_performance
 from . import test_credit_hold_roads
+from . import test_credit_release
 from . import test_ar_aging_report
 from . import test_amount_to_chinese
 from . import test_ar_dunning_letter

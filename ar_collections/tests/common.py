@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.tests import new_test_user
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -127,6 +127,17 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         )
         payment.action_post()
         return payment
+
+    @classmethod
+    def ar_blacklist(cls, partners, reason, user=None, release=False):
+        """Blacklist ``partners`` (or release them from the blacklist) as ``user`` (default: the
+        credit manager) does it: the customer's button opens the wizard, the reason is typed in
+        and the wizard confirmed."""
+        partners = partners.with_user(user or cls.credit_manager)
+        action = partners.action_ar_release_blacklist() if release else partners.action_ar_blacklist()
+        wizard = Form(partners.env[action["res_model"]].with_context(action["context"]))
+        wizard.reason = reason
+        return wizard.save().action_confirm()
 
     @staticmethod
     def d(value):

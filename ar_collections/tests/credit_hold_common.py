@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools.misc import formatLang
 
 from .common import ArCollectionsCommon
 
@@ -103,6 +104,11 @@ class CreditHoldCommon(ArCollectionsCommon):
     @classmethod
     def ar_set_stage(cls, invoices, stage):
         invoices.sudo().write({"collection_stage_id": stage.id})
+
+    def money(self, amount):
+        """``amount`` in company currency as a message to the user writes it in his language
+        (the figure is what is asserted, not the locale's separators)."""
+        return formatLang(self.env, amount, currency_obj=self.currency)
 
     def assertHoldMessage(self, message, *parts):
         for part in parts:

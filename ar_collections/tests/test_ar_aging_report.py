@@ -9,8 +9,12 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.misc import formatLang
 
 from .common import ArCollectionsCommon
+
+# queries to build the aging report's data, whatever the number of customers
+AGING_DATA_BUDGET = 17
 
 
 def pdf_text(content):
@@ -248,7 +252,9 @@ class TestAgingReport(ArReportsCommon):
         text = pdf_text(content)
         # today: customer owes 600 overdue (inv1); customer 2 owes 1,200 overdue less the 200 credit note
         huadong = next(line for line in text.splitlines() if "Huadong Machinery" in line)
-        self.assertRegex(huadong, r"Salesman Zhang\s+\$ 600\.00 .* 106\s+Collector Li")
+        # the amount as the reader's language writes one in the company's currency
+        overdue = formatLang(self.env, 600.0, currency_obj=self.currency).replace("\xa0", " ")
+        self.assertRegex(huadong, rf"Salesman Zhang\s+{re.escape(overdue)} .* 106\s+Collector Li")
         nanjing = next(line for line in text.splitlines() if "Nanjing Trading" in line)
         self.assertIn("1,000.00", nanjing)
         self.assertIn("76", nanjing)
@@ -349,26 +355,23 @@ class TestAgingReport(ArReportsCommon):
             self.ar_invoice(partner, 100.0, "2024-05-01", "2024-05-31")
         report = self.env["report.ar_collections.report_ar_aging"]
 
-        def count_queries(partners):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            data = report._get_aging_data(
-                {
-                    "date": "2024-06-30",
-                    "company_ids": self.company.ids,
-                    "partner_ids": partners.ids,
-                    "show_detail": True,
-                }
-            )
-            return self.env.cr.sql_log_count - before, data
+        def aging_data(partners):
+            options = {"date": "2024-06-30", "company_ids": self.company.ids, "show_detail": True}
+            return report._get_aging_data(dict(options, partner_ids=partners.ids))
 
-        count_queries(self.customer)  # warm the caches
-        few_count, _data = count_queries(self.customer | self.customer2)
-        many_count, data = count_queries(self.customer | self.customer2 | many)
+        def counted(partners):
+            self.env.invalidate_all()
+            # the same budget for 2 customers as for 12
+            with self.assertQueryCount(AGING_DATA_BUDGET):
+                return aging_data(partners)
+
+        self.env.invalidate_all()
+        aging_data(self.customer)  # warm the caches
+        few = counted(self.customer | self.customer2)
+        data = counted(self.customer | self.customer2 | many)
+        self.assertEqual(len(few["sections"][0]["rows"]), 2)
         self.assertEqual(len(data["sections"][0]["rows"]), 12)
         self.assertEqual(data["sections"][0]["totals"]["residual"], 6800.0 + 1000.0)
-        self.assertEqual(many_count, few_count)
 
     def test_pdf_rejected_for_debt_table(self):
         from odoo.exceptions import UserError

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import formatLang
 
 from .test_ar_aging_report import ArReportsCommon, pdf_text
 
@@ -83,7 +84,10 @@ class TestDunningLetter(ArReportsCommon):
         line = next(line for line in text.splitlines() if self.inv1.name in line)
         for figure in ("03/01/2024", "03/31/2024", "1,000.00", "400.00", "600.00", "106"):
             self.assertIn(figure, line)
-        self.assertRegex(text, r"owes us a total of \$ 600\.00")
+        self.assertEqual(letter.amount_due, 600.0)
+        # the total as the letter's language writes an amount of its currency
+        total = formatLang(letter.with_context(lang=letter.partner_id.lang).env, 600.0, currency_obj=letter.currency_id)
+        self.assertIn(f"owes us a total of {total.replace(chr(0xA0), ' ')}", text)
         self.assertIn("no later than 07/22/2024", text)
         for bank_detail in ("Test Company Ltd", "Bank of China Nanjing Branch", "6222 0210 0100 8888"):
             self.assertIn(bank_detail, text)

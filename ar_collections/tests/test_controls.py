@@ -41,7 +41,7 @@ class ArControlsCommon(ArWorkspaceCommon):
         )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Co", "is_company": True})
         cls.other_invoice = cls.ar_invoice(cls.other_customer, 300.0, "2026-01-10", "2026-02-10")
-        cls.customer.with_user(cls.credit_manager)._ar_set_blacklist("Three promises broken")
+        cls.ar_blacklist(cls.customer, "Three promises broken")
         with freeze_time("2026-03-02 02:00:00"):
             Log = cls.env["ar.collection.log"].with_user(cls.collector)
             base = {

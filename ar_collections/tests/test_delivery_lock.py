@@ -71,7 +71,7 @@ class TestDeliveryLock(CreditHoldCommon):
             stage.name,
             self.old_invoice.name,
             "locks deliveries",
-            "Overdue: $\xa01,200.00",
+            f"Overdue: {self.money(1200.0)}",
             "oldest overdue: 106 days",
         )
         # a stage that does not lock deliveries lets the goods go
@@ -81,13 +81,13 @@ class TestDeliveryLock(CreditHoldCommon):
 
     def test_blacklisted_customer_blocked(self):
         picking = self.delivery()
-        self.customer._ar_set_blacklist("Bankrupt")
+        self.ar_blacklist(self.customer, "Bankrupt")
         message = self.locked_message(picking)
         self.assertHoldMessage(message, "blacklisted", "Bankrupt")
 
     def test_receipts_are_not_locked(self):
         self.lock()
-        self.customer._ar_set_blacklist("Bankrupt")
+        self.ar_blacklist(self.customer, "Bankrupt")
         receipt_type = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).in_type_id
         locations = {
             "location_id": receipt_type.default_location_src_id.id or self.env.ref("stock.stock_location_suppliers").id,

@@ -113,7 +113,7 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             cls.ar_invoice(jiangnan, amount, days(invoiced), days(due))
         xinhua = customer("Xinhua Electronics", grade_c, 10000.0, city="Shenzhen")
         cls.ar_invoice(xinhua, 18000.0, days(-150), days(-120))
-        xinhua.with_user(cls.credit_manager)._ar_set_blacklist("Two cheques bounced; payments 120 days late.")
+        cls.ar_blacklist(xinhua, "Two cheques bounced; payments 120 days late.")
         pearl = customer("Pearl River Foods", grade_b, 15000.0, city="Guangzhou")
         for amount, invoiced, due in ((3300.0, -65, -35), (6900.0, -3, 27)):
             cls.ar_invoice(pearl, amount, days(invoiced), days(due))

@@ -29,7 +29,7 @@ class TestArTours(CreditHoldCommon, HttpCase):
         cls.order = cls.ar_order(cls.customer, 3000.0, payment_term=cls.term_30)
 
     def test_salesperson_meets_the_hold_and_asks_for_a_release(self):
-        self.customer.with_user(self.credit_manager)._ar_set_blacklist("Late payer since March")
+        self.ar_blacklist(self.customer, "Late payer since March")
         self.start_tour("/odoo", "ar_collections_salesperson_hold_tour", login=self.salesman.login)
 
         self.assertEqual(self.order.state, "draft", "a held quotation cannot be confirmed")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.tests import tagged
@@ -179,13 +180,34 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         seen = self.env["ar.collection.worklist"].with_user(self.salesman).search([])
         self.assertEqual(seen.partner_id, self.customer | self.customer_2)
 
-    def test_worklist_views_load(self):
-        views = (
-            self.env["ar.collection.worklist"]
-            .with_user(self.collector)
-            .get_views([(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")])
-        )
+    def test_collector_opens_my_collections(self):
+        """The collector opens "My Collections": the list shows each customer he follows up
+        with the figures he works by, and "Collections Activities" lists the same customers."""
+        self.run_on("2026-03-02")
+        action = self.env.ref("ar_collections.ar_collection_worklist_action")
+        Worklist = self.env["ar.collection.worklist"].with_user(self.collector)
+        views = Worklist.get_views([(False, mode) for mode in action.view_mode.split(",")] + [(False, "search")])
         self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
-        action = self.env.ref("ar_collections.res_partner_action_collection_activities")
-        self.assertTrue(self.env["res.partner"].with_user(self.collector).get_views([(False, "activity")]))
-        self.env["res.partner"].with_user(self.collector).search(safe_eval(action.domain, {"uid": self.collector.id}))
+        columns = etree.fromstring(views["views"]["list"]["arch"]).xpath("//field[not(@column_invisible='1')]")
+        shown = {column.get("name") for column in columns}
+        self.assertLessEqual({"partner_id", "stage_id", "overdue_amount", "days_overdue", "date_deadline"}, shown)
+        # the action's default filter, as the search view defines it
+        self.assertEqual(safe_eval(action.context), {"search_default_my": 1})
+        my_filter = etree.fromstring(views["views"]["search"]["arch"]).xpath("//filter[@name='my']")[0]
+        domain = safe_eval(my_filter.get("domain"), {"uid": self.collector.id})
+        with freeze_time("2026-03-02 02:00:00"):
+            rows = Worklist.web_search_read(domain, {name: {} for name in sorted(shown)})["records"]
+        by_partner = {row["partner_id"]: row for row in rows}
+        self.assertEqual(set(by_partner), {self.customer.id, self.customer_2.id})
+        huadong = by_partner[self.customer.id]
+        # 1,000 due 1 February and 500 due 15 February: 1,500 overdue, the oldest 29 days
+        self.assertEqual((huadong["overdue_amount"], huadong["days_overdue"]), (1500.0, 29))
+        self.assertEqual(huadong["stage_id"], self.stage_1_30.id)
+        jiangnan = by_partner[self.customer_2.id]
+        self.assertEqual((jiangnan["overdue_amount"], jiangnan["days_overdue"]), (1500.0, 5))
+
+        activities = self.env.ref("ar_collections.res_partner_action_collection_activities")
+        Partner = self.env["res.partner"].with_user(self.collector)
+        self.assertIn("activity", Partner.get_views([(False, "activity")])["views"])
+        followed = Partner.search(safe_eval(activities.domain, {"uid": self.collector.id}))
+        self.assertEqual(followed, self.customer | self.customer_2)

@@ -20,16 +20,21 @@ class ArCreditReleaseWizard(models.TransientModel):
     message = fields.Text(help="Anything the credit manager should know (optional).")
     expiry_date = fields.Date(string="Valid Until", help="Last day on which the release may be used. Empty: no end.")
 
-    @api.depends("sale_order_id", "picking_id")
+    # one Many2one per kind of held document, named as the release's (see ``_ar_release_field``)
+    @api.depends(lambda self: self.env["ar.credit.release"]._ar_document_fields())
     def _compute_hold_reasons(self):
         for wizard in self:
             document = wizard._get_document()
-            wizard.partner_id = document.partner_id.commercial_partner_id
-            wizard.hold_reasons = "\n".join(document._ar_credit_hold_messages()) if document else False
+            wizard.partner_id = document.partner_id.commercial_partner_id if document else False
+            wizard.hold_reasons = (
+                "\n".join(reason["message"] for reason in document._ar_hold_reasons()) if document else False
+            )
 
     def _get_document(self):
+        """The document to release: the one the wizard was opened on (``None`` if none)."""
         self.ensure_one()
-        return self.sale_order_id or self.picking_id
+        fnames = self.env["ar.credit.release"]._ar_document_fields()
+        return next((self[fname] for fname in fnames if self[fname]), None)
 
     def action_confirm(self):
         self.ensure_one()
