@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.const import COLLECTIONS_USER_GROUP
+from ..const import COLLECTIONS_USER_GROUP
 
 EXCLUSION_FIELDS = ("ar_collection_excluded", "ar_exclusion_reason", "ar_exclusion_date", "ar_exclusion_user_id")
 # Written by the collections run only (in superuser mode): the stage holds orders and locks deliveries.
@@ -15,7 +15,6 @@ class AccountMove(models.Model):
 
     collection_stage_id = fields.Many2one(
         "ar.collection.stage",
-        string="Collection Stage",
         copy=False,
         index="btree_not_null",
         tracking=True,
@@ -30,7 +29,6 @@ class AccountMove(models.Model):
     # Relative to today: computed, never stored; searchable, sortable and groupable through
     # their SQL expression (see _field_to_sql).
     days_overdue = fields.Integer(
-        string="Days Overdue",
         compute="_compute_ar_aging",
         search="_search_days_overdue",
         help="Days since the due date of an unpaid customer invoice (negative: days left before it is due).",

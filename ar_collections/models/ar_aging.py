@@ -13,7 +13,7 @@ company filter).
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.const import BUCKET_LIMIT_FIELDS, BUCKETS
+from ..const import BUCKET_LIMIT_FIELDS, BUCKETS
 
 
 class ArAging(models.AbstractModel):

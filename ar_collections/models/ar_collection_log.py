@@ -52,7 +52,7 @@ class ArCollectionLog(models.Model):
     _rec_name = "partner_id"
     _check_company_auto = True
 
-    date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, tracking=True, index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
@@ -80,27 +80,24 @@ class ArCollectionLog(models.Model):
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
         "('state', '=', 'posted'), ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
     )
-    amount_requested = fields.Monetary(string="Amount Requested", currency_field="currency_id", tracking=True)
+    amount_requested = fields.Monetary(currency_field="currency_id", tracking=True)
     result_id = fields.Many2one(
         "ar.collection.result",
-        string="Result",
         required=True,
         tracking=True,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
     next_step = fields.Selection(related="result_id.next_step")
     instructions = fields.Text(compute="_compute_instructions", string="What to Say")
-    notes = fields.Text(string="Notes")
+    notes = fields.Text()
     customer_feedback = fields.Text(string="Customer's Feedback")
 
     # What the customer committed to, when the result asks for it
     promise_date = fields.Date(string="Promised Date")
     promise_amount = fields.Monetary(string="Promised Amount", currency_field="currency_id")
-    dispute_reason = fields.Selection(DISPUTE_REASONS, string="Dispute Reason")
+    dispute_reason = fields.Selection(DISPUTE_REASONS)
     extension_date = fields.Date(string="Requested New Date")
-    remittance_details = fields.Char(
-        string="Remittance Details", help="Date, amount, bank and reference of the payment the customer says it made."
-    )
+    remittance_details = fields.Char(help="Date, amount, bank and reference of the payment the customer says it made.")
 
     promise_ids = fields.One2many("ar.payment.promise", "log_id", string="Promises", readonly=True)
     dispute_ids = fields.One2many("ar.dispute", "log_id", string="Disputes", readonly=True)
@@ -118,7 +115,6 @@ class ArCollectionLog(models.Model):
         help="Calling time of the next follow-up when it is a phone call (good calling day and hour).",
     )
     correction_note = fields.Text(
-        string="Correction Note",
         tracking=True,
         copy=False,
         help="Why a saved contact log was changed (required to correct it).",

@@ -14,7 +14,7 @@ NEXT_STEPS = [
 
 class ArCollectionResult(models.Model):
     """What came out of a contact with a customer, and what the collector does next
-    (seed 003: "already paid", "waiting for our own customer", "invoice not received" ...)."""
+    (the credit policy's usual answers: "already paid", "waiting for our own customer", "invoice not received" ...)."""
 
     _name = "ar.collection.result"
     _description = "Collection Contact Result"
@@ -23,12 +23,9 @@ class ArCollectionResult(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", index=True, help="Empty: the result is available in every company."
-    )
+    company_id = fields.Many2one("res.company", index=True, help="Empty: the result is available in every company.")
     next_step = fields.Selection(
         NEXT_STEPS,
-        string="Next Step",
         required=True,
         default="none",
         help="What logging a contact with this result requires and does next.",
@@ -37,9 +34,7 @@ class ArCollectionResult(models.Model):
         string="Next Follow-up (days)",
         help="Days until the next follow-up of the customer. 0: the cadence of the customer's collection stage.",
     )
-    customer_reached = fields.Boolean(
-        string="Customer Reached", default=True, help="The collector spoke to (or was answered by) the customer."
-    )
+    customer_reached = fields.Boolean(default=True, help="The collector spoke to (or was answered by) the customer.")
     instructions = fields.Text(
         translate=True, help="What to ask or say when the customer gives this answer, shown when logging the contact."
     )

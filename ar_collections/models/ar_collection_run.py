@@ -42,7 +42,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
+from ..const import CREDIT_MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 

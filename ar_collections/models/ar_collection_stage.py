@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.ar_collections.const import LETTER_LEVELS
+from ..const import LETTER_LEVELS
 
 OWNER_ROLES = [
     ("collector", "Collector"),
@@ -38,9 +38,7 @@ class ArCollectionStage(models.Model):
         string="To (days)",
         help="Last day of the stage (included), in days after the due date. Ignored when the stage has no end.",
     )
-    no_end = fields.Boolean(
-        string="No End", help="The last stage of the ladder: it holds every invoice from its first day on."
-    )
+    no_end = fields.Boolean(help="The last stage of the ladder: it holds every invoice from its first day on.")
     owner_role = fields.Selection(
         OWNER_ROLES,
         string="Owner",
@@ -58,7 +56,6 @@ class ArCollectionStage(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         default=lambda self: self.env.ref("ar_collections.mail_activity_type_collection", raise_if_not_found=False),
         help="Type of the follow-up activity scheduled for the customer.",
     )
@@ -69,12 +66,8 @@ class ArCollectionStage(models.Model):
         help="Email sent to the customer in this stage (when the stage uses the email channel).",
     )
     letter_level = fields.Selection(LETTER_LEVELS, string="Letter", help="Dunning letter printed in this stage.")
-    hold_sales = fields.Boolean(
-        string="Hold Sales", help="New sale orders of a customer with an invoice in this stage are held."
-    )
-    lock_deliveries = fields.Boolean(
-        string="Lock Deliveries", help="Deliveries to a customer with an invoice in this stage are locked."
-    )
+    hold_sales = fields.Boolean(help="New sale orders of a customer with an invoice in this stage are held.")
+    lock_deliveries = fields.Boolean(help="Deliveries to a customer with an invoice in this stage are locked.")
     note = fields.Text(string="Tone / Note", translate=True, help="Guidance for the collector in this stage.")
 
     _sql_constraints = [

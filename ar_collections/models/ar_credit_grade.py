@@ -19,7 +19,6 @@ class ArCreditGrade(models.Model):
         help="Longest credit period (days after invoice) a customer of this grade may get.",
     )
     credit_sales_allowed = fields.Boolean(
-        string="Credit Sales Allowed",
         default=True,
         help="Unticked: customers of this grade buy on prepayment or cash on delivery only.",
     )

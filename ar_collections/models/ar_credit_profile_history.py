@@ -22,7 +22,6 @@ class ArCreditProfileHistory(models.Model):
     user_id = fields.Many2one("res.users", string="Changed By", readonly=True)
     kind = fields.Selection(
         [("change", "Change"), ("blacklist", "Blacklisted"), ("release", "Released from Blacklist")],
-        string="Kind",
         required=True,
         default="change",
         readonly=True,
@@ -38,6 +37,6 @@ class ArCreditProfileHistory(models.Model):
         string="Field",
         readonly=True,
     )
-    old_value = fields.Char(string="Old Value", readonly=True)
-    new_value = fields.Char(string="New Value", readonly=True)
+    old_value = fields.Char(readonly=True)
+    new_value = fields.Char(readonly=True)
     note = fields.Text(string="Reason", readonly=True)

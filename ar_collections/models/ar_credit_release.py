@@ -3,8 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_date, formatLang
 
-from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
-
+from ..const import CREDIT_MANAGER_GROUP
 
 
 class ArCreditRelease(models.Model):
@@ -23,7 +22,7 @@ class ArCreditRelease(models.Model):
     _rec_names_search = ["sale_order_id", "picking_id", "partner_id"]  # not display_name: it loops forever
 
     sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", readonly=True, ondelete="cascade", check_company=True
+        "sale.order", index="btree_not_null", readonly=True, ondelete="cascade", check_company=True
     )
     picking_id = fields.Many2one(
         "stock.picking",
@@ -43,15 +42,12 @@ class ArCreditRelease(models.Model):
     )
     salesperson_id = fields.Many2one(
         "res.users",
-        string="Salesperson",
         readonly=True,
         help="Salesperson of the document when the release was approved.",
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     reason = fields.Text(required=True, readonly=True)
-    hold_reasons = fields.Text(
-        string="Hold Reasons", readonly=True, help="Why the document was held when the release was approved."
-    )
+    hold_reasons = fields.Text(readonly=True, help="Why the document was held when the release was approved.")
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
         string="Approved Amount",
@@ -59,7 +55,7 @@ class ArCreditRelease(models.Model):
         help="Total of the sale order when the release was approved, in its currency: the release no longer "
         "applies if the order grows beyond it or changes currency.",
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", required=True, readonly=True)
+    approved_by_id = fields.Many2one("res.users", required=True, readonly=True)
     approval_date = fields.Datetime(string="Approved On", required=True, readonly=True)
     expiry_date = fields.Date(
         string="Valid Until", readonly=True, help="Last day on which the release may be used. Empty: no end."
@@ -72,7 +68,7 @@ class ArCreditRelease(models.Model):
         index=True,
     )
     used_date = fields.Datetime(string="Used On", readonly=True)
-    used_by_id = fields.Many2one("res.users", string="Used By", readonly=True)
+    used_by_id = fields.Many2one("res.users", readonly=True)
 
     _sql_constraints = [
         (

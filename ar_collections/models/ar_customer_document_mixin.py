@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.tools.amount_to_chinese import amount_to_chinese
+from ..tools.amount_to_chinese import amount_to_chinese
 
 
 class ArCustomerDocumentMixin(models.AbstractModel):

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.ar_collections.const import COLLECTIONS_USER_GROUP
-
+from ..const import COLLECTIONS_USER_GROUP
 from .ar_collection_log import DISPUTE_REASONS
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.ar_collections.const import LETTER_LEVELS
+from ..const import LETTER_LEVELS
 
 
 class ArDunningLetter(models.Model):
@@ -112,7 +112,6 @@ class ArDunningLetter(models.Model):
     )
     bank_account_id = fields.Many2one(
         "res.partner.bank",
-        string="Bank Account",
         compute="_compute_bank_account_id",
         store=True,
         readonly=False,
@@ -268,12 +267,13 @@ class ArDunningLetter(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _ar_check_sendable(self):
-        super()._ar_check_sendable()
+        result = super()._ar_check_sendable()
         for letter in self:
             if not letter.invoice_ids or letter.currency_id.is_zero(letter.amount_due):
                 raise UserError(
                     self.env._("The dunning letter %(letter)s lists no unpaid invoice.", letter=letter.display_name)
                 )
+        return result
 
     def _ar_get_mail_template(self):
         """Mail template of the letter (overridable, e.g. per collection stage)."""

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
+from ..const import CREDIT_MANAGER_GROUP
 
 
 class ArExtensionRequest(models.Model):
@@ -37,7 +37,6 @@ class ArExtensionRequest(models.Model):
         "('state', '=', 'posted')]",
     )
     current_due_date = fields.Date(
-        string="Current Due Date",
         compute="_compute_current_due_date",
         store=True,
         help="Earliest due date of the invoices concerned.",
@@ -56,7 +55,7 @@ class ArExtensionRequest(models.Model):
     approver_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False, tracking=True)
     decision_date = fields.Date(readonly=True, copy=False)
     refusal_reason = fields.Text(copy=False, tracking=True)
-    promise_id = fields.Many2one("ar.payment.promise", string="Promise", readonly=True, copy=False)
+    promise_id = fields.Many2one("ar.payment.promise", readonly=True, copy=False)
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "The amount of an extension request must be positive."),

@@ -70,7 +70,7 @@ class ArStatement(models.Model):
         tracking=True,
         domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
-    date = fields.Date(string="Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=fields.Date.context_today)
     date_from = fields.Date(
         string="From",
         required=True,
@@ -272,7 +272,7 @@ class ArStatement(models.Model):
         return self.env._("A statement that was sent cannot be changed.")
 
     def _ar_check_write_values(self, vals):
-        super()._ar_check_write_values(vals)
+        result = super()._ar_check_write_values(vals)
         if set(vals) & set(self._ar_reply_fields) and any(statement.state != "sent" for statement in self):
             raise UserError(
                 self.env._(
@@ -280,14 +280,16 @@ class ArStatement(models.Model):
                     "the Customer Confirmed or Customer Disputed button; it cannot change afterwards."
                 )
             )
+        return result
 
     @api.model
     def _ar_check_create_values(self, vals):
-        super()._ar_check_create_values(vals)
+        result = super()._ar_check_create_values(vals)
         if any(vals.get(field_name) for field_name in self._ar_reply_fields):
             raise UserError(
                 self.env._("The customer's reply is entered once the statement was sent, not when it is created.")
             )
+        return result
 
     # ------------------------------------------------------------------
     # Actions

@@ -5,8 +5,9 @@ import pytz
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.ar_collections.const import CREDIT_MANAGER_GROUP
 from odoo.addons.base.models.res_partner import _tz_get
+
+from ..const import CREDIT_MANAGER_GROUP
 
 # time zone of a company with neither a time zone nor a country (the addon's users are in China)
 AR_DEFAULT_TIMEZONE = "Asia/Shanghai"

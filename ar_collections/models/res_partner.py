@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from odoo.addons.ar_collections.const import (
+from ..const import (
     AUDITOR_GROUP,
     COLLECTIONS_USER_GROUP,
     CREDIT_MANAGER_GROUP,
@@ -39,7 +39,6 @@ class ResPartner(models.Model):
     # and the profile is per company; its history is kept in ar.credit.profile.history instead.
     credit_grade_id = fields.Many2one(
         "ar.credit.grade",
-        string="Credit Grade",
         company_dependent=True,
         groups=CREDIT_FIELD_GROUPS,
         domain="['|', ('company_id', '=', False), ('company_id', '=', current_company_id)]",
@@ -53,7 +52,6 @@ class ResPartner(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         company_dependent=True,
         groups=CREDIT_FIELD_GROUPS,
         help="Person responsible for collecting this customer's receivables. Empty: the company's default collector.",
@@ -154,7 +152,6 @@ class ResPartner(models.Model):
     # Collection stage and strategy, set by the nightly collections run
     collection_stage_id = fields.Many2one(
         "ar.collection.stage",
-        string="Collection Stage",
         company_dependent=True,
         copy=False,
         readonly=True,

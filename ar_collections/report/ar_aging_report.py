@@ -5,7 +5,7 @@ figures as the printed report, with the bucket limits of the current company."""
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.ar_collections.const import BUCKETS
+from ..const import BUCKETS
 
 
 class ArAgingReport(models.Model):
@@ -17,18 +17,18 @@ class ArAgingReport(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     invoice_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(selection="_selection_bucket", string="Aging Bucket", readonly=True)
     residual = fields.Monetary(string="Open Amount", readonly=True)
-    not_due = fields.Monetary(string="Not Due", readonly=True)
-    bucket_1 = fields.Monetary(string="Bucket 1", readonly=True)
-    bucket_2 = fields.Monetary(string="Bucket 2", readonly=True)
-    bucket_3 = fields.Monetary(string="Bucket 3", readonly=True)
+    not_due = fields.Monetary(readonly=True)
+    bucket_1 = fields.Monetary(readonly=True)
+    bucket_2 = fields.Monetary(readonly=True)
+    bucket_3 = fields.Monetary(readonly=True)
     bucket_4 = fields.Monetary(string="Last Bucket", readonly=True)
 
     @api.model

@@ -12,7 +12,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo import api, fields, models
 
-from odoo.addons.ar_collections.const import BUCKETS
+from ..const import BUCKETS
 
 
 class ArReportXlsx(models.AbstractModel):

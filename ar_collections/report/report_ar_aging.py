@@ -9,8 +9,9 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import float_round
 
-from odoo.addons.ar_collections.const import BUCKETS
 from odoo.addons.base.models.res_lang import intersperse
+
+from ..const import BUCKETS
 
 AMOUNT_KEYS = ("residual", *BUCKETS, "overdue")
 

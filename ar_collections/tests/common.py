@@ -135,7 +135,7 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         and the wizard confirmed."""
         partners = partners.with_user(user or cls.credit_manager)
         action = partners.action_ar_release_blacklist() if release else partners.action_ar_blacklist()
-        wizard = Form(partners.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(partners.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = reason
         return wizard.save().action_confirm()
 

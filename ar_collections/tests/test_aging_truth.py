@@ -1,4 +1,4 @@
-"""One truth about what is owed (issue 11): instalments, post-dated payments, future-dated
+"""One truth about what is owed: instalments, post-dated payments, future-dated
 invoices, receivable items without a partner, two companies with different buckets and
 branches. The invoice fields, the customer figures, the worklist, a new letter, the
 contact-log defaults, the holds and the report must agree with each other and with the

@@ -71,7 +71,7 @@ class TestStatement(ArReportsCommon):
     def test_send_and_replies(self):
         statement = self.new_statement()
         action = statement.with_user(self.collector).action_send_email()
-        composer = Form(self.env["mail.compose.message"].with_user(self.collector).with_context(action["context"]))
+        composer = Form(self.env["mail.compose.message"].with_user(self.collector).with_context(**action["context"]))
         composer.save().action_send_mail()
         self.assertEqual(statement.state, "sent")
         self.assertTrue(statement.message_ids.filtered(lambda m: m.attachment_ids), "sent with the statement attached")

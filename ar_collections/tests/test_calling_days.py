@@ -8,7 +8,7 @@ from .common_workspace import ArWorkspaceCommon
 
 @tagged("post_install", "-at_install")
 class TestCallingDays(ArWorkspaceCommon):
-    """Seed 003: the best day to phone is Friday, then Thursday and Tuesday; never Monday
+    """The credit policy's calling days: the best day to phone is Friday, then Thursday and Tuesday; never Monday
     or Wednesday, weekends or month end; early in the working day."""
 
     def test_default_days_follow_the_seed(self):

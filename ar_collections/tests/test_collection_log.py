@@ -191,7 +191,7 @@ class TestCollectionLog(ArWorkspaceCommon):
         self.assertEqual(context["default_amount_requested"], 1500.0)
         # the dialog, as the collector fills it in
         with Form(
-            self.env["ar.collection.log"].with_user(self.collector).with_context(context),
+            self.env["ar.collection.log"].with_user(self.collector).with_context(**context),
             view="ar_collections.ar_collection_log_view_form_dialog",
         ) as form:
             form.result_id = self.result_promise

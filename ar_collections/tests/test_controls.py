@@ -1,4 +1,4 @@
-"""Issue 10, "Controls that hold": every control attacked the way it was found, as the
+"""Controls that hold: every control attacked the way it was found, as the
 user it must stop, with the context keys that used to open it, through the ORM and
 over JSON-RPC; each test re-reads the database to check that nothing changed."""
 

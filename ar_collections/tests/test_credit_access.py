@@ -39,7 +39,7 @@ class TestCreditAccess(ArCollectionsCommon):
         self.assertEqual(contact.credit_grade_id, self.grade_a)
 
     def test_salesman_reads_credit_figures(self):
-        """...of his own customers (issue 10: not of everyone's, see test_controls)."""
+        """...of his own customers (not of everyone's, see test_controls)."""
         self.customer.user_id = self.salesman
         self.ar_invoice(self.customer, 100.0, "2026-01-01", "2026-01-31")
         customer = self.customer.with_user(self.salesman)

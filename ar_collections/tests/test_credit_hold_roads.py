@@ -1,4 +1,4 @@
-"""Issue 10, classes 2 and 3: a held order cannot be confirmed by another road, a locked
+"""Holds have no side road: a held order cannot be confirmed by another road, a locked
 delivery stays locked. Each control is attacked as the user it must stop, with the context
 keys that used to open it, and what must not change is re-read from the database."""
 

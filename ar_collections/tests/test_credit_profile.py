@@ -173,7 +173,7 @@ class TestCreditProfile(ArCollectionsCommon):
         self.assertEqual(partner.ar_credit_days, 45)
 
     def test_changes_are_tracked(self):
-        """In the company's credit profile history, not in the chatter every company reads (issue 10)."""
+        """In the company's credit profile history, not in the chatter every company reads."""
         grade_b = self.env.ref("ar_collections.ar_credit_grade_b")
         self.env.cr.precommit.run()  # forget the set-up's pending (discarded) tracking
         self.customer.with_user(self.credit_manager).with_context(tracking_disable=False, mail_notrack=False).write(

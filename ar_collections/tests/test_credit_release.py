@@ -32,7 +32,7 @@ class TestCreditRelease(CreditHoldCommon):
     def approve(self, document, reason):
         """The Credit Manager clicks "Approve Release" on ``document`` and gives a reason."""
         action = document.with_user(self.credit_manager).action_ar_approve_release()
-        wizard = Form(self.env[action["res_model"]].with_user(self.credit_manager).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.credit_manager).with_context(**action["context"]))
         wizard.reason = reason
         record = wizard.save()
         self.assertIn("Bankrupt", record.hold_reasons, "the approver sees why the document is held")

@@ -1,4 +1,4 @@
-"""Issue 10, class 5: ``name_search`` answers on every model of the addon (a ``_rec_name`` set
+"""``name_search`` answers on every model of the addon (a ``_rec_name`` set
 to the computed ``display_name`` made it loop forever and tie up a worker)."""
 
 import signal

@@ -1,4 +1,4 @@
-"""Issue 10, classes 4 and 5: sent documents are frozen and numbered by their company; the
+"""Sent documents are final: sent documents are frozen and numbered by their company; the
 same rules on every write (stages, aging date). Each control is attacked as the user it must
 stop, through the ORM with the tempting context keys and over JSON-RPC, and the records are
 read back from the database to show that nothing changed."""

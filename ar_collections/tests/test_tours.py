@@ -1,4 +1,4 @@
-"""Browser tours of the users' first hour (issue 7).
+"""Browser tours of the users' first hour.
 
 The tours (static/tests/tours/*.js) play what each role does in the web client;
 these tests build their data with the ORM and check the end state afterwards.

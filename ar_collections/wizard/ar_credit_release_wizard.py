@@ -12,10 +12,10 @@ class ArCreditReleaseWizard(models.TransientModel):
     mode = fields.Selection(
         [("request", "Request a release"), ("approve", "Approve a release")], required=True, default="request"
     )
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_hold_reasons")
-    hold_reasons = fields.Text(string="Hold Reasons", compute="_compute_hold_reasons")
+    hold_reasons = fields.Text(compute="_compute_hold_reasons")
     reason = fields.Text(help="Why the hold may be released (required to approve).")
     message = fields.Text(help="Anything the credit manager should know (optional).")
     expiry_date = fields.Date(string="Valid Until", help="Last day on which the release may be used. Empty: no end.")
