@@ -58,9 +58,17 @@
         "views/res_partner_report_views.xml",
         "views/res_config_settings_report_views.xml",
         "views/ar_collections_report_menus.xml",
+        "security/ar_collections_kpi_security.xml",
+        "data/ir_cron_kpi_data.xml",
+        "views/ar_aging_snapshot_views.xml",
+        "views/ar_kpi_period_views.xml",
+        "views/ar_collector_scorecard_views.xml",
+        "views/res_config_settings_kpi_views.xml",
+        "views/ar_kpi_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
+        "demo/ar_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

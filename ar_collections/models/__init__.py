@@ -26,3 +26,10 @@ from . import ar_extension_request
 from . import ar_collection_worklist
 from . import ar_demo_loader
 from . import ar_credit_profile_history
+from . import ar_aging_snapshot
+from . import ar_collection_run_snapshot
+from . import res_company_kpi
+from . import res_config_settings_kpi
+from . import ar_kpi
+from . import ar_kpi_period
+from . import ar_collector_scorecard
