@@ -608,7 +608,9 @@ def measure_kpis(env, company):
 
 
 def print_kpis(points):
-    print("ar_collections snapshot + KPIs (last two month-ends and today; KPIs of the last month, company + per collector)")
+    print(
+        "ar_collections snapshot + KPIs (last two month-ends and today; KPIs of the last month, company + per collector)"
+    )
     header = (
         f"{'invoices':>9}{'customers':>10}{'rows':>8}{'snapshot (s)':>13}{'queries':>8}"
         f"{'KPIs (s)':>9}{'queries':>8}{'DSO cb':>8}{'CEI':>7}"

@@ -63,9 +63,7 @@ class ArAgingSnapshot(models.Model):
         self.flush_model()
         self.env["res.partner"].flush_model(["user_id", "collector_id", "credit_grade_id", "commercial_partner_id"])
         self.env["res.company"].flush_model(["ar_default_collector_id"])
-        self.env.cr.execute(
-            SQL("DELETE FROM ar_aging_snapshot WHERE company_id = %s AND date = %s", company.id, date)
-        )
+        self.env.cr.execute(SQL("DELETE FROM ar_aging_snapshot WHERE company_id = %s AND date = %s", company.id, date))
         values = SQL(", ").join(SQL("(%s, aging.%s)", bucket, SQL.identifier(bucket)) for bucket in BUCKETS)
         self.env.cr.execute(
             SQL(

@@ -129,9 +129,15 @@ class ArKpi(models.AbstractModel):
         date_from, date_to = fields.Date.to_date(date_from), fields.Date.to_date(date_to)
         company_ids = list(company_ids or self.env.companies.ids)
         days = (date_to - date_from).days + 1
-        snapshots = self._ar_snapshot_figures(date_from - relativedelta(days=1), date_to, company_ids, group_by, dimension_ids)
+        snapshots = self._ar_snapshot_figures(
+            date_from - relativedelta(days=1), date_to, company_ids, group_by, dimension_ids
+        )
         windows = [(-1, date_from, date_to)] + [
-            (index, date_to - relativedelta(months=index + 1) + relativedelta(days=1), date_to - relativedelta(months=index))
+            (
+                index,
+                date_to - relativedelta(months=index + 1) + relativedelta(days=1),
+                date_to - relativedelta(months=index),
+            )
             for index in range(COUNTBACK_MONTHS)
         ]
         sales = self._ar_sales_by_window(windows, company_ids, group_by, dimension_ids)
@@ -195,9 +201,7 @@ class ArKpi(models.AbstractModel):
         Snapshot = self.env["ar.aging.snapshot"]
         Snapshot.flush_model()
         query = Snapshot._search([("company_id", "in", company_ids), ("date", "in", [date_begin, date_end])])
-        dimension = (
-            SQL.identifier("ar_aging_snapshot", SNAPSHOT_DIMENSIONS[group_by]) if group_by else SQL("NULL::int")
-        )
+        dimension = SQL.identifier("ar_aging_snapshot", SNAPSHOT_DIMENSIONS[group_by]) if group_by else SQL("NULL::int")
         self.env.cr.execute(
             SQL(
                 """SELECT ar_aging_snapshot.company_id, %(dimension)s, ar_aging_snapshot.date,
@@ -333,7 +337,9 @@ class ArKpi(models.AbstractModel):
                                          WHERE ar_late_company.id = ar_debit.company_id))""",
             weight=weight,
         )
-        condition = SQL("(ar_credit_move.origin_payment_id IS NOT NULL OR ar_credit_move.statement_line_id IS NOT NULL)")
+        condition = SQL(
+            "(ar_credit_move.origin_payment_id IS NOT NULL OR ar_credit_move.statement_line_id IS NOT NULL)"
+        )
         self.env.cr.execute(
             self._ar_partials_sql(date_from, date_to, company_ids, group_by, dimension_ids, condition, columns)
         )

@@ -124,7 +124,9 @@ class ArKpiPeriod(models.Model):
         vals_list = []
         for dimension, _label in DIMENSIONS:
             group_by = None if dimension == "company" else dimension
-            for (company_id, dimension_id), values in Kpi._ar_compute(date_from, date_to, companies.ids, group_by).items():
+            for (company_id, dimension_id), values in Kpi._ar_compute(
+                date_from, date_to, companies.ids, group_by
+            ).items():
                 vals = {
                     "name": fields.Date.to_date(date_to).strftime("%Y-%m"),
                     "company_id": company_id,

@@ -134,7 +134,9 @@ class TestArKpi(ArCollectionsCommon):
     # Snapshots
     # ------------------------------------------------------------------
     def test_history_is_as_built(self):
-        self.assertTrue(self.invoice_a2.currency_id.is_zero(self.invoice_a2.amount_residual), "paid 1,500, 500 written off")
+        self.assertTrue(
+            self.invoice_a2.currency_id.is_zero(self.invoice_a2.amount_residual), "paid 1,500, 500 written off"
+        )
         self.assertEqual((self.promise_kept.state, self.promise_broken.state), ("kept", "broken"))
 
     @freeze_time("2026-11-15")
@@ -242,7 +244,9 @@ class TestArKpi(ArCollectionsCommon):
             "roll_over_90": 0.0,
         }
         for fname, value in expected.items():
-            self.assertAlmostEqual(kpis[fname], value, places=4 if fname not in ("collection_period",) else 1, msg=fname)
+            self.assertAlmostEqual(
+                kpis[fname], value, places=4 if fname not in ("collection_period",) else 1, msg=fname
+            )
 
     @freeze_time("2026-11-15")
     def test_kpis_per_collector_and_grade(self):
@@ -264,14 +268,18 @@ class TestArKpi(ArCollectionsCommon):
 
     @freeze_time("2026-11-15")
     def test_lateness_weighted_receipts(self):
-        receipts = self.Kpi._ar_receipts(self.d("2026-10-01"), self.d("2026-10-31"), self.company.ids, "collector", None)
+        receipts = self.Kpi._ar_receipts(
+            self.d("2026-10-01"), self.d("2026-10-31"), self.company.ids, "collector", None
+        )
         # Li: 600 21 days late (−20 %) + 1,500 35 days late (−40 %); the write-off is no receipt
         self.assertAlmostEqual(receipts[(self.company.id, self.collector.id)]["collected"], 2100.0)
         self.assertAlmostEqual(receipts[(self.company.id, self.collector.id)]["weighted"], 480.0 + 900.0)
         # Wu: 3,000 5 days late (−20 %)
         self.assertAlmostEqual(receipts[(self.company.id, self.collector_2.id)]["weighted"], 2400.0)
         self.company.ar_late_deduction_30 = 10.0
-        receipts = self.Kpi._ar_receipts(self.d("2026-10-01"), self.d("2026-10-31"), self.company.ids, "collector", None)
+        receipts = self.Kpi._ar_receipts(
+            self.d("2026-10-01"), self.d("2026-10-31"), self.company.ids, "collector", None
+        )
         self.assertAlmostEqual(receipts[(self.company.id, self.collector_2.id)]["weighted"], 2700.0, msg="configurable")
         with self.assertRaises(ValidationError):
             self.company.ar_late_deduction_60 = 120.0
@@ -293,9 +301,7 @@ class TestArKpi(ArCollectionsCommon):
         self.assertAlmostEqual(october.ar_end_trend, -1600.0)
         # September: AR₀ (31 August) 1,000, sales 5,000, AR₁ 6,000 of which 3,000 current
         self.assertAlmostEqual(september.cei, (1000 + 5000 - 6000) / (1000 + 5000 - 3000) * 100)
-        self.assertEqual(
-            Period.search_count([("dimension", "=", "collector"), ("date_to", "=", "2026-10-31")]), 2
-        )
+        self.assertEqual(Period.search_count([("dimension", "=", "collector"), ("date_to", "=", "2026-10-31")]), 2)
         action = october.action_open_overdue()
         overdue = self.env["ar.aging.snapshot"].search(action["domain"])
         self.assertEqual(overdue.mapped("amount"), [400.0], "the figure drills down to its records")
