@@ -64,6 +64,8 @@
         "views/ar_kpi_period_views.xml",
         "views/ar_collector_scorecard_views.xml",
         "views/res_config_settings_kpi_views.xml",
+        "views/ar_cash_forecast_views.xml",
+        "views/account_move_forecast_views.xml",
         "views/ar_kpi_menus.xml",
     ],
     "demo": [

@@ -33,3 +33,5 @@ from . import res_config_settings_kpi
 from . import ar_kpi
 from . import ar_kpi_period
 from . import ar_collector_scorecard
+from . import ar_cash_forecast
+from . import account_move_forecast

@@ -358,3 +358,57 @@ class TestArKpi(ArCollectionsCommon):
         by_person = {row[2]: row for row in rows if row[2]}
         self.assertEqual(by_person["Collector Li"][4:6], [2100.0, 1380.0])
         self.assertEqual(by_person["Collector Wu"][4:6], [3000.0, 2400.0])
+
+    # ------------------------------------------------------------------
+    # Cash-in forecast
+    # ------------------------------------------------------------------
+    @freeze_time("2026-11-15")
+    def test_expected_payment_dates(self):
+        Forecast = self.env["ar.cash.forecast"]
+        # as of 1 October: the open promises give A1 (5 October) and A2 (10 October); B1 is
+        # expected on its due date (no receipt before: 0 days late on average)
+        expected = Forecast._ar_get_expected_payments("2026-10-01", self.company.ids)
+        self.assertEqual(
+            {move_id: row["expected_date"] for move_id, row in expected.items()},
+            {
+                self.invoice_a1.id: self.d("2026-10-05"),
+                self.invoice_a2.id: self.d("2026-10-10"),
+                self.invoice_b1.id: self.d("2026-10-20"),
+            },
+        )
+        # as of 15 November: A paid (600 × 21 + 1,500 × 35) / 2,100 = 31 days late on average;
+        # A3 (due 9 November) is expected on 10 December, A1's rest (long past) tomorrow
+        expected = Forecast._ar_get_expected_payments("2026-11-15", self.company.ids)
+        self.assertEqual(
+            {move_id: (row["residual"], row["expected_date"]) for move_id, row in expected.items()},
+            {self.invoice_a1.id: (400.0, self.d("2026-11-16")), self.invoice_a3.id: (4000.0, self.d("2026-12-10"))},
+        )
+
+    @freeze_time("2026-11-15")
+    def test_weekly_forecast_and_backtest_accuracy(self):
+        Forecast = self.env["ar.cash.forecast"]
+        backtest = Forecast._ar_generate(self.company, self.d("2026-10-01"), "backtest")
+        weeks = {line.week: (line.expected_amount, line.actual_amount) for line in backtest.line_ids}
+        # weeks from 2 October: A1 expected in week 1 (600 came), A2 in week 2 (1,500 came on
+        # 15 October), B1 in week 3 (paid on 25 October: week 4)
+        self.assertEqual(weeks, {1: (1000.0, 600.0), 2: (2000.0, 1500.0), 3: (3000.0, 0.0), 4: (0.0, 3000.0)})
+        self.assertEqual((backtest.expected_amount, backtest.actual_amount), (6000.0, 5100.0))
+        # weekly: 1 − (400 + 500 + 3,000 + 3,000) / 5,100 < 0 → 0; total: 1 − 900 / 5,100
+        self.assertEqual(backtest.accuracy_weekly, 0.0)
+        self.assertAlmostEqual(backtest.accuracy_total, (1 - 900 / 5100) * 100)
+        self.assertEqual(backtest.line_ids.line_currency_id, self.currency)
+        with self.assertRaises(AccessError):
+            Forecast.with_user(self.collector).action_refresh()
+        Forecast.with_user(self.credit_manager).action_refresh()
+        forecast = Forecast.search([("kind", "=", "forecast")])
+        self.assertEqual(forecast.date, self.d("2026-11-15"))
+        self.assertEqual({line.week: line.expected_amount for line in forecast.line_ids}, {1: 400.0, 4: 4000.0})
+        self.assertEqual(len(Forecast.search([("kind", "=", "backtest")])), 2, "kept per date")
+        self.assertEqual(Forecast.with_user(self.collector).search_count([]), 3, "collectors read the forecast")
+
+    @freeze_time("2026-11-15")
+    def test_invoice_shows_its_expected_payment_date(self):
+        invoices = (self.invoice_a1 | self.invoice_a3 | self.invoice_b1).with_user(self.collector)
+        self.assertEqual(
+            invoices.mapped("ar_expected_payment_date"), [self.d("2026-11-16"), self.d("2026-12-10"), False]
+        )
