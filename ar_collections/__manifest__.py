@@ -55,10 +55,15 @@
         "views/stock_picking_views.xml",
         "report/ar_aging_report_views.xml",
         "report/ar_collection_worklist_views.xml",
+        "views/ar_aging_snapshot_views.xml",
+        "views/ar_kpi_period_views.xml",
+        "views/ar_collector_scorecard_views.xml",
+        "views/ar_cash_forecast_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
+        "demo/ar_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -579,6 +579,52 @@ def bench_run(env, label, invoices):
     return result
 
 
+def measure_kpis(env, company):
+    """Snapshot + KPIs (issue "KPIs and the dashboard"): the snapshot of the last two
+    month-ends (as-of aging, one INSERT … SELECT each) and of today, then the KPIs of the
+    last complete month for the company and per collector; wall time (flush included) and
+    queries of each part."""
+    Snapshot = env["ar.aging.snapshot"]
+    today = fields.Date.context_today(env["res.partner"])
+    month_ends = Snapshot._ar_month_ends(2, today)
+    result = {}
+    env.flush_all()
+    queries, start = env.cr.sql_log_count, time.perf_counter()
+    for date in (*month_ends, today):
+        Snapshot._ar_take_snapshot(company, date)
+    env.flush_all()
+    result["snapshot_seconds"], result["snapshot_queries"] = time.perf_counter() - start, env.cr.sql_log_count - queries
+    env.cr.execute(SQL("SELECT COUNT(*) FROM ar_aging_snapshot WHERE company_id = %s", company.id))
+    result["snapshot_rows"] = env.cr.fetchone()[0]
+    date_from = month_ends[0] + timedelta(days=1)
+    queries, start = env.cr.sql_log_count, time.perf_counter()
+    kpis = env["ar.kpi"]._ar_compute(date_from, month_ends[1], company.ids)
+    by_collector = env["ar.kpi"]._ar_compute(date_from, month_ends[1], company.ids, "collector")
+    env.flush_all()
+    result["kpi_seconds"], result["kpi_queries"] = time.perf_counter() - start, env.cr.sql_log_count - queries
+    result["collectors"] = len(by_collector)
+    result["kpis"] = kpis.get((company.id, None), {})
+    return result
+
+
+def print_kpis(points):
+    print(
+        "ar_collections snapshot + KPIs (last two month-ends and today; KPIs of the last month, company + per collector)"
+    )
+    header = (
+        f"{'invoices':>9}{'customers':>10}{'rows':>8}{'snapshot (s)':>13}{'queries':>8}"
+        f"{'KPIs (s)':>9}{'queries':>8}{'DSO cb':>8}{'CEI':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for invoices, customers, row in points:
+        print(
+            f"{invoices:>9}{customers:>10}{row['snapshot_rows']:>8}{row['snapshot_seconds']:>13.2f}"
+            f"{row['snapshot_queries']:>8}{row['kpi_seconds']:>9.2f}{row['kpi_queries']:>8}"
+            f"{row['kpis'].get('dso_countback', 0):>8.1f}{row['kpis'].get('cei', 0):>7.1f}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
@@ -603,6 +649,9 @@ def main():
     )
     parser.add_argument("--no-pdf", action="store_true", help="do not measure the PDF (slow)")
     parser.add_argument("--no-run", action="store_true", help="do not measure the nightly run")
+    parser.add_argument(
+        "--kpi", action="store_true", help="also measure the aging snapshots and the KPIs on both ledgers"
+    )
     args = parser.parse_args()
     if args.scale_run or args.scale_measure:
         return scale_main(args)
@@ -641,6 +690,10 @@ def main():
         small["floor"] = measure_floor(env, company)
         small["report"] = measure_aging_report(env, company)
         small["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
+        kpi_points = []
+        if args.kpi:
+            log("Measuring the snapshots and KPIs on the small ledger ...")
+            kpi_points.append((builder.invoice_count, small_customers, measure_kpis(env, company)))
 
         big_customers = small_customers * GROWTH
         log(f"Growing to {small_invoices * GROWTH} invoices for {big_customers} customers (SQL copies) ...")
@@ -661,6 +714,9 @@ def main():
         big["floor"] = measure_floor(env, company)
         big["report"] = measure_aging_report(env, company)
         big["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
+        if args.kpi:
+            log("Measuring the snapshots and KPIs on the full ledger ...")
+            kpi_points.append((builder.invoice_count, big_customers, measure_kpis(env, company)))
         batch_size = company.ar_collection_batch_size
 
         if args.commit:
@@ -670,6 +726,9 @@ def main():
 
     print()
     print_reports(report_points)
+    if kpi_points:
+        print()
+        print_kpis(kpi_points)
     if args.no_run:
         return 0
     print()

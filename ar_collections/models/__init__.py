@@ -26,3 +26,8 @@ from . import ar_payment_promise
 from . import ar_dispute
 from . import ar_extension_request
 from . import ar_credit_profile_history
+from . import ar_aging_snapshot
+from . import ar_kpi
+from . import ar_kpi_period
+from . import ar_collector_scorecard
+from . import ar_cash_forecast

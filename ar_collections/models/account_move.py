@@ -52,6 +52,15 @@ class AccountMove(models.Model):
     ar_exclusion_date = fields.Date(string="Excluded On", copy=False, readonly=True)
     ar_exclusion_user_id = fields.Many2one("res.users", string="Excluded By", copy=False, readonly=True)
 
+    ar_expected_payment_date = fields.Date(
+        string="Expected Payment",
+        compute="_compute_ar_expected_payment_date",
+        groups="ar_collections.group_ar_collections_user,ar_collections.group_ar_collections_auditor",
+        help="When the customer is expected to pay what the invoice still owes: the date of an open promise "
+        "to pay, else the due date plus the customer's average days late (weighted by amount) over the "
+        "last 180 days.",
+    )
+
     # ------------------------------------------------------------------
     # Days overdue and aging bucket (relative to today)
     # ------------------------------------------------------------------
@@ -147,6 +156,20 @@ class AccountMove(models.Model):
 
     def _search_aging_bucket(self, operator, value):
         return self._ar_search_aging("aging_bucket", operator, value)
+
+    # ------------------------------------------------------------------
+    # Expected payment (cash-in forecast)
+    # ------------------------------------------------------------------
+    def _compute_ar_expected_payment_date(self):
+        """One query per company of the invoices (see ``ar.cash.forecast``)."""
+        self.ar_expected_payment_date = False
+        Forecast = self.env["ar.cash.forecast"]
+        invoices = self.filtered(lambda move: move.id and move.state == "posted" and move.is_sale_document())
+        for company, company_invoices in invoices.grouped("company_id").items():
+            today = company._ar_get_today()[0]
+            expected = Forecast._ar_get_expected_payments(today, company.ids, company_invoices.ids)
+            for invoice in company_invoices:
+                invoice.ar_expected_payment_date = expected.get(invoice.id, {}).get("expected_date", False)
 
     # ------------------------------------------------------------------
     # Dunning selection (overridable hooks)

@@ -342,7 +342,12 @@ class ArCollectionRun(models.Model):
     def _ar_run_steps(self):
         """Ordered names of the step methods of a run. Each step method processes one
         unit of work and returns True when the step is complete (extend with super())."""
-        return ["_ar_step_check_promises", "_ar_step_stage_invoices", "_ar_step_follow_up_customers"]
+        return [
+            "_ar_step_check_promises",
+            "_ar_step_stage_invoices",
+            "_ar_step_follow_up_customers",
+            "_ar_step_snapshot_aging",
+        ]
 
     def _ar_step_check_promises(self):
         """Step 0 (collector's workspace): check the open promises to pay of the run's
@@ -379,6 +384,15 @@ class ArCollectionRun(models.Model):
                             error=traceback.format_exc(limit=3),
                         )
                     )
+        return True
+
+    def _ar_step_snapshot_aging(self):
+        """Snapshot of the receivable aging of the run's company as of the run's date (one
+        set-based insert, replacing the snapshot of the same day if the run is redone)."""
+        self.ensure_one()
+        # sudo: the run is started by the scheduler or by a checked "Run Now"; snapshot rows
+        # are written by the system only
+        self.env["ar.aging.snapshot"].sudo()._ar_take_snapshot(self.company_id, self.date)
         return True
 
     def _ar_process_next(self):

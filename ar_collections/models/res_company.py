@@ -26,6 +26,14 @@ CALL_DAY_FIELDS = (
     "ar_call_sunday",
 )
 
+LATE_DEDUCTION_FIELDS = (
+    "ar_late_deduction_30",
+    "ar_late_deduction_60",
+    "ar_late_deduction_90",
+    "ar_late_deduction_120",
+    "ar_late_deduction_over_120",
+)
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -119,6 +127,34 @@ class ResCompany(models.Model):
         help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).",
     )
 
+    # Lateness table of the collectors' and salespeople's scorecards: a receipt counts
+    # less the later it comes after the due date of the invoice it pays.
+    ar_late_deduction_30 = fields.Float(
+        string="Deduction 1-30 Days Late (%)",
+        default=20.0,
+        help="Share of a receipt 1 to 30 days late that does not count in the scorecards.",
+    )
+    ar_late_deduction_60 = fields.Float(
+        string="Deduction 31-60 Days Late (%)",
+        default=40.0,
+        help="Share of a receipt 31 to 60 days late that does not count in the scorecards.",
+    )
+    ar_late_deduction_90 = fields.Float(
+        string="Deduction 61-90 Days Late (%)",
+        default=60.0,
+        help="Share of a receipt 61 to 90 days late that does not count in the scorecards.",
+    )
+    ar_late_deduction_120 = fields.Float(
+        string="Deduction 91-120 Days Late (%)",
+        default=80.0,
+        help="Share of a receipt 91 to 120 days late that does not count in the scorecards.",
+    )
+    ar_late_deduction_over_120 = fields.Float(
+        string="Deduction Over 120 Days Late (%)",
+        default=100.0,
+        help="Share of a receipt more than 120 days late that does not count in the scorecards.",
+    )
+
     @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
     def _check_ar_buckets(self):
         for company in self:
@@ -154,6 +190,12 @@ class ResCompany(models.Model):
                 )
             if not 0 <= company.ar_call_hour_from <= company.ar_call_hour_to < 24:
                 raise ValidationError(self.env._("The calling hours must be within the day, the start before the end."))
+
+    @api.constrains(*LATE_DEDUCTION_FIELDS)
+    def _check_ar_late_deductions(self):
+        for company in self:
+            if any(not 0 <= company[fname] <= 100 for fname in LATE_DEDUCTION_FIELDS):
+                raise ValidationError(self.env._("A lateness deduction is a percentage from 0 to 100."))
 
     @api.depends("partner_id.tz", "partner_id.country_id")
     def _compute_ar_timezone(self):

@@ -39,3 +39,10 @@ class ResConfigSettings(models.TransientModel):
 
     # Scheduled reports
     ar_report_recipient_ids = fields.Many2many(related="company_id.ar_report_recipient_ids", readonly=False)
+
+    # Scorecards: lateness deductions
+    ar_late_deduction_30 = fields.Float(related="company_id.ar_late_deduction_30", readonly=False)
+    ar_late_deduction_60 = fields.Float(related="company_id.ar_late_deduction_60", readonly=False)
+    ar_late_deduction_90 = fields.Float(related="company_id.ar_late_deduction_90", readonly=False)
+    ar_late_deduction_120 = fields.Float(related="company_id.ar_late_deduction_120", readonly=False)
+    ar_late_deduction_over_120 = fields.Float(related="company_id.ar_late_deduction_over_120", readonly=False)

@@ -27,3 +27,5 @@ from . import test_one_rule
 from . import test_i18n
 from . import test_tours
 from . import test_screenshots
+from . import test_kpi
+from . import test_kpi_tours
