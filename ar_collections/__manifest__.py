@@ -58,6 +58,11 @@
         "views/res_partner_report_views.xml",
         "views/res_config_settings_report_views.xml",
         "views/ar_collections_report_menus.xml",
+        "security/ar_bad_debt_security.xml",
+        "report/ar_bad_debt_provision_reports.xml",
+        "views/ar_bad_debt_provision_views.xml",
+        "views/res_config_settings_baddebt_views.xml",
+        "views/ar_baddebt_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",

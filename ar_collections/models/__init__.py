@@ -26,3 +26,8 @@ from . import ar_extension_request
 from . import ar_collection_worklist
 from . import ar_demo_loader
 from . import ar_credit_profile_history
+from . import res_company_baddebt
+from . import res_config_settings_baddebt
+from . import ar_bad_debt_provision
+from . import ar_bad_debt_provision_line
+from . import account_move_baddebt

@@ -25,3 +25,4 @@ from . import test_workspace_wiring
 from . import test_i18n
 from . import test_tours
 from . import test_screenshots
+from . import test_bad_debt_provision

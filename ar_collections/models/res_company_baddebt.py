@@ -1,0 +1,93 @@
+"""Bad-debt provision settings of a company: the rate of each aging bucket, the accounts and
+the journal of the monthly provision entry."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# bucket key (see ``ar.aging``'s BUCKETS, plus "legal") -> company field holding its rate (%)
+PROVISION_RATE_FIELDS = {
+    "not_due": "ar_provision_rate_not_due",
+    "1_30": "ar_provision_rate_1_30",
+    "31_60": "ar_provision_rate_31_60",
+    "61_90": "ar_provision_rate_61_90",
+    "over_90": "ar_provision_rate_over_90",
+    "legal": "ar_provision_rate_legal",
+}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    ar_provision_rate_not_due = fields.Float(
+        string="Provision Rate: Not Due (%)", default=0.0, help="Share of the invoices not yet due provisioned."
+    )
+    ar_provision_rate_1_30 = fields.Float(
+        string="Provision Rate: 1st Overdue Bucket (%)",
+        default=1.0,
+        help="Share of the invoices in the first overdue bucket (1-30 days by default) provisioned.",
+    )
+    ar_provision_rate_31_60 = fields.Float(
+        string="Provision Rate: 2nd Overdue Bucket (%)",
+        default=5.0,
+        help="Share of the invoices in the second overdue bucket (31-60 days by default) provisioned.",
+    )
+    ar_provision_rate_61_90 = fields.Float(
+        string="Provision Rate: 3rd Overdue Bucket (%)",
+        default=20.0,
+        help="Share of the invoices in the third overdue bucket (61-90 days by default) provisioned.",
+    )
+    ar_provision_rate_over_90 = fields.Float(
+        string="Provision Rate: Last Bucket (%)",
+        default=50.0,
+        help="Share of the invoices in the last bucket (over 90 days by default) provisioned.",
+    )
+    ar_provision_rate_legal = fields.Float(
+        string="Provision Rate: Legal Cases (%)",
+        default=100.0,
+        help="Share of the invoices handed to legal provisioned, whatever their age.",
+    )
+    ar_provision_journal_id = fields.Many2one(
+        "account.journal",
+        string="Bad-Debt Provision Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Journal of the monthly bad-debt provision entries.",
+    )
+    ar_provision_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-Debt Allowance Account",
+        check_company=True,
+        domain="[('account_type', 'not in', ('asset_receivable', 'liability_payable', 'off_balance'))]",
+        help="Balance sheet account holding the allowance for doubtful receivables (credit balance).",
+    )
+    ar_provision_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-Debt Expense Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Expense account debited when the allowance grows and credited when it shrinks.",
+    )
+
+    @api.constrains(*PROVISION_RATE_FIELDS.values())
+    def _check_ar_provision_rates(self):
+        for company in self:
+            if any(not 0.0 <= company[fname] <= 100.0 for fname in PROVISION_RATE_FIELDS.values()):
+                raise ValidationError(self.env._("Bad-debt provision rates are percentages between 0 and 100."))
+
+    @api.constrains("ar_provision_account_id", "ar_provision_expense_account_id")
+    def _check_ar_provision_accounts(self):
+        for company in self:
+            allowance = company.ar_provision_account_id
+            if allowance and allowance == company.ar_provision_expense_account_id:
+                raise ValidationError(
+                    self.env._("The bad-debt allowance and expense accounts must be two different accounts.")
+                )
+            if allowance.account_type in ("asset_receivable", "liability_payable"):
+                raise ValidationError(
+                    self.env._("The bad-debt allowance account cannot be a receivable or payable account.")
+                )
+
+    def _ar_get_provision_rates(self):
+        """Provision rate (%) per bucket key of this company."""
+        self.ensure_one()
+        return {bucket: self[fname] for bucket, fname in PROVISION_RATE_FIELDS.items()}

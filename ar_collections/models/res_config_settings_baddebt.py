@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # Bad-debt provision
+    ar_provision_rate_not_due = fields.Float(related="company_id.ar_provision_rate_not_due", readonly=False)
+    ar_provision_rate_1_30 = fields.Float(related="company_id.ar_provision_rate_1_30", readonly=False)
+    ar_provision_rate_31_60 = fields.Float(related="company_id.ar_provision_rate_31_60", readonly=False)
+    ar_provision_rate_61_90 = fields.Float(related="company_id.ar_provision_rate_61_90", readonly=False)
+    ar_provision_rate_over_90 = fields.Float(related="company_id.ar_provision_rate_over_90", readonly=False)
+    ar_provision_rate_legal = fields.Float(related="company_id.ar_provision_rate_legal", readonly=False)
+    ar_provision_journal_id = fields.Many2one(related="company_id.ar_provision_journal_id", readonly=False)
+    ar_provision_account_id = fields.Many2one(related="company_id.ar_provision_account_id", readonly=False)
+    ar_provision_expense_account_id = fields.Many2one(
+        related="company_id.ar_provision_expense_account_id", readonly=False
+    )
