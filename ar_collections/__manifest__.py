@@ -62,6 +62,10 @@
         "report/ar_bad_debt_provision_reports.xml",
         "views/ar_bad_debt_provision_views.xml",
         "views/res_config_settings_baddebt_views.xml",
+        "data/ar_write_off_data.xml",
+        "wizard/ar_write_off_recovery_wizard_views.xml",
+        "views/ar_write_off_request_views.xml",
+        "views/res_partner_baddebt_views.xml",
         "views/ar_baddebt_menus.xml",
     ],
     "demo": [

@@ -31,3 +31,7 @@ from . import res_config_settings_baddebt
 from . import ar_bad_debt_provision
 from . import ar_bad_debt_provision_line
 from . import account_move_baddebt
+from . import ar_write_off_tier
+from . import ar_write_off_approval
+from . import ar_write_off_request
+from . import res_partner_baddebt

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 ACCOUNTANT_GROUP = "account.group_account_user"
+# links to the bad-debt records that booked the entry: written by those records only
+GUARDED_FIELDS = ("ar_provision_id", "ar_write_off_request_id", "ar_recovery_request_id")
 
 
 class AccountMove(models.Model):
@@ -15,16 +17,32 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Monthly bad-debt provision that drafted this entry.",
     )
+    ar_write_off_request_id = fields.Many2one(
+        "ar.write.off.request",
+        string="Write-Off Request",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Approved write-off request that booked this entry.",
+    )
+    ar_recovery_request_id = fields.Many2one(
+        "ar.write.off.request",
+        string="Recovered Write-Off",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Written-off debt this entry records a recovery of.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("ar_provision_id") for vals in vals_list):
-            raise AccessError(self.env._("Bad-debt provision entries are drafted by the provision only."))
+        if not self.env.su and any(vals.get(fname) for vals in vals_list for fname in GUARDED_FIELDS):
+            raise AccessError(self.env._("Bad-debt entries are booked by their provision or write-off only."))
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and "ar_provision_id" in vals:
-            raise AccessError(self.env._("Bad-debt provision entries are drafted by the provision only."))
+        if not self.env.su and set(GUARDED_FIELDS) & set(vals):
+            raise AccessError(self.env._("Bad-debt entries are booked by their provision or write-off only."))
         return super().write(vals)
 
     def _post(self, soft=True):

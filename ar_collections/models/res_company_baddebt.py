@@ -91,3 +91,20 @@ class ResCompany(models.Model):
         """Provision rate (%) per bucket key of this company."""
         self.ensure_one()
         return {bucket: self[fname] for bucket, fname in PROVISION_RATE_FIELDS.items()}
+
+    # Recovery after write-off
+    ar_recovery_mode = fields.Selection(
+        [("reverse", "Reverse the Write-Off"), ("income", "Other Income")],
+        string="Recovery After Write-Off",
+        default="reverse",
+        required=True,
+        help="A payment received for a written-off debt: credited back to the account the write-off debited, "
+        "or to an income account.",
+    )
+    ar_recovery_income_account_id = fields.Many2one(
+        "account.account",
+        string="Recovery Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account credited by recoveries after write-off (when they do not reverse the write-off).",
+    )

@@ -16,3 +16,8 @@ class ResConfigSettings(models.TransientModel):
     ar_provision_expense_account_id = fields.Many2one(
         related="company_id.ar_provision_expense_account_id", readonly=False
     )
+    # Write-off and recovery
+    ar_recovery_mode = fields.Selection(related="company_id.ar_recovery_mode", readonly=False)
+    ar_recovery_income_account_id = fields.Many2one(
+        related="company_id.ar_recovery_income_account_id", readonly=False
+    )
