@@ -67,6 +67,7 @@
         "views/ar_write_off_request_views.xml",
         "views/res_partner_baddebt_views.xml",
         "views/ar_baddebt_menus.xml",
+        "report/ar_dunning_letter_interest_templates.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",

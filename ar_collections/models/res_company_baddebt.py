@@ -108,3 +108,48 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('income', 'income_other'))]",
         help="Income account credited by recoveries after write-off (when they do not reverse the write-off).",
     )
+
+    # Late-payment interest (逾期利息 / 违约金)
+    ar_interest_rate = fields.Float(
+        string="Late-Payment Interest Rate (%)",
+        digits=(16, 4),
+        help="Simple interest on the overdue amount of each invoice, per day or per year. 0: no interest.",
+    )
+    ar_interest_period = fields.Selection(
+        [("day", "Per Day"), ("year", "Per Year")], string="Interest Rate Period", default="day", required=True
+    )
+    ar_interest_grace_days = fields.Integer(
+        string="Interest Grace Days",
+        default=0,
+        help="Days after the due date that are not charged: interest runs from the due date plus these days.",
+    )
+    ar_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Income Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the lines of the late-payment interest invoices.",
+    )
+    ar_interest_fee_final = fields.Monetary(
+        string="Fee per Final Notice",
+        currency_field="currency_id",
+        help="Fixed fee claimed in the final notice, on top of the interest.",
+    )
+    ar_interest_fee_lawyer = fields.Monetary(
+        string="Fee per Lawyer Letter",
+        currency_field="currency_id",
+        help="Fixed fee claimed in the lawyer letter, on top of the interest.",
+    )
+
+    @api.constrains("ar_interest_rate", "ar_interest_grace_days", "ar_interest_fee_final", "ar_interest_fee_lawyer")
+    def _check_ar_interest(self):
+        for company in self:
+            if min(
+                company.ar_interest_rate,
+                company.ar_interest_grace_days,
+                company.ar_interest_fee_final,
+                company.ar_interest_fee_lawyer,
+            ) < 0:
+                raise ValidationError(
+                    self.env._("Late-payment interest rate, grace days and fees cannot be negative.")
+                )

@@ -21,3 +21,10 @@ class ResConfigSettings(models.TransientModel):
     ar_recovery_income_account_id = fields.Many2one(
         related="company_id.ar_recovery_income_account_id", readonly=False
     )
+    # Late-payment interest
+    ar_interest_rate = fields.Float(related="company_id.ar_interest_rate", readonly=False)
+    ar_interest_period = fields.Selection(related="company_id.ar_interest_period", readonly=False)
+    ar_interest_grace_days = fields.Integer(related="company_id.ar_interest_grace_days", readonly=False)
+    ar_interest_account_id = fields.Many2one(related="company_id.ar_interest_account_id", readonly=False)
+    ar_interest_fee_final = fields.Monetary(related="company_id.ar_interest_fee_final", readonly=False)
+    ar_interest_fee_lawyer = fields.Monetary(related="company_id.ar_interest_fee_lawyer", readonly=False)

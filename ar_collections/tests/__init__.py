@@ -27,3 +27,4 @@ from . import test_tours
 from . import test_screenshots
 from . import test_bad_debt_provision
 from . import test_write_off
+from . import test_late_interest
