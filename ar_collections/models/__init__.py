@@ -36,6 +36,4 @@ from . import ar_write_off_approval
 from . import ar_write_off_request
 from . import res_partner_baddebt
 from . import account_move_line_interest
-from . import account_move_interest
-from . import res_partner_interest
 from . import ar_dunning_letter_interest

@@ -90,9 +90,7 @@ class ArWriteOffRequest(models.Model):
         index=True,
     )
     approval_ids = fields.One2many("ar.write.off.approval", "request_id", string="Approval Chain", readonly=True)
-    next_approval_id = fields.Many2one(
-        "ar.write.off.approval", string="Awaiting", compute="_compute_next_approval_id"
-    )
+    next_approval_id = fields.Many2one("ar.write.off.approval", string="Awaiting", compute="_compute_next_approval_id")
     refusal_reason = fields.Text(copy=False, tracking=True)
     approved_date = fields.Date(string="Written Off On", readonly=True, copy=False)
     move_id = fields.Many2one(
@@ -179,7 +177,9 @@ class ArWriteOffRequest(models.Model):
         """The state, the approval chain and the entries are written by the buttons only
         (superuser mode, after they checked the caller), whatever the context."""
         if not self.env.su and set(GUARDED_FIELDS) & set(vals):
-            raise AccessError(self.env._("Write-off requests are submitted, approved and booked with their buttons only."))
+            raise AccessError(
+                self.env._("Write-off requests are submitted, approved and booked with their buttons only.")
+            )
 
     def _ar_check_request(self):
         for request in self:
@@ -195,9 +195,10 @@ class ArWriteOffRequest(models.Model):
                 raise ValidationError(
                     self.env._("The invoices of a write-off request are posted invoices of its customer.")
                 )
-            if request.state == "draft" and request.currency_id.compare_amounts(
-                request.amount, request.open_amount
-            ) > 0:
+            if (
+                request.state == "draft"
+                and request.currency_id.compare_amounts(request.amount, request.open_amount) > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(amount)s cannot be written off: the invoices still owe %(open)s.",
@@ -249,7 +250,8 @@ class ArWriteOffRequest(models.Model):
                     "name": self.env["ir.sequence"]
                     .sudo()
                     .with_company(request.company_id)
-                    .next_by_code("ar.write.off.request") or request.name,
+                    .next_by_code("ar.write.off.request")
+                    or request.name,
                     "approval_ids": [Command.clear(), *steps],
                 }
             )
@@ -264,7 +266,9 @@ class ArWriteOffRequest(models.Model):
                 request.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=fields.Date.context_today(request),
-                    summary=self.env._("Approve the write-off of %(amount)s", amount=request.currency_id.format(request.amount)),
+                    summary=self.env._(
+                        "Approve the write-off of %(amount)s", amount=request.currency_id.format(request.amount)
+                    ),
                     note=request.reason,
                     user_id=step.user_id.id,
                 )
@@ -297,7 +301,9 @@ class ArWriteOffRequest(models.Model):
             step = request.next_approval_id
             # sudo: the approval chain is a guarded record, written by this button only,
             # once the caller was checked (_ar_check_decider above)
-            step.sudo().write({"state": "approved", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()})
+            step.sudo().write(
+                {"state": "approved", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()}
+            )
             # sudo: the approver closes the approval activity of the step (any approver, any owner)
             request.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
             request.invalidate_recordset(["next_approval_id"])
@@ -329,7 +335,9 @@ class ArWriteOffRequest(models.Model):
         self.ensure_one()
         company = self.company_id
         account = (
-            company.ar_provision_account_id if self.charge_to == "allowance" else company.ar_provision_expense_account_id
+            company.ar_provision_account_id
+            if self.charge_to == "allowance"
+            else company.ar_provision_expense_account_id
         )
         if not account or not company.ar_provision_journal_id:
             raise UserError(
@@ -410,7 +418,7 @@ class ArWriteOffRequest(models.Model):
             credits = move.line_ids.filtered(lambda line: line.credit).sorted("id")
             for (invoice, _share), credit in zip(shares, credits, strict=True):
                 receivables = invoice.sudo().line_ids.filtered(
-                    lambda line: line.account_id == credit.account_id and not line.reconciled
+                    lambda line, account=credit.account_id: line.account_id == account and not line.reconciled
                 )
                 (credit + receivables).reconcile()
             request.sudo().write(

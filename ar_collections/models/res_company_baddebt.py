@@ -1,3 +1,6 @@
+# Kept apart from the main file of the model while the house refactor runs (new files only);
+# the integrator folds it in.
+# pylint: disable=consider-merging-classes-inherited
 """Bad-debt provision settings of a company: the rate of each aging bucket, the accounts and
 the journal of the monthly provision entry."""
 
@@ -144,12 +147,13 @@ class ResCompany(models.Model):
     @api.constrains("ar_interest_rate", "ar_interest_grace_days", "ar_interest_fee_final", "ar_interest_fee_lawyer")
     def _check_ar_interest(self):
         for company in self:
-            if min(
-                company.ar_interest_rate,
-                company.ar_interest_grace_days,
-                company.ar_interest_fee_final,
-                company.ar_interest_fee_lawyer,
-            ) < 0:
-                raise ValidationError(
-                    self.env._("Late-payment interest rate, grace days and fees cannot be negative.")
+            if (
+                min(
+                    company.ar_interest_rate,
+                    company.ar_interest_grace_days,
+                    company.ar_interest_fee_final,
+                    company.ar_interest_fee_lawyer,
                 )
+                < 0
+            ):
+                raise ValidationError(self.env._("Late-payment interest rate, grace days and fees cannot be negative."))

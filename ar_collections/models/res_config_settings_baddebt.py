@@ -1,3 +1,6 @@
+# Kept apart from the main file of the model while the house refactor runs (new files only);
+# the integrator folds it in.
+# pylint: disable=consider-merging-classes-inherited
 from odoo import fields, models
 
 
@@ -18,9 +21,7 @@ class ResConfigSettings(models.TransientModel):
     )
     # Write-off and recovery
     ar_recovery_mode = fields.Selection(related="company_id.ar_recovery_mode", readonly=False)
-    ar_recovery_income_account_id = fields.Many2one(
-        related="company_id.ar_recovery_income_account_id", readonly=False
-    )
+    ar_recovery_income_account_id = fields.Many2one(related="company_id.ar_recovery_income_account_id", readonly=False)
     # Late-payment interest
     ar_interest_rate = fields.Float(related="company_id.ar_interest_rate", readonly=False)
     ar_interest_period = fields.Selection(related="company_id.ar_interest_period", readonly=False)

@@ -31,10 +31,7 @@ class TestBadDebtProvision(ArBadDebtCommon):
         }
 
     def entry_lines(self, provision):
-        return {
-            line.account_id: (line.debit, line.credit)
-            for line in provision.move_id.line_ids
-        }
+        return {line.account_id: (line.debit, line.credit) for line in provision.move_id.line_ids}
 
     @freeze_time("2026-03-31 10:00:00")
     def test_month_to_month_difference(self):
@@ -214,11 +211,7 @@ class TestBadDebtProvision(ArBadDebtCommon):
         action = january.action_export_xlsx()
         attachment = self.env["ir.attachment"].browse(int(re.search(r"/web/content/(\d+)", action["url"]).group(1)))
         sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
-        rows = [
-            [cell.value for cell in row]
-            for row in sheet.iter_rows(min_row=5)
-            if row[0].value
-        ]
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5) if row[0].value]
         self.assertEqual(rows[0][:6], ["Huadong Machinery", "1st Overdue Bucket", 1, 10000.0, 1.0, 100.0])
         self.assertEqual(rows[3][:6], ["Nanjing Trading", "Last Bucket", 1, 2000.0, 50.0, 1000.0])
         self.assertEqual(rows[4][0], "Total")

@@ -103,15 +103,19 @@ class TestLateInterest(ArBadDebtCommon):
             [(self.inv2, 37, 74.0), (self.inv1, 11, 55.0)],
         )
         self.assertEqual(final._ar_get_letter_fee(), 200.0)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "ar_collections.ar_dunning_letter_report_action", final.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("ar_collections.ar_dunning_letter_report_action", final.ids)[0]
+            .decode()
+        )
         self.assertIn("late-payment interest is owed", html)
         self.assertIn("74.00", html)
         self.assertIn("329.00", html, "interest 129 and the fee 200")
         reminder = Letter.create({"partner_id": self.customer.id, "level": "reminder"})
         self.assertEqual(reminder._ar_get_interest_lines(), [])
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "ar_collections.ar_dunning_letter_report_action", reminder.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("ar_collections.ar_dunning_letter_report_action", reminder.ids)[0]
+            .decode()
+        )
         self.assertNotIn("late-payment interest is owed", html)

@@ -173,7 +173,9 @@ class TestWriteOff(ArWriteOffCommon):
         request.action_submit()
         request.with_user(self.credit_manager).action_approve()
         payment = self.ar_unreconciled_payment(self.customer, 1500.0, "2026-04-01")
-        payment_line = payment.move_id.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        payment_line = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
         with self.assertRaises(AccessError):
             request.with_user(self.collector)._ar_record_recovery(payment_line, 1500.0)
         wizard = (
@@ -269,12 +271,17 @@ class TestWriteOffOverJsonRpc(ArWriteOffCommon, HttpCase):
         self.assertRefused(
             "ar.write.off.request",
             "create",
-            [{"partner_id": self.customer.id, "invoice_ids": [[6, 0, self.inv1.ids]], "amount": 50.0,
-              "reason": "x", "state": "approved"}],
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [[6, 0, self.inv1.ids]],
+                    "amount": 50.0,
+                    "reason": "x",
+                    "state": "approved",
+                }
+            ],
         )
-        self.assertRefused(
-            "ar.write.off.approval", "write", [request.approval_ids.ids, {"state": "approved"}]
-        )
+        self.assertRefused("ar.write.off.approval", "write", [request.approval_ids.ids, {"state": "approved"}])
         self.assertRefused("account.move", "write", [self.inv1.ids, {"ar_write_off_request_id": request.id}])
         request.invalidate_recordset()
         self.assertEqual(request.state, "to_approve")
