@@ -37,3 +37,5 @@ from . import ar_write_off_request
 from . import res_partner_baddebt
 from . import account_move_line_interest
 from . import ar_dunning_letter_interest
+from . import ar_collection_case
+from . import ar_credit_release_mixin_case

@@ -16,7 +16,7 @@ from odoo.tools import SQL
 
 ACCOUNTANT_GROUP = "account.group_account_user"
 # links to the bad-debt records that booked the entry: written by those records only
-GUARDED_FIELDS = ("ar_provision_id", "ar_write_off_request_id", "ar_recovery_request_id")
+GUARDED_FIELDS = ("ar_provision_id", "ar_write_off_request_id", "ar_recovery_request_id", "ar_collection_case_id")
 
 
 class AccountMove(models.Model):
@@ -46,6 +46,14 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Written-off debt this entry records a recovery of.",
     )
+    ar_collection_case_id = fields.Many2one(
+        "ar.collection.case",
+        string="Collection Case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Collection case whose agency commission this bill pays.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -57,6 +65,13 @@ class AccountMove(models.Model):
         if not self.env.su and set(GUARDED_FIELDS) & set(vals):
             raise AccessError(self.env._("Bad-debt entries are booked by their provision or write-off only."))
         return super().write(vals)
+
+    @api.model
+    def _ar_get_paused_invoice_ids(self, company):
+        """Invoices of an open collection case are not dunned: legal or the agency follow them."""
+        return super()._ar_get_paused_invoice_ids(company) | self.env[
+            "ar.collection.case"
+        ]._ar_get_open_case_invoice_ids(company)
 
     def _post(self, soft=True):
         # a bad-debt provision entry is posted by an accountant, never by a collector or a

@@ -166,11 +166,11 @@ class ArBadDebtProvision(models.Model):
     # ------------------------------------------------------------------
     def _ar_get_legal_invoice_ids(self):
         """Ids of the invoices provisioned at the legal rate, whatever their age: those handed
-        to legal or to an agency. Overridable hook (the collection cases extend it); none by
-        default. The collection stage owned by legal is not used: it is where every invoice
-        over the last bucket stands, whose rate is the last bucket's."""
+        to legal or to an agency in a collection case open at the month end (overridable hook).
+        The collection stage owned by legal is not used: it is where every invoice over the
+        last bucket stands, whose rate is the last bucket's."""
         self.ensure_one()
-        return set()
+        return self.env["ar.collection.case"]._ar_get_open_case_invoice_ids(self.company_id, self.date)
 
     def _ar_get_allowance_balance(self):
         """Posted balance of the allowance account on the date (credit positive), without

@@ -157,3 +157,23 @@ class ResCompany(models.Model):
                 < 0
             ):
                 raise ValidationError(self.env._("Late-payment interest rate, grace days and fees cannot be negative."))
+
+    # Collection cases
+    ar_limitation_years = fields.Integer(
+        string="Limitation Period (years)",
+        default=3,
+        help="Limitation period of a debt from its last acknowledgement (confirmed statement, promise, partial "
+        "payment, signed reply).",
+    )
+    ar_case_commission_account_id = fields.Many2one(
+        "account.account",
+        string="Agency Commission Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Expense account of the collection agencies' commission bills.",
+    )
+
+    @api.constrains("ar_limitation_years")
+    def _check_ar_limitation_years(self):
+        if any(company.ar_limitation_years <= 0 for company in self):
+            raise ValidationError(self.env._("The limitation period is at least one year."))
