@@ -31,6 +31,4 @@ class ResConfigSettings(models.TransientModel):
     ar_interest_fee_lawyer = fields.Monetary(related="company_id.ar_interest_fee_lawyer", readonly=False)
     # Collection cases
     ar_limitation_years = fields.Integer(related="company_id.ar_limitation_years", readonly=False)
-    ar_case_commission_account_id = fields.Many2one(
-        related="company_id.ar_case_commission_account_id", readonly=False
-    )
+    ar_case_commission_account_id = fields.Many2one(related="company_id.ar_case_commission_account_id", readonly=False)
