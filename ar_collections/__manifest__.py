@@ -67,6 +67,7 @@
         "views/ar_write_off_request_views.xml",
         "views/res_partner_baddebt_views.xml",
         "data/ar_collection_case_data.xml",
+        "report/ar_collection_case_reports.xml",
         "views/ar_collection_case_views.xml",
         "views/ar_baddebt_menus.xml",
         "report/ar_dunning_letter_interest_templates.xml",

@@ -324,6 +324,25 @@ class ArCollectionCase(models.Model):
         return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": bill.id, "view_mode": "form"}
 
     # ------------------------------------------------------------------
+    # Evidence pack
+    # ------------------------------------------------------------------
+    def _ar_get_evidence(self):
+        """What the evidence pack prints, as the caller may read it: the orders and delivery
+        slips of the case's invoices, the invoices, the statements and balance confirmations
+        with their replies, the letters sent with their dates and the contact log."""
+        self.ensure_one()
+        orders = self.invoice_ids.invoice_line_ids.sale_line_ids.order_id
+        domain = [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+        return {
+            "orders": orders.sorted("date_order"),
+            "pickings": orders.picking_ids.filtered(lambda picking: picking.state == "done").sorted("date_done"),
+            "invoices": self.invoice_ids.sorted(lambda move: (move.invoice_date or move.date, move.id)),
+            "statements": self.env["ar.statement"].search(domain, order="date, id"),
+            "letters": self.env["ar.dunning.letter"].search(domain, order="date, id"),
+            "logs": self.env["ar.collection.log"].search(domain, order="date, id"),
+        }
+
+    # ------------------------------------------------------------------
     # What open cases mean elsewhere
     # ------------------------------------------------------------------
     @api.model

@@ -139,3 +139,37 @@ class TestCollectionCase(ArBadDebtCommon):
             Case._cron_ar_limitation_warnings()
         self.assertFalse(case.limitation_warning)
         self.assertEqual(len(warnings()), 2)
+
+    @freeze_time("2026-03-15 09:00:00")
+    def test_evidence_pack(self):
+        case = self.open_case(self.inv2 | self.inv1)
+        letter = self.env["ar.dunning.letter"].with_user(self.collector).create(
+            {"partner_id": self.customer.id, "level": "final", "date": "2026-02-20"}
+        )
+        self.env["ar.collection.log"].with_user(self.collector).create(
+            {
+                "partner_id": self.customer.id,
+                "channel": "phone",
+                "result_id": self.env.ref("ar_collections.ar_collection_result_waiting_customer").id,
+                "notes": "Customer says the bank refused the loan",
+            }
+        )
+        evidence = case.with_user(self.auditor)._ar_get_evidence()
+        self.assertEqual(evidence["invoices"], self.inv2 | self.inv1)
+        self.assertEqual(evidence["letters"], letter)
+        self.assertEqual(len(evidence["logs"]), 1)
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.auditor)
+            ._render_qweb_html("ar_collections.ar_collection_case_evidence_report_action", case.ids)[0]
+            .decode()
+        )
+        for text in (case.name, self.inv1.name, self.inv2.name, "Final Notice", "02/20/2026", "bank refused the loan"):
+            self.assertIn(text, html)
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_collection_case_evidence_report_action", case.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
