@@ -143,8 +143,10 @@ class TestCollectionCase(ArBadDebtCommon):
     @freeze_time("2026-03-15 09:00:00")
     def test_evidence_pack(self):
         case = self.open_case(self.inv2 | self.inv1)
-        letter = self.env["ar.dunning.letter"].with_user(self.collector).create(
-            {"partner_id": self.customer.id, "level": "final", "date": "2026-02-20"}
+        letter = (
+            self.env["ar.dunning.letter"]
+            .with_user(self.collector)
+            .create({"partner_id": self.customer.id, "level": "final", "date": "2026-02-20"})
         )
         self.env["ar.collection.log"].with_user(self.collector).create(
             {
