@@ -74,6 +74,7 @@
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
+        "demo/ar_baddebt_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

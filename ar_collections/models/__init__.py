@@ -39,3 +39,4 @@ from . import account_move_line_interest
 from . import ar_dunning_letter_interest
 from . import ar_collection_case
 from . import ar_credit_release_mixin_case
+from . import ar_baddebt_demo

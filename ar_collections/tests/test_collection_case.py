@@ -175,3 +175,21 @@ class TestCollectionCase(ArBadDebtCommon):
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestBadDebtDemo(ArBadDebtCommon):
+    @freeze_time("2026-03-15 09:00:00")
+    def test_demo_builds_real_entries(self):
+        self.env["ar.baddebt.demo"].sudo().with_company(self.company)._ar_baddebt_demo_build(
+            self.company, self.d("2026-03-15")
+        )
+        provision = self.env["ar.bad.debt.provision"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(provision.date, self.d("2026-02-28"))
+        self.assertEqual(provision.move_id.state, "draft")
+        request = self.env["ar.write.off.request"].search([("company_id", "=", self.company.id)])
+        self.assertEqual((request.state, request.recovered_amount), ("approved", 6000.0))
+        self.assertTrue(request.partner_id.credit_blacklisted)
+        self.assertEqual(request.invoice_ids.payment_state, "paid")
+        case = self.env["ar.collection.case"].search([("company_id", "=", self.company.id)])
+        self.assertEqual((case.handler, case.commission_rate, case.state), ("agency", 25.0, "preparing"))
