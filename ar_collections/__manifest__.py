@@ -59,11 +59,18 @@
         "views/ar_kpi_period_views.xml",
         "views/ar_collector_scorecard_views.xml",
         "views/ar_cash_forecast_views.xml",
+        "report/ar_bad_debt_provision_reports.xml",
+        "report/ar_collection_case_reports.xml",
+        "wizard/ar_write_off_recovery_wizard_views.xml",
+        "views/ar_bad_debt_provision_views.xml",
+        "views/ar_write_off_request_views.xml",
+        "views/ar_collection_case_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
         "demo/ar_kpi_demo.xml",
+        "demo/ar_baddebt_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -31,3 +31,10 @@ from . import ar_kpi
 from . import ar_kpi_period
 from . import ar_collector_scorecard
 from . import ar_cash_forecast
+from . import ar_bad_debt_provision
+from . import ar_bad_debt_provision_line
+from . import ar_write_off_tier
+from . import ar_write_off_approval
+from . import ar_write_off_request
+from . import account_move_line
+from . import ar_collection_case

@@ -45,9 +45,11 @@ class ArCreditReleaseMixin(models.AbstractModel):
         return self._ar_credit_salesperson()
 
     def _ar_blacklist_reasons(self, partner):
-        """The blacklist as a hold reason, if ``partner`` is blacklisted."""
+        """The blacklist as a hold reason, if ``partner`` is blacklisted; an open collection
+        case holds the customer the same way."""
+        reasons = self._ar_collection_case_reasons(partner)
         if not partner.credit_blacklisted:
-            return []
+            return reasons
         return [
             {
                 "code": "blacklist",
@@ -57,7 +59,35 @@ class ArCreditReleaseMixin(models.AbstractModel):
                     reason=partner.credit_blacklist_reason or "",
                 ),
             }
-        ]
+        ] + reasons
+
+    def _ar_collection_case_reasons(self, partner):
+        """A customer with an open collection case is held like a blacklisted one."""
+        reasons = []
+        # sudo: the hold is checked for whoever confirms or delivers (company filtered)
+        cases = (
+            self.env["ar.collection.case"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("state", "in", ("preparing", "lawyer_letter", "litigation", "judgment", "enforcement")),
+                ]
+            )
+        )
+        if cases:
+            reasons.append(
+                {
+                    "code": "collection_case",
+                    "message": self.env._(
+                        "The customer %(partner)s is in a collection case (%(cases)s).",
+                        partner=partner.display_name,
+                        cases=", ".join(cases.mapped("name")),
+                    ),
+                }
+            )
+        return reasons
 
     def _ar_get_hold_invoices(self, partners, flag):
         """Open invoices of the commercial partners ``partners`` (current company) that hold

@@ -11,6 +11,9 @@ from odoo.exceptions import UserError
 
 from ..const import LETTER_LEVELS
 
+# letter levels that claim the late-payment interest and fee
+INTEREST_LETTER_FEES = {"final": "ar_interest_fee_final", "lawyer": "ar_interest_fee_lawyer"}
+
 
 class ArDunningLetter(models.Model):
     _name = "ar.dunning.letter"
@@ -312,3 +315,19 @@ class ArDunningLetter(models.Model):
         # a note of this company's collections only (a customer may be shared by companies)
         partner.commercial_partner_id._ar_post_company_note(body, company=letter.company_id)
         self.env["ar.collection.log"]._ar_log_letter(partner, letter, channel, body)
+
+    def _ar_get_interest_lines(self):
+        """Late-payment interest of the letter's invoices on the letter date (final notice
+        and lawyer letter only)."""
+        self.ensure_one()
+        if self.level not in INTEREST_LETTER_FEES:
+            return []
+        rows = self.env["account.move"]._ar_get_accrued_interest(
+            date=self.date, company=self.company_id, move_ids=self.invoice_ids.ids
+        )
+        return sorted(rows.values(), key=lambda row: (row["invoice"].invoice_date_due, row["invoice"].id))
+
+    def _ar_get_letter_fee(self):
+        self.ensure_one()
+        fname = INTEREST_LETTER_FEES.get(self.level)
+        return self.company_id[fname] if fname else 0.0

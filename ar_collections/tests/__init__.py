@@ -29,3 +29,7 @@ from . import test_tours
 from . import test_screenshots
 from . import test_kpi
 from . import test_kpi_tours
+from . import test_bad_debt_provision
+from . import test_write_off
+from . import test_late_interest
+from . import test_collection_case

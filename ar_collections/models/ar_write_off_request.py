@@ -1,0 +1,559 @@
+"""Write-off requests (坏账核销申请) and the recovery of written-off debts (核销后收回).
+
+A collector asks to write off what a customer still owes on some invoices; the request
+climbs the company's approval tiers (``ar.write.off.tier``: every tier whose amount the
+request reaches, lowest first; the chain is recorded step by step); the last approval
+books the write-off: an entry debiting the allowance (or the bad-debt expense) and
+crediting the receivable, reconciled with the invoices so that they leave the
+receivable, and blacklists the customer when asked. A payment received later for the
+written-off debt is recorded as a recovery: the receivable is reinstated against the
+account the write-off debited (or other income) and reconciled with the payment.
+"""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
+CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+ACCOUNTANT_GROUP = "account.group_account_user"
+
+# written by the action methods only (after they checked the caller)
+GUARDED_FIELDS = (
+    "state",
+    "name",
+    "user_id",
+    "approval_ids",
+    "move_id",
+    "approved_date",
+    "recovery_move_ids",
+)
+# what is asked: fixed once the request is submitted
+REQUEST_TERMS = ("partner_id", "invoice_ids", "amount", "reason", "charge_to", "blacklist", "company_id")
+
+
+class ArWriteOffRequest(models.Model):
+    _name = "ar.write.off.request"
+    _description = "Write-Off Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default=lambda self: self.env._("New"))
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, domain="[('is_company', '=', True)]"
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True, index=True
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "ar_write_off_request_invoice_rel",
+        "request_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+    )
+    open_amount = fields.Monetary(
+        string="Still Owed",
+        compute="_compute_open_amount",
+        currency_field="currency_id",
+        help="What the invoices still owe (company currency).",
+    )
+    amount = fields.Monetary(string="Amount to Write Off", currency_field="currency_id", required=True, tracking=True)
+    reason = fields.Text(required=True, help="Why the debt cannot be collected, with the evidence attached.")
+    charge_to = fields.Selection(
+        [("allowance", "Bad-Debt Allowance"), ("expense", "Bad-Debt Expense")],
+        default="allowance",
+        required=True,
+        help="Account debited by the write-off: the allowance built by the provisions, or the expense directly.",
+    )
+    blacklist = fields.Boolean(
+        string="Blacklist the Customer", help="Blacklist the customer when the write-off is approved."
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("approved", "Written Off"),
+            ("refused", "Refused"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    approval_ids = fields.One2many("ar.write.off.approval", "request_id", string="Approval Chain", readonly=True)
+    next_approval_id = fields.Many2one("ar.write.off.approval", string="Awaiting", compute="_compute_next_approval_id")
+    refusal_reason = fields.Text(copy=False, tracking=True)
+    approved_date = fields.Date(string="Written Off On", readonly=True, copy=False)
+    move_id = fields.Many2one(
+        "account.move", string="Write-Off Entry", readonly=True, copy=False, check_company=True, index="btree_not_null"
+    )
+    recovery_move_ids = fields.One2many(
+        "account.move", "ar_recovery_request_id", string="Recovery Entries", readonly=True
+    )
+    recovered_amount = fields.Monetary(
+        string="Recovered",
+        compute="_compute_recovered_amount",
+        store=True,
+        currency_field="currency_id",
+        help="Payments received after the write-off and recorded as recoveries.",
+    )
+    attachment_count = fields.Integer(string="Evidence", compute="_compute_attachment_count")
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "The amount of a write-off request must be positive."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("invoice_ids.amount_residual_signed")
+    def _compute_open_amount(self):
+        for request in self:
+            request.open_amount = sum(request.invoice_ids.mapped("amount_residual_signed"))
+
+    @api.depends("approval_ids.state")
+    def _compute_next_approval_id(self):
+        for request in self:
+            pending = request.approval_ids.filtered(lambda step: step.state == "pending").sorted("sequence")
+            request.next_approval_id = pending[:1] if request.state == "to_approve" else False
+
+    @api.depends("recovery_move_ids.state", "recovery_move_ids.amount_total_signed")
+    def _compute_recovered_amount(self):
+        for request in self:
+            posted = request.recovery_move_ids.filtered(lambda move: move.state == "posted")
+            request.recovered_amount = sum(abs(amount) for amount in posted.mapped("amount_total_signed"))
+
+    def _compute_attachment_count(self):
+        counts = dict(
+            self.env["ir.attachment"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.attachment_count = counts.get(request.id, 0)
+
+    # ------------------------------------------------------------------
+    # CRUD guards
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._ar_check_requester()
+        for vals in vals_list:
+            self._ar_check_guarded_write(vals)
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+        requests = super().create(vals_list)
+        requests._ar_check_request()
+        return requests
+
+    def write(self, vals):
+        self._ar_check_guarded_write(vals)
+        if not self.env.su and set(REQUEST_TERMS) & set(vals) and any(r.state != "draft" for r in self):
+            raise UserError(self.env._("A submitted write-off request cannot be changed."))
+        if not self.env.su and "refusal_reason" in vals and any(r.state != "to_approve" for r in self):
+            raise UserError(self.env._("Only a write-off request awaiting approval can be refused."))
+        if "partner_id" in vals and vals["partner_id"]:
+            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+        result = super().write(vals)
+        if set(REQUEST_TERMS) & set(vals):
+            self._ar_check_request()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        if any(request.state not in ("draft", "refused") for request in self):
+            raise UserError(self.env._("Only draft or refused write-off requests can be deleted."))
+
+    def _ar_check_guarded_write(self, vals):
+        """The state, the approval chain and the entries are written by the buttons only
+        (superuser mode, after they checked the caller), whatever the context."""
+        if not self.env.su and set(GUARDED_FIELDS) & set(vals):
+            raise AccessError(
+                self.env._("Write-off requests are submitted, approved and booked with their buttons only.")
+            )
+
+    def _ar_check_request(self):
+        for request in self:
+            invoices = request.invoice_ids
+            if not invoices:
+                raise ValidationError(self.env._("A write-off request concerns at least one invoice."))
+            if any(
+                invoice.commercial_partner_id != request.partner_id
+                or invoice.move_type != "out_invoice"
+                or invoice.state != "posted"
+                for invoice in invoices
+            ):
+                raise ValidationError(
+                    self.env._("The invoices of a write-off request are posted invoices of its customer.")
+                )
+            if (
+                request.state == "draft"
+                and request.currency_id.compare_amounts(request.amount, request.open_amount) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(amount)s cannot be written off: the invoices still owe %(open)s.",
+                        amount=request.currency_id.format(request.amount),
+                        open=request.currency_id.format(request.open_amount),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Callers
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_check_requester(self):
+        if not self.env.su and not self.env.user.has_group(COLLECTIONS_USER_GROUP):
+            raise AccessError(self.env._("Only a collections user may request a write-off."))
+
+    # ------------------------------------------------------------------
+    # Approval chain
+    # ------------------------------------------------------------------
+    def _ar_get_tiers(self):
+        """The approval tiers the request reaches, lowest first; without tiers configured,
+        one approval by a Credit Manager."""
+        self.ensure_one()
+        tiers = self.env["ar.write.off.tier"].sudo().search([("company_id", "=", self.company_id.id)])
+        reached = tiers.filtered(
+            lambda tier: self.currency_id.compare_amounts(self.amount, tier.amount_min) >= 0
+        ).sorted(lambda tier: (tier.amount_min, tier.sequence, tier.id))
+        if reached:
+            return [{"group_id": tier.group_id.id, "user_id": tier.user_id.id} for tier in reached]
+        return [{"group_id": self.env.ref(CREDIT_MANAGER_GROUP).id, "user_id": False}]
+
+    def action_submit(self):
+        """Submit the request to its approval chain."""
+        self._ar_check_requester()
+        for request in self:
+            if request.state != "draft":
+                raise UserError(self.env._("The write-off request %(name)s was already submitted.", name=request.name))
+            if request.user_id != self.env.user and not self.env.su:
+                raise AccessError(self.env._("A write-off request is submitted by the person who asks for it."))
+            request._ar_check_request()
+            steps = [
+                Command.create(dict(vals, sequence=index)) for index, vals in enumerate(request._ar_get_tiers(), 1)
+            ]
+            # sudo: the state, the name and the approval chain are guarded fields, written by
+            # this button only (the caller was checked above)
+            request.sudo().write(
+                {
+                    "state": "to_approve",
+                    "name": self.env["ir.sequence"]
+                    .sudo()
+                    .with_company(request.company_id)
+                    .next_by_code("ar.write.off.request")
+                    or request.name,
+                    "approval_ids": [Command.clear(), *steps],
+                }
+            )
+            request._ar_ask_next_approval()
+        return True
+
+    def _ar_ask_next_approval(self):
+        for request in self:
+            step = request.next_approval_id
+            if step.user_id:
+                # sudo: the requester schedules an activity for the approver
+                request.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=fields.Date.context_today(request),
+                    summary=self.env._(
+                        "Approve the write-off of %(amount)s", amount=request.currency_id.format(request.amount)
+                    ),
+                    note=request.reason,
+                    user_id=step.user_id.id,
+                )
+
+    def _ar_check_decider(self):
+        """The caller decides the pending step of each request; nobody decides their own request."""
+        for request in self:
+            if request.state != "to_approve":
+                raise UserError(
+                    self.env._("The write-off request %(name)s is not awaiting approval.", name=request.name)
+                )
+            if self.env.su:
+                continue
+            if request.user_id == self.env.user:
+                raise AccessError(self.env._("Nobody approves or refuses their own write-off request."))
+            step = request.next_approval_id
+            if not step._ar_can_decide(self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "The write-off request %(name)s awaits the approval of %(approver)s.",
+                        name=request.name,
+                        approver=step.display_name,
+                    )
+                )
+
+    def action_approve(self):
+        """Approve the pending step; the last approval books the write-off."""
+        self._ar_check_decider()
+        for request in self:
+            step = request.next_approval_id
+            # sudo: the approval chain is a guarded record, written by this button only,
+            # once the caller was checked (_ar_check_decider above)
+            step.sudo().write(
+                {"state": "approved", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()}
+            )
+            # sudo: the approver closes the approval activity of the step (any approver, any owner)
+            request.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
+            request.invalidate_recordset(["next_approval_id"])
+            if request.next_approval_id:
+                request._ar_ask_next_approval()
+            else:
+                request._ar_write_off()
+        return True
+
+    def action_refuse(self):
+        """Refuse the request (the refusal reason is required)."""
+        self._ar_check_decider()
+        for request in self:
+            if not (request.refusal_reason or "").strip():
+                raise UserError(self.env._("Give the reason for refusing the write-off."))
+            # sudo: see action_approve (the caller was checked)
+            request.next_approval_id.sudo().write(
+                {"state": "refused", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()}
+            )
+            request.sudo().state = "refused"
+            # sudo: see action_approve
+            request.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    # ------------------------------------------------------------------
+    # Booking
+    # ------------------------------------------------------------------
+    def _ar_get_debit_account(self):
+        self.ensure_one()
+        company = self.company_id
+        account = (
+            company.ar_provision_account_id
+            if self.charge_to == "allowance"
+            else company.ar_provision_expense_account_id
+        )
+        if not account or not company.ar_provision_journal_id:
+            raise UserError(
+                self.env._(
+                    "Set the bad-debt journal and accounts of %(company)s in the Collections settings first.",
+                    company=company.name,
+                )
+            )
+        return account
+
+    def _ar_get_shares(self):
+        """What is written off of each invoice: the amount applied to the oldest due first."""
+        self.ensure_one()
+        remaining = self.amount
+        shares = []
+        currency = self.currency_id
+        for invoice in self.invoice_ids.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
+            share = min(remaining, invoice.amount_residual_signed)
+            if currency.compare_amounts(share, 0) > 0:
+                shares.append((invoice, currency.round(share)))
+                remaining -= share
+        if currency.compare_amounts(remaining, 0) > 0:
+            raise UserError(
+                self.env._(
+                    "The invoices of %(name)s no longer owe %(amount)s (paid meanwhile?): refuse the request and "
+                    "ask again.",
+                    name=self.name,
+                    amount=currency.format(self.amount),
+                )
+            )
+        return shares
+
+    def _prepare_write_off_move_vals(self, shares):
+        self.ensure_one()
+        label = self.env._("Write-off %(name)s", name=self.name)
+        lines = [
+            Command.create(
+                {
+                    "account_id": self._ar_get_debit_account().id,
+                    "partner_id": self.partner_id.id,
+                    "name": label,
+                    "debit": self.amount,
+                    "credit": 0.0,
+                }
+            )
+        ]
+        for invoice, share in shares:
+            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            lines.append(
+                Command.create(
+                    {
+                        "account_id": receivable[:1].account_id.id,
+                        "partner_id": self.partner_id.id,
+                        "name": "%s: %s" % (label, invoice.name),
+                        "debit": 0.0,
+                        "credit": share,
+                    }
+                )
+            )
+        return {
+            "move_type": "entry",
+            "company_id": self.company_id.id,
+            "journal_id": self.company_id.ar_provision_journal_id.id,
+            "date": fields.Date.context_today(self),
+            "ref": label,
+            "ar_write_off_request_id": self.id,
+            "line_ids": lines,
+        }
+
+    def _ar_write_off(self):
+        """Book the approved write-off (called by the last approval, caller checked)."""
+        for request in self:
+            shares = request._ar_get_shares()
+            # sudo: the write-off entry is booked and reconciled on the approval of the chain,
+            # whatever journals the approver may post in (the approval is the control)
+            move = self.env["account.move"].sudo().create(request._prepare_write_off_move_vals(shares))
+            move.action_post()
+            credits = move.line_ids.filtered(lambda line: line.credit).sorted("id")
+            for (invoice, _share), credit in zip(shares, credits, strict=True):
+                receivables = invoice.sudo().line_ids.filtered(
+                    lambda line, account=credit.account_id: line.account_id == account and not line.reconciled
+                )
+                (credit + receivables).reconcile()
+            request.sudo().write(
+                {"state": "approved", "move_id": move.id, "approved_date": fields.Date.context_today(request)}
+            )
+            # sudo: the approver may not have write access to the request (chatter)
+            request.sudo().message_post(
+                body=self.env._(
+                    "Written off: %(amount)s (entry %(move)s).",
+                    amount=request.currency_id.format(request.amount),
+                    move=move.name,
+                )
+            )
+            if request.blacklist and not request.partner_id.credit_blacklisted:
+                # the blacklist rule of the customer checks the approver itself
+                request.partner_id._ar_set_blacklist(
+                    self.env._("Debt written off (%(name)s): %(reason)s", name=request.name, reason=request.reason)
+                )
+
+    # ------------------------------------------------------------------
+    # Recovery
+    # ------------------------------------------------------------------
+    def _ar_check_recovery_user(self):
+        user = self.env.user
+        if not self.env.su and not (user.has_group(CREDIT_MANAGER_GROUP) or user.has_group(ACCOUNTANT_GROUP)):
+            raise AccessError(self.env._("Only a Credit Manager or an accountant may record a recovery."))
+
+    def _ar_record_recovery(self, payment_line, amount):
+        """Record ``amount`` of the unreconciled customer payment item ``payment_line`` as
+        recovered on this written-off request: an entry reinstating the receivable against
+        the account the write-off debited (or the recovery income account), reconciled with
+        the payment. Returns the recovery entry."""
+        self.ensure_one()
+        self._ar_check_recovery_user()
+        currency = self.currency_id
+        if self.state != "approved":
+            raise UserError(self.env._("Only a written-off debt can be recovered."))
+        payment_line = payment_line.sudo()
+        if (
+            payment_line.account_id.account_type != "asset_receivable"
+            or payment_line.parent_state != "posted"
+            or payment_line.company_id != self.company_id
+            or payment_line.partner_id.commercial_partner_id != self.partner_id
+            or currency.compare_amounts(-payment_line.amount_residual, 0) <= 0
+        ):
+            raise ValidationError(
+                self.env._("A recovery is taken from an unreconciled payment received from the customer.")
+            )
+        if currency.compare_amounts(amount, 0) <= 0:
+            raise ValidationError(self.env._("The recovered amount must be positive."))
+        if currency.compare_amounts(amount, -payment_line.amount_residual) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The payment has only %(open)s left to allocate.",
+                    open=currency.format(-payment_line.amount_residual),
+                )
+            )
+        if currency.compare_amounts(amount, self.amount - self.recovered_amount) > 0:
+            raise ValidationError(
+                self.env._(
+                    "Only %(open)s of %(name)s remains written off.",
+                    open=currency.format(self.amount - self.recovered_amount),
+                    name=self.name,
+                )
+            )
+        company = self.company_id
+        if company.ar_recovery_mode == "income":
+            credit_account = company.ar_recovery_income_account_id
+            if not credit_account:
+                raise UserError(self.env._("Set the recovery income account in the Collections settings first."))
+        else:
+            credit_account = self.move_id.line_ids.filtered("debit")[:1].account_id
+        label = self.env._("Recovery of %(name)s", name=self.name)
+        # sudo: the recovery entry is linked to the request (a guarded field) and reconciled with
+        # the payment, once the caller was checked (_ar_check_recovery_user above)
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "company_id": company.id,
+                    "journal_id": company.ar_provision_journal_id.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": label,
+                    "ar_recovery_request_id": self.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "account_id": payment_line.account_id.id,
+                                "partner_id": self.partner_id.id,
+                                "name": label,
+                                "debit": amount,
+                                "credit": 0.0,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "account_id": credit_account.id,
+                                "partner_id": self.partner_id.id,
+                                "name": label,
+                                "debit": 0.0,
+                                "credit": amount,
+                            }
+                        ),
+                    ],
+                }
+            )
+        )
+        move.action_post()
+        (move.line_ids.filtered(lambda line: line.account_id == payment_line.account_id) + payment_line).reconcile()
+        # sudo: see _ar_write_off (chatter of the request)
+        self.sudo().message_post(
+            body=self.env._("Recovered: %(amount)s (entry %(move)s).", amount=currency.format(amount), move=move.name)
+        )
+        return move
+
+    def action_open_recovery_wizard(self):
+        self.ensure_one()
+        self._ar_check_recovery_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record a Recovery"),
+            "res_model": "ar.write.off.recovery.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_view_attachments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Evidence"),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            "context": {"default_res_model": self._name, "default_res_id": self.id},
+        }
