@@ -182,7 +182,9 @@ class TestBadDebtDemo(ArBadDebtCommon):
     @freeze_time("2026-03-15 09:00:00")
     def test_demo_builds_real_entries(self):
         self.company._ar_load_demo_bad_debts()
-        self.assertFalse(self.env["ir.model"].search([("model", "like", "demo")]), "no demo model in the database")
+        self.assertFalse(
+            self.env["ir.model"].search([("model", "=like", "ar.%demo%")]), "no demo model in the database"
+        )
         provision = self.env["ar.bad.debt.provision"].search([("company_id", "=", self.company.id)])
         self.assertEqual(provision.date, self.d("2026-02-28"))
         self.assertEqual(provision.move_id.state, "draft")

@@ -6,8 +6,8 @@ from odoo.tests import tagged
 from .credit_hold_common import CreditHoldCommon
 
 # query budgets, whatever the number of the customer's invoices
-CHECK_BUDGET = 18  # a held confirmation refused: the check and the message listing the invoices
-BANNER_BUDGET = 15  # the banner's hold reasons of one order
+CHECK_BUDGET = 19  # a held confirmation refused: the check (with the open collection cases) and the message
+BANNER_BUDGET = 16  # the banner's hold reasons of one order (with the open collection cases)
 # a confirmation of an order within its limit with the credit check left out (measured on
 # this addon's test database): the check may add at most 4 to it
 PLAIN_CONFIRMATION = 44
