@@ -26,3 +26,4 @@ from . import ar_payment_promise
 from . import ar_dispute
 from . import ar_extension_request
 from . import ar_credit_profile_history
+from . import ar_dunning_message

@@ -74,6 +74,23 @@ class ResCompany(models.Model):
         "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).",
     )
 
+    # Automatic dunning: who is written to, and whether a person reviews it first
+    ar_reminder_default = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Customer Reminders",
+        default="automatic",
+        required=True,
+        help="Reminders of the customers that have no setting of their own.",
+    )
+    ar_dunning_send_mode = fields.Selection(
+        [("send", "Send automatically"), ("review", "Prepare for review")],
+        string="Dunning Messages",
+        default="review",
+        required=True,
+        help="Send automatically: the run queues the e-mails. Prepare for review: they wait in the review queue "
+        "until a collector sends them.",
+    )
+
     # Credit holds
     ar_credit_approver_id = fields.Many2one(
         "res.users",

@@ -18,6 +18,8 @@ class ResConfigSettings(models.TransientModel):
     )
     ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
+    ar_reminder_default = fields.Selection(related="company_id.ar_reminder_default", readonly=False)
+    ar_dunning_send_mode = fields.Selection(related="company_id.ar_dunning_send_mode", readonly=False)
     ar_timezone = fields.Selection(related="company_id.ar_timezone", readonly=False)
 
     # Credit holds

@@ -56,6 +56,14 @@ class ResPartner(models.Model):
         groups=CREDIT_FIELD_GROUPS,
         help="Person responsible for collecting this customer's receivables. Empty: the company's default collector.",
     )
+    ar_reminder_mode = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Reminders",
+        company_dependent=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Automatic: the collections run e-mails the customer's reminders. Manual: the collector gets the "
+        "follow-up activity only. Empty: the company's default.",
+    )
     credit_blacklisted = fields.Boolean(
         string="Blacklisted", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS
     )

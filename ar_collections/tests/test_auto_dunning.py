@@ -1,0 +1,237 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+
+from .common_collections import ArCollectionRunCommon
+
+
+class AutoDunningCommon(ArCollectionRunCommon):
+    """The 1-30 stage e-mails its customers; the company sends automatically."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write({"email": "ap@huadong.example.com", "collector_id": cls.collector.id})
+        cls.contact.email = "wang@huadong.example.com"
+        cls.collector.email = "li@ourcompany.example.com"
+        cls.stage_1_30.auto_email = True
+        cls.company.ar_dunning_send_mode = "send"
+
+    def reminders(self, partner):
+        return self.env["mail.mail"].search(
+            [("model", "=", "ar.dunning.message"), ("recipient_ids", "in", partner.ids)]
+        )
+
+    def message_of(self, partner):
+        return self.env["ar.dunning.message"].search([("partner_id", "=", partner.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestAutoDunning(AutoDunningCommon):
+    @freeze_time("2026-06-15")
+    def test_one_message_per_customer_to_its_invoicing_contact(self):
+        inv_10 = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        inv_20 = self.ar_invoice(self.contact, 1200.0, "2026-04-26", "2026-05-26")
+        not_due = self.ar_invoice(self.customer, 700.0, "2026-06-01", "2026-07-15")
+        run = self.run_collections()
+        self.assertEqual((run.dunning_sent_count, run.dunning_prepared_count, run.dunning_skipped_count), (1, 0, 0))
+        mail = self.reminders(self.contact)
+        self.assertEqual(len(mail), 1, "one message for the customer, not one per invoice")
+        self.assertEqual(mail.state, "outgoing", "queued, not sent inside the run")
+        self.assertEqual(mail.recipient_ids, self.contact)
+        self.assertIn("li@ourcompany.example.com", mail.reply_to)
+        self.assertIn(inv_10.name, mail.body_html)
+        self.assertIn(inv_20.name, mail.body_html)
+        self.assertNotIn(not_due.name, mail.body_html)
+        self.assertIn("overdue", mail.body_html)
+        message = self.message_of(self.customer)
+        self.assertEqual((message.state, message.run_id, message.amount_due), ("sent", run, 1700.0))
+        # the contact log holds it: channel, automatic, invoices
+        log = message.log_id
+        self.assertEqual((log.channel, log.automatic, log.partner_id), ("email", True, self.customer))
+        self.assertEqual(log.invoice_ids, inv_10 | inv_20)
+        self.assertEqual(log.amount_requested, 1700.0)
+        # the follow-up activity is still there
+        self.assertEqual(len(self.followup(self.customer)), 1)
+
+    @freeze_time("2026-06-15")
+    def test_second_run_the_same_day_sends_nothing(self):
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.run_collections()
+        self.followup(self.customer).sudo().action_feedback(feedback="called")  # a new follow-up is due
+        run = self.run_collections()
+        self.assertEqual((run.dunning_sent_count, run.dunning_skipped_count), (0, 0))
+        self.assertEqual(len(self.reminders(self.contact)), 1)
+
+    def test_cadence_of_the_stage(self):
+        self.stage_1_30.auto_activity = False  # every run looks at the customer
+        self.stage_1_30.cadence_days = 7
+        with freeze_time("2026-06-15"):
+            self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+            self.assertEqual(self.run_collections().dunning_sent_count, 1)
+            self.assertFalse(self.followup(self.customer), "the stage schedules no activity")
+        with freeze_time("2026-06-21"):
+            self.assertEqual(self.run_collections().dunning_sent_count, 0, "within the cadence")
+        with freeze_time("2026-06-22"):
+            self.assertEqual(self.run_collections().dunning_sent_count, 1, "a cadence later")
+        self.assertEqual(len(self.reminders(self.contact)), 2)
+
+    @freeze_time("2026-06-15")
+    def test_customer_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["ar_collections"], ["zh_CN"], overwrite=True)
+        self.contact.lang = "zh_CN"
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.run_collections()
+        mail = self.reminders(self.contact)
+        self.assertIn("付款提醒", mail.subject)
+        self.assertIn("已逾期", mail.body_html)
+
+    @freeze_time("2026-06-15")
+    def test_already_paid_guard(self):
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.ar_unreconciled_payment(self.customer, 100.0, "2026-06-14")
+        run = self.run_collections()
+        self.assertEqual((run.dunning_sent_count, run.dunning_skipped_count), (0, 1))
+        self.assertFalse(self.reminders(self.contact))
+        message = self.message_of(self.customer)
+        self.assertEqual((message.state, message.skip_reason), ("skipped", "unapplied_payment"))
+        todo = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("summary", "=", "Check the payment first"),
+            ]
+        )
+        self.assertEqual(todo.user_id, self.collector)
+
+    @freeze_time("2026-06-15")
+    def test_excluded_and_disputed_invoices_are_not_listed(self):
+        listed = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        excluded = self.ar_invoice(self.customer, 300.0, "2026-05-06", "2026-06-06")
+        excluded.sudo().ar_collection_excluded = True
+        self.run_collections()
+        mail = self.reminders(self.contact)
+        self.assertIn(listed.name, mail.body_html)
+        self.assertNotIn(excluded.name, mail.body_html)
+        self.assertEqual(self.message_of(self.customer).invoice_ids, listed)
+
+    @freeze_time("2026-06-15")
+    def test_bounced_address_is_recorded_and_collector_told(self):
+        self.contact.message_bounce = 2
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        run = self.run_collections()
+        self.assertFalse(self.reminders(self.contact))
+        message = self.message_of(self.customer)
+        self.assertEqual((message.state, message.skip_reason), ("failed", "bounced"))
+        self.assertIn(message, run.dunning_message_ids)
+        todo = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("user_id", "=", self.collector.id)]
+        )
+        self.assertIn("Reminder not sent: Bounced address", todo.mapped("summary"))
+
+    @freeze_time("2026-06-15")
+    def test_manual_customer_gets_the_activity_only(self):
+        self.customer.with_company(self.company).ar_reminder_mode = "manual"
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        run = self.run_collections()
+        self.assertEqual((run.dunning_sent_count, run.dunning_skipped_count), (0, 1))
+        self.assertFalse(self.reminders(self.contact))
+        self.assertEqual(self.message_of(self.customer).skip_reason, "manual")
+        self.assertEqual(len(self.followup(self.customer)), 1)
+
+    @freeze_time("2026-06-15")
+    def test_company_default_manual(self):
+        self.company.ar_reminder_default = "manual"
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.assertEqual(self.run_collections().dunning_sent_count, 0)
+        self.customer.with_company(self.company).ar_reminder_mode = "automatic"
+        self.message_of(self.customer).sudo().unlink()
+        self.followup(self.customer).sudo().unlink()
+        self.assertEqual(self.run_collections().dunning_sent_count, 1, "the customer's own setting wins")
+
+    @freeze_time("2026-06-15")
+    def test_review_queue(self):
+        self.company.ar_dunning_send_mode = "review"
+        self.stage_1_30.auto_letter = True
+        invoice = self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        run = self.run_collections()
+        self.assertEqual((run.dunning_sent_count, run.dunning_prepared_count), (0, 1))
+        self.assertFalse(self.reminders(self.contact))
+        message = self.message_of(self.customer)
+        self.assertEqual(message.state, "to_review")
+        self.assertEqual((message.letter_id.level, message.letter_id.state), ("demand", "draft"))
+        self.assertEqual(message.letter_id.invoice_ids, invoice)
+        message.with_user(self.collector).action_send()
+        self.assertEqual((message.state, message.sent_by_id), ("sent", self.collector))
+        self.assertEqual(len(self.reminders(self.contact)), 1)
+        self.assertTrue(message.log_id.automatic)
+        with self.assertRaises(UserError):
+            message.with_user(self.collector).action_send()  # sent once only
+
+
+@tagged("post_install", "-at_install")
+class TestAutoDunningRpc(AutoDunningCommon, HttpCase):
+    """The review queue over JSON-RPC, as the users it must stop."""
+
+    def call(self, login, model, method, args, **kwargs):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": {"sudo": True, "ar_collection_run": True, "install_mode": True}, **kwargs},
+            },
+        )
+
+    def test_queue_is_written_by_the_run_and_its_button_only(self):
+        self.company.ar_dunning_send_mode = "review"
+        with freeze_time("2026-06-15"):
+            self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+            self.run_collections()
+        message = self.message_of(self.customer)
+        self.assertEqual(message.state, "to_review")
+        for login in ("ar_collector", "ar_salesman", "ar_credit_manager"):
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(login, "ar.dunning.message", "write", [message.ids, {"state": "sent"}])
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(
+                    login,
+                    "ar.dunning.message",
+                    "create",
+                    [
+                        {
+                            "partner_id": self.customer.id,
+                            "stage_id": self.stage_1_30.id,
+                            "date": "2026-06-15",
+                            "company_id": self.company.id,
+                            "state": "sent",
+                        }
+                    ],
+                )
+            with self.subTest(login=login), self.assertRaises(JsonRpcException):
+                self.call(
+                    login,
+                    "ar.collection.log",
+                    "create",
+                    [
+                        {
+                            "partner_id": self.customer.id,
+                            "channel": "email",
+                            "automatic": True,
+                            "result_id": self.env.ref("ar_collections.ar_collection_result_reminded").id,
+                        }
+                    ],
+                )
+        with self.assertRaises(JsonRpcException):
+            self.call("ar_salesman", "ar.dunning.message", "action_send", [message.ids])
+        self.assertEqual(message.state, "to_review")
+        self.assertFalse(self.reminders(self.contact))
+        self.call("ar_collector", "ar.dunning.message", "action_send", [message.ids])
+        message.invalidate_recordset()
+        self.assertEqual((message.state, message.sent_by_id), ("sent", self.collector))
+        self.assertEqual(len(self.reminders(self.contact)), 1)
