@@ -579,6 +579,68 @@ def bench_run(env, label, invoices):
     return result
 
 
+def bench_dunning(env, company, builder, sizes):
+    """Automatic dunning: ``max(sizes)`` customers, each with one invoice 10 days overdue
+    (1-30 stage, which e-mails its customers; the company sends automatically); the
+    stage actions of the collections run (``ar.dunning.message._ar_run_actions``: one
+    message per customer, its e-mail queued and its contact logged) measured for the
+    first ``size`` customers of each size, each measure rolled back."""
+    count = max(sizes)
+    log(f"Dunning: {count} customers with an overdue invoice ...")
+    customers = builder.add_customers(count)
+    env.cr.execute(
+        SQL("UPDATE res_partner SET email = 'ap' || id || '@bench.example.com' WHERE id = ANY(%s)", customers.ids)
+    )
+    customers.invalidate_recordset(["email"])
+    Move = env["account.move"].with_company(company).with_context(tracking_disable=True)
+    due = builder.today - timedelta(days=10)
+    for start in range(0, count, BATCH):
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "journal_id": builder.journal.id,
+                    "invoice_line_ids": [Command.create({"name": "Goods", "quantity": 1, "price_unit": 1000.0})],
+                }
+                for customer in customers[start : start + BATCH]
+            ]
+        )
+        moves.action_post()
+    ladder = env["ar.collection.stage"]._ar_get_ladder(company)
+    stage = env["ar.collection.stage"]._ar_stage_for_days(ladder, 10)
+    stage.auto_email = True
+    company.ar_dunning_send_mode = "send"
+    run = env["ar.collection.run"].create({"company_id": company.id, "date": builder.today, "trigger": "manual"})
+    run._ar_step_stage_invoices()
+    results = []
+    for size in sorted(sizes):
+        partners = customers[:size]
+        events = [(partner, env["mail.activity"], stage, "create") for partner in partners]
+        env.flush_all()
+        env.invalidate_all()
+        with env.cr.savepoint(flush=False) as savepoint:
+            queries = env.cr.sql_log_count
+            start = time.perf_counter()
+            counts = env["ar.dunning.message"]._ar_run_actions(events, run)
+            env.flush_all()
+            seconds = time.perf_counter() - start
+            queries = env.cr.sql_log_count - queries
+            savepoint.rollback()
+        env.invalidate_all()
+        results.append((size, seconds, queries, counts.get("dunning_sent_count", 0)))
+    print()
+    print("ar_collections automatic dunning benchmark (one message per customer, queued and logged)")
+    print(f"{'customers':>10} {'sent':>6} {'seconds':>8} {'ms/customer':>12} {'queries':>8} {'queries/customer':>17}")
+    for size, seconds, queries, sent in results:
+        print(
+            f"{size:>10} {sent:>6} {seconds:>8.1f} {seconds * 1000 / size:>12.1f} {queries:>8} {queries / size:>17.1f}"
+        )
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
@@ -603,6 +665,11 @@ def main():
     )
     parser.add_argument("--no-pdf", action="store_true", help="do not measure the PDF (slow)")
     parser.add_argument("--no-run", action="store_true", help="do not measure the nightly run")
+    parser.add_argument(
+        "--dunning",
+        metavar="SIZES",
+        help="instead: the automatic dunning of SIZES customers due a message (e.g. 500,5000), rolled back",
+    )
     args = parser.parse_args()
     if args.scale_run or args.scale_measure:
         return scale_main(args)
@@ -618,6 +685,10 @@ def main():
         if not company.partner_id.tz:
             company.partner_id.tz = "UTC"
         builder = LedgerBuilder(env, company, args.seed)
+        if args.dunning:
+            bench_dunning(env, company, builder, [int(size) for size in args.dunning.split(",")])
+            cr.rollback()
+            return 0
         if not args.no_pdf:
             start_http_server(env)
 

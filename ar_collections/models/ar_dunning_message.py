@@ -192,7 +192,7 @@ class ArDunningMessage(models.Model):
                 "amount_due": sum(invoices.mapped("amount_residual_signed")),
                 "state": "to_review",
             }
-            reason = self._ar_skip_reason(partner, contact, invoices, pid in unapplied, default_mode)
+            reason = self._ar_skip_reason(partner, contact, invoices, pid in unapplied, default_mode, stage)
             if reason:
                 vals.update(state="failed" if reason in ("no_email", "blacklisted", "bounced") else "skipped")
                 vals["skip_reason"] = reason
@@ -295,13 +295,17 @@ class ArDunningMessage(models.Model):
         return contacts[:1] or partner
 
     @api.model
-    def _ar_skip_reason(self, partner, contact, invoices, unapplied, default_mode):
+    def _ar_skip_reason(self, partner, contact, invoices, unapplied, default_mode, stage):
+        """Why the customer must not be written to (or False); the address matters only
+        when the stage e-mails."""
         if (partner.ar_reminder_mode or default_mode) == "manual":
             return "manual"
         if not invoices:
             return "nothing_due"
         if unapplied:
             return "unapplied_payment"
+        if not stage.auto_email:
+            return False
         if not contact.email:
             return "no_email"
         if contact.is_blacklisted:

@@ -91,6 +91,16 @@ class ResCompany(models.Model):
         "until a collector sends them.",
     )
 
+    # Monthly statement cycle: balance confirmations prepared, sent and chased on these days
+    ar_statement_cycle = fields.Boolean(
+        string="Monthly Statement Cycle",
+        help="Every month, prepare a balance confirmation for each customer with a balance, send it and remind "
+        "the collector when the reply is not back.",
+    )
+    ar_statement_prepare_day = fields.Integer(string="Prepare On (day)", default=5)
+    ar_statement_send_day = fields.Integer(string="Send By (day)", default=8)
+    ar_statement_reminder_day = fields.Integer(string="Remind On (day)", default=20)
+
     # Credit holds
     ar_credit_approver_id = fields.Many2one(
         "res.users",
@@ -135,6 +145,18 @@ class ResCompany(models.Model):
         string="Collection Report Recipients",
         help="Receive the weekly overdue report (Fridays) and the monthly aging analysis (1st of the month).",
     )
+
+    @api.constrains("ar_statement_prepare_day", "ar_statement_send_day", "ar_statement_reminder_day")
+    def _check_ar_statement_days(self):
+        for company in self:
+            days = (company.ar_statement_prepare_day, company.ar_statement_send_day, company.ar_statement_reminder_day)
+            if not all(1 <= day <= 28 for day in days) or not days[0] <= days[1] <= days[2]:
+                raise ValidationError(
+                    self.env._(
+                        "The days of the monthly statement cycle are days of the month (1 to 28), in order: "
+                        "prepare, send, remind."
+                    )
+                )
 
     @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
     def _check_ar_buckets(self):

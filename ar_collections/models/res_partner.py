@@ -782,6 +782,30 @@ class ResPartner(models.Model):
             },
         }
 
+    def action_ar_print_letters(self):
+        """Bulk "Send / Print Letters" of the selected customers: the draft letter of each
+        (created, of its stage's level, when it has none), all printed as one PDF, each
+        numbered and logged as a contact. The letters are the collector's own documents:
+        written with his rights (no superuser mode)."""
+        partners = self.commercial_partner_id.with_company(self.env.company)
+        Letter = self.env["ar.dunning.letter"]
+        Letter.check_access("create")
+        company = self.env.company
+        drafts = Letter.search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id), ("state", "=", "draft")]
+        )
+        missing = partners - drafts.partner_id
+        unstaged = missing.filtered(lambda p: not p.collection_stage_id)
+        if unstaged:
+            raise UserError(
+                self.env._(
+                    "These customers are in no collection stage, so they get no letter: %(partners)s.",
+                    partners=", ".join(unstaged.mapped("display_name")),
+                )
+            )
+        letters = drafts | Letter.create([{"partner_id": partner.id, "company_id": company.id} for partner in missing])
+        return letters.action_print()
+
     def _ar_open_related(self, model, name):
         partner = self.commercial_partner_id
         partner.ensure_one()

@@ -1,10 +1,11 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common_collections import ArCollectionRunCommon
+from .test_ar_aging_report import pdf_text
 
 
 class AutoDunningCommon(ArCollectionRunCommon):
@@ -82,6 +83,9 @@ class TestAutoDunning(AutoDunningCommon):
     def test_customer_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["ar_collections"], ["zh_CN"], overwrite=True)
+        self.env.invalidate_all()
+        template = self.env.ref("ar_collections.mail_template_ar_dunning_message").with_context(lang="zh_CN")
+        self.assertIn("付款提醒", template.subject, "the translations are loaded")
         self.contact.lang = "zh_CN"
         self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
         self.run_collections()
@@ -235,3 +239,98 @@ class TestAutoDunningRpc(AutoDunningCommon, HttpCase):
         message.invalidate_recordset()
         self.assertEqual((message.state, message.sent_by_id), ("sent", self.collector))
         self.assertEqual(len(self.reminders(self.contact)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBulkLetters(AutoDunningCommon):
+    @freeze_time("2026-06-15")
+    def test_letters_of_several_customers_in_one_pdf(self):
+        self.stage_1_30.auto_email = False
+        customer2 = self.env["res.partner"].create({"name": "Jiangnan Textiles", "is_company": True})
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.ar_invoice(customer2, 800.0, "2026-04-06", "2026-05-06")
+        self.run_collections()
+        partners = (self.customer | customer2).with_user(self.collector)
+        action = partners.action_ar_print_letters()
+        letters = self.env["ar.dunning.letter"].search([("partner_id", "in", (self.customer | customer2).ids)])
+        self.assertEqual(len(letters), 2)
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(letters.ids))
+        self.assertEqual(set(letters.mapped("state")), {"printed"})
+        self.assertEqual(set(letters.mapped("level")), {"demand"})
+        content, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.collector)
+            ._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", letters.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        text = pdf_text(content)
+        for letter in letters:
+            self.assertIn(letter.name, text)
+        self.assertIn("Huadong Machinery", text)
+        self.assertIn("Jiangnan Textiles", text)
+        # each printed letter is a contact of its customer
+        logs = self.env["ar.collection.log"].search([("partner_id", "in", letters.partner_id.ids)])
+        self.assertEqual(set(logs.mapped("channel")), {"letter"})
+        self.assertEqual(len(logs), 2)
+
+    def test_bulk_letters_need_a_collector(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesman).action_ar_print_letters()
+
+
+@tagged("post_install", "-at_install")
+class TestStatementCycle(AutoDunningCommon):
+    def cycle(self):
+        self.env["ar.statement"]._cron_statement_cycle()
+        return self.env["ar.statement"].search([("company_id", "=", self.company.id)])
+
+    def test_monthly_cycle(self):
+        self.company.ar_statement_cycle = True
+        customer3 = self.env["res.partner"].create(
+            {"name": "Jiangnan Textiles", "is_company": True, "email": "ap@jiangnan.example.com"}
+        )
+        self.env["res.partner"].create({"name": "Paid Up Ltd", "is_company": True, "email": "ap@paid.example.com"})
+        with freeze_time("2026-05-10"):
+            self.ar_invoice(self.customer, 1000.0, "2026-05-10", "2026-06-09")
+            self.ar_invoice(customer3, 400.0, "2026-05-12", "2026-06-11")
+        with freeze_time("2026-06-04"):
+            self.assertFalse(self.cycle(), "nothing before the preparation day")
+        with freeze_time("2026-06-05"):
+            statements = self.cycle()
+            self.assertEqual(statements.partner_id, self.customer | customer3, "customers with a balance only")
+            self.assertEqual(set(statements.mapped("state")), {"draft"})
+            ours = statements.filtered(lambda st: st.partner_id == self.customer)
+            self.assertEqual(
+                (ours.date_from, ours.date_to, ours.closing_balance),
+                (self.d("2026-05-01"), self.d("2026-05-31"), 1000.0),
+            )
+            self.assertEqual(ours.user_id, self.collector)
+            self.assertEqual(self.cycle(), statements, "prepared once")
+        with freeze_time("2026-06-07"):
+            self.cycle()
+            self.assertEqual(set(statements.mapped("state")), {"draft"})
+        with freeze_time("2026-06-08"):
+            self.cycle()
+            self.assertEqual(set(statements.mapped("state")), {"sent"})
+            self.assertTrue(all(statements.mapped("name")))
+            mails = self.env["mail.mail"].search([("model", "=", "ar.statement"), ("res_id", "in", statements.ids)])
+            self.assertEqual(len(mails), 2)
+            self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        with freeze_time("2026-06-12"):
+            theirs = statements - ours
+            theirs.with_user(self.collector).action_customer_confirmed()
+        with freeze_time("2026-06-20"):
+            self.cycle()
+            self.cycle()
+            todos = self.env["mail.activity"].search(
+                [("res_model", "=", "ar.statement"), ("res_id", "in", statements.ids)]
+            )
+            self.assertEqual(todos.res_id, ours.id, "only the reply not back, once")
+            self.assertEqual((todos.summary, todos.user_id), ("Balance confirmation not returned", self.collector))
+            self.assertEqual(ours.reminder_date, self.d("2026-06-20"))
+
+    def test_cycle_days_are_checked(self):
+        with self.assertRaises(ValidationError):
+            self.company.ar_statement_send_day = 3  # before the preparation day
+        with self.assertRaises(ValidationError):
+            self.company.write({"ar_statement_reminder_day": 31})
