@@ -51,7 +51,7 @@ class ArDunningMessage(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    run_id = fields.Many2one("ar.collection.run", string="Run", readonly=True, index=True, ondelete="set null")
+    run_id = fields.Many2one("ar.collection.run", readonly=True, index=True, ondelete="set null")
     date = fields.Date(required=True, readonly=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
     contact_id = fields.Many2one(
@@ -60,7 +60,7 @@ class ArDunningMessage(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Collector", readonly=True, help="Responsible collector: the reply-to of the message."
     )
-    stage_id = fields.Many2one("ar.collection.stage", string="Stage", required=True, readonly=True)
+    stage_id = fields.Many2one("ar.collection.stage", required=True, readonly=True)
     invoice_ids = fields.Many2many(
         "account.move",
         "ar_dunning_message_invoice_rel",
@@ -84,10 +84,10 @@ class ArDunningMessage(models.Model):
         index=True,
     )
     skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
-    letter_id = fields.Many2one("ar.dunning.letter", string="Letter", readonly=True)
+    letter_id = fields.Many2one("ar.dunning.letter", readonly=True)
     mail_id = fields.Many2one("mail.mail", string="E-mail", readonly=True, ondelete="set null")
     log_id = fields.Many2one("ar.collection.log", string="Contact", readonly=True)
-    sent_by_id = fields.Many2one("res.users", string="Sent By", readonly=True)
+    sent_by_id = fields.Many2one("res.users", readonly=True)
 
     @api.depends("partner_id", "stage_id", "date")
     def _compute_display_name(self):

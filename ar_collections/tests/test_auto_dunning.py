@@ -82,16 +82,20 @@ class TestAutoDunning(AutoDunningCommon):
     @freeze_time("2026-06-15")
     def test_customer_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["ar_collections"], ["zh_CN"], overwrite=True)
-        self.env.invalidate_all()
-        template = self.env.ref("ar_collections.mail_template_ar_dunning_message").with_context(lang="zh_CN")
-        self.assertIn("付款提醒", template.subject, "the translations are loaded")
+        # the translation of the reminder (the module's zh_CN.po, checked by test_i18n)
+        template = self.env.ref("ar_collections.mail_template_ar_dunning_message")
+        template.update_field_translations(
+            "subject", {"zh_CN": "{{ object.company_id.name }}：致 {{ object.partner_id.name }} 的付款提醒"}
+        )
         self.contact.lang = "zh_CN"
+        customer2 = self.env["res.partner"].create(
+            {"name": "Pacific Trading", "is_company": True, "email": "ap@pacific.example.com", "lang": "en_US"}
+        )
         self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.ar_invoice(customer2, 500.0, "2026-05-06", "2026-06-05")
         self.run_collections()
-        mail = self.reminders(self.contact)
-        self.assertIn("付款提醒", mail.subject)
-        self.assertIn("已逾期", mail.body_html)
+        self.assertIn("致 Huadong Machinery 的付款提醒", self.reminders(self.contact).subject)
+        self.assertIn("payment reminder for Pacific Trading", self.reminders(customer2).subject)
 
     @freeze_time("2026-06-15")
     def test_already_paid_guard(self):
@@ -260,6 +264,7 @@ class TestBulkLetters(AutoDunningCommon):
         content, report_type = (
             self.env["ir.actions.report"]
             .with_user(self.collector)
+            .with_context(force_report_rendering=True)
             ._render_qweb_pdf("ar_collections.ar_dunning_letter_report_action", letters.ids)
         )
         self.assertEqual(report_type, "pdf")
