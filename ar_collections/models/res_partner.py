@@ -785,7 +785,7 @@ class ResPartner(models.Model):
     def action_ar_print_letters(self):
         """Bulk "Send / Print Letters" of the selected customers: the draft letter of each
         (created, of its stage's level, when it has none), all printed as one PDF, each
-        numbered and logged as a contact. The letters are the collector's own documents:
+        numbered and logged as a contact (see ``ar.dunning.letter.action_print_one_pdf``). The letters are the collector's own documents:
         written with his rights (no superuser mode)."""
         partners = self.commercial_partner_id.with_company(self.env.company)
         Letter = self.env["ar.dunning.letter"]
@@ -804,7 +804,7 @@ class ResPartner(models.Model):
                 )
             )
         letters = drafts | Letter.create([{"partner_id": partner.id, "company_id": company.id} for partner in missing])
-        return letters.action_print()
+        return letters.action_print_one_pdf()
 
     def _ar_open_related(self, model, name):
         partner = self.commercial_partner_id
