@@ -274,8 +274,8 @@ check(
 )
 check(
     "Northwind: its follow-up moved to a later day",
-    all(a.date_deadline > today for a in northwind._ar_get_followup_activity()),
-    ", ".join(str(a.date_deadline) for a in northwind._ar_get_followup_activity()),
+    all(a.date_deadline > today for a in env["ar.collection.followup"].with_company(company)._get_open_activities(northwind)),
+    ", ".join(str(a.date_deadline) for a in env["ar.collection.followup"].with_company(company)._get_open_activities(northwind)),
 )
 jiangnan = customer("demo_partner_jiangnan")
 check(

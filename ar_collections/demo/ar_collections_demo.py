@@ -76,11 +76,11 @@ class ArDemoStory:
         return True
 
     def _ar_demo_dunning(self, company):
-        """Automatic dunning: the pre-due and 1-30 stages e-mail their customers, the 31-60
-        stage prepares its demand letter; the company sends automatically."""
+        """Automatic dunning: the pre-due and 1-30 stages e-mail their customers, the 1-30
+        and 31-60 stages prepare their demand letter; the company sends automatically."""
         ladder = self.env["ar.collection.stage"]._ar_get_ladder(company)
         ladder.filtered(lambda s: s.days_from in (-3, 1)).auto_email = True
-        ladder.filtered(lambda s: s.days_from == 31).auto_letter = True
+        ladder.filtered(lambda s: s.days_from in (1, 31)).auto_letter = True
         company.ar_dunning_send_mode = "send"
 
     def _ar_demo_partner(self, xmlid):
