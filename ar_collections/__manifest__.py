@@ -45,6 +45,7 @@
         "views/ar_credit_release_views.xml",
         "views/ar_dispute_views.xml",
         "views/ar_dunning_letter_views.xml",
+        "views/ar_dunning_message_views.xml",
         "views/ar_extension_request_views.xml",
         "views/ar_payment_promise_views.xml",
         "views/ar_statement_views.xml",

@@ -625,7 +625,69 @@ def print_kpis(points):
         )
 
 
-def main():
+def bench_dunning(env, company, builder, sizes):
+    """Automatic dunning: ``max(sizes)`` customers, each with one invoice 10 days overdue
+    (1-30 stage, which e-mails its customers; the company sends automatically); the
+    stage actions of the collections run (``ar.dunning.message._ar_run_actions``: one
+    message per customer, its e-mail queued and its contact logged) measured for the
+    first ``size`` customers of each size, each measure rolled back."""
+    count = max(sizes)
+    log(f"Dunning: {count} customers with an overdue invoice ...")
+    customers = builder.add_customers(count)
+    env.cr.execute(
+        SQL("UPDATE res_partner SET email = 'ap' || id || '@bench.example.com' WHERE id = ANY(%s)", customers.ids)
+    )
+    customers.invalidate_recordset(["email"])
+    Move = env["account.move"].with_company(company).with_context(tracking_disable=True)
+    due = builder.today - timedelta(days=10)
+    for start in range(0, count, BATCH):
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "journal_id": builder.journal.id,
+                    "invoice_line_ids": [Command.create({"name": "Goods", "quantity": 1, "price_unit": 1000.0})],
+                }
+                for customer in customers[start : start + BATCH]
+            ]
+        )
+        moves.action_post()
+    ladder = env["ar.collection.stage"]._ar_get_ladder(company)
+    stage = env["ar.collection.stage"]._ar_stage_for_days(ladder, 10)
+    stage.auto_email = True
+    company.ar_dunning_send_mode = "send"
+    run = env["ar.collection.run"].create({"company_id": company.id, "date": builder.today, "trigger": "manual"})
+    run._ar_step_stage_invoices()
+    results = []
+    for size in sorted(sizes):
+        partners = customers[:size]
+        events = [(partner, env["mail.activity"], stage, "create") for partner in partners]
+        env.flush_all()
+        env.invalidate_all()
+        with env.cr.savepoint(flush=False) as savepoint:
+            queries = env.cr.sql_log_count
+            start = time.perf_counter()
+            counts = env["ar.dunning.message"]._ar_run_actions(events, run)
+            env.flush_all()
+            seconds = time.perf_counter() - start
+            queries = env.cr.sql_log_count - queries
+            savepoint.rollback()
+        env.invalidate_all()
+        results.append((size, seconds, queries, counts.get("dunning_sent_count", 0)))
+    print()
+    print("ar_collections automatic dunning benchmark (one message per customer, queued and logged)")
+    print(f"{'customers':>10} {'sent':>6} {'seconds':>8} {'ms/customer':>12} {'queries':>8} {'queries/customer':>17}")
+    for size, seconds, queries, sent in results:
+        print(
+            f"{size:>10} {sent:>6} {seconds:>8.1f} {seconds * 1000 / size:>12.1f} {queries:>8} {queries / size:>17.1f}"
+        )
+    return results
+
+
+def build_parser():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True)
@@ -652,9 +714,50 @@ def main():
     parser.add_argument(
         "--kpi", action="store_true", help="also measure the aging snapshots and the KPIs on both ledgers"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--dunning",
+        metavar="SIZES",
+        help="instead: the automatic dunning of SIZES customers due a message (e.g. 500,5000), rolled back",
+    )
+    return parser
+
+
+def measure_ledger(env, company, label, invoices, args):
+    """The run (unless --no-run), the SQL floor and the aging report today and 45 days ago on
+    the ledger as it is, and the snapshots + KPIs with --kpi."""
+    result = bench_run(env, label, invoices) if not args.no_run else {}
+    result["floor"] = measure_floor(env, company)
+    result["report"] = measure_aging_report(env, company)
+    result["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
+    kpi = None
+    if args.kpi:
+        log(f"Measuring the snapshots and KPIs on the {label} ledger ...")
+        kpi = measure_kpis(env, company)
+    return result, kpi
+
+
+def dunning_main(args):
+    """``--dunning SIZES``: the automatic dunning benchmark alone, rolled back."""
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        env = env(context={"allowed_company_ids": company.ids})
+        if not company.partner_id.tz:
+            company.partner_id.tz = "UTC"
+        builder = LedgerBuilder(env, company, args.seed)
+        bench_dunning(env, company, builder, [int(size) for size in args.dunning.split(",")])
+        cr.rollback()
+    return 0
+
+
+def main():
+    args = build_parser().parse_args()
     if args.scale_run or args.scale_measure:
         return scale_main(args)
+    if args.dunning:
+        return dunning_main(args)
 
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     registry = odoo.modules.registry.Registry(args.database)
@@ -686,14 +789,8 @@ def main():
         if builder.invoice_count in report_sizes:
             measure_point()
         log("Measuring the run on the small ledger ...")
-        small = bench_run(env, "small", builder.invoice_count) if not args.no_run else {}
-        small["floor"] = measure_floor(env, company)
-        small["report"] = measure_aging_report(env, company)
-        small["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
-        kpi_points = []
-        if args.kpi:
-            log("Measuring the snapshots and KPIs on the small ledger ...")
-            kpi_points.append((builder.invoice_count, small_customers, measure_kpis(env, company)))
+        small, kpi = measure_ledger(env, company, "small", builder.invoice_count, args)
+        kpi_points = [(builder.invoice_count, small_customers, kpi)] if kpi else []
 
         big_customers = small_customers * GROWTH
         log(f"Growing to {small_invoices * GROWTH} invoices for {big_customers} customers (SQL copies) ...")
@@ -710,13 +807,9 @@ def main():
         build_big = time.perf_counter() - start
         measure_point()
         log("Measuring the run on the full ledger ...")
-        big = bench_run(env, "full", builder.invoice_count) if not args.no_run else {}
-        big["floor"] = measure_floor(env, company)
-        big["report"] = measure_aging_report(env, company)
-        big["report_past"] = measure_aging_report(env, company, fields.Date.today() - timedelta(days=45))
-        if args.kpi:
-            log("Measuring the snapshots and KPIs on the full ledger ...")
-            kpi_points.append((builder.invoice_count, big_customers, measure_kpis(env, company)))
+        big, kpi = measure_ledger(env, company, "full", builder.invoice_count, args)
+        if kpi:
+            kpi_points.append((builder.invoice_count, big_customers, kpi))
         batch_size = company.ar_collection_batch_size
 
         if args.commit:

@@ -319,4 +319,15 @@ check(
     set(followups.mapped("user_id")) == {users["collector"], ref("base.user_admin"), users["creditmanager"]},
     ", ".join(sorted(set(followups.mapped("user_id.name")))),
 )
+run = env["ar.collection.run"].search([("company_id", "=", company.id)], order="id", limit=1)
+messages = run.dunning_message_ids
+check(
+    "the demo run sent reminders and prepared letters",
+    run.dunning_sent_count > 0 and bool(messages.filtered("letter_id")),
+    ", ".join(messages.mapped(lambda m: f"{m.partner_id.name} {m.stage_id.name} {m.state} {m.skip_reason or ''}")),
+)
+check(
+    "each reminder sent is an automatic e-mail contact",
+    all(m.log_id.automatic and m.log_id.channel == "email" for m in messages.filtered(lambda m: m.state == "sent")),
+)
 print(f"{len(checks)} checks passed")

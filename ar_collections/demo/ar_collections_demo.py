@@ -65,13 +65,23 @@ class ArDemoStory:
         invoices = self._ar_demo_invoices(company, today, users, products)
         self._ar_demo_payments(today, invoices)
         self._ar_demo_contacts(company, today, users, invoices)
-        # check the promises and age the invoices: stages, procedures and follow-up activities
+        self._ar_demo_dunning(company)
+        # check the promises and age the invoices: stages, procedures and follow-up activities;
+        # the stages that act e-mail their customers' reminders and prepare letters
         self.env["ar.collection.run"].sudo()._ar_start_runs(company, trigger="manual")._ar_run_to_end()
         self._ar_demo_sales(company, users, products)
         self._ar_demo_documents(company, today, users)
         self._ar_demo_calls_today(company, users)
         _logger.info("ar_collections demo story loaded: %s invoices", len(invoices))
         return True
+
+    def _ar_demo_dunning(self, company):
+        """Automatic dunning: the pre-due and 1-30 stages e-mail their customers, the 1-30
+        and 31-60 stages prepare their demand letter; the company sends automatically."""
+        ladder = self.env["ar.collection.stage"]._ar_get_ladder(company)
+        ladder.filtered(lambda s: s.days_from in (-3, 1)).auto_email = True
+        ladder.filtered(lambda s: s.days_from in (1, 31)).auto_letter = True
+        company.ar_dunning_send_mode = "send"
 
     def _ar_demo_partner(self, xmlid):
         return self.env.ref(f"ar_collections.{xmlid}")

@@ -152,15 +152,20 @@ class ArCollectionFollowup(models.AbstractModel):
         }
 
     @api.model
-    def _run_stage_actions(self, events):
-        """Per-stage actions of the follow-ups just created, escalated or moved: nothing by
-        default. Automatic dunning extends this (e.g. send the stage's e-mail or prepare its
-        letter, and log them as contacts); keep it set-based (a batch at a time).
+    def _run_stage_actions(self, events, run=None):
+        """Per-stage actions of the follow-ups just created, escalated or moved by the
+        collections run ``run``: the stage's message e-mailed or prepared for review, its
+        letter prepared, each logged (see ``ar.dunning.message``). Outside a run (e.g. a
+        broken promise) nothing is sent. Keep it set-based (a batch at a time).
 
         :param events: list of ``(partner, activity, stage, event)``, ``event`` being
-            ``"create"``, ``"escalate"`` or ``"move"``
+            ``"create"``, ``"escalate"`` or ``"move"``; ``activity`` is empty when the
+            stage schedules none
+        :returns: the counts of the run (dict)
         """
-        return None
+        if not run or not events:
+            return {}
+        return self.env["ar.dunning.message"]._ar_run_actions(events, run)
 
     # ------------------------------------------------------------------
     # Reading
@@ -203,7 +208,7 @@ class ArCollectionFollowup(models.AbstractModel):
     # Entry points
     # ------------------------------------------------------------------
     @api.model
-    def _plan_followups(self, partners, stage_of, strategy_of, today):
+    def _plan_followups(self, partners, stage_of, strategy_of, today, run=None):
         """Bring the follow-ups of commercial partners ``partners`` in line with their
         stage (current company; the collections run): create, escalate, move or close.
         A fixed number of queries for the batch, plus one chatter note per escalation
@@ -211,13 +216,15 @@ class ArCollectionFollowup(models.AbstractModel):
 
         :param stage_of: dict partner id -> stage (missing or empty: nothing to collect)
         :param strategy_of: dict partner id -> strategy (see ``res.partner._ar_get_strategy``)
-        :returns: dict ``created`` / ``escalated`` / ``moved`` / ``closed`` -> activities
+        :param run: the collections run, whose stage actions are run (``_run_stage_actions``)
+        :returns: dict ``created`` / ``escalated`` / ``moved`` / ``closed`` -> activities,
+            ``actions`` -> the counts of the stage actions
         """
         Stage = self.env["ar.collection.stage"]
         activity_of = {activity.res_id: activity for activity in self._get_open_activities(partners)}
         need_new = [pid for pid in partners.ids if stage_of.get(pid) and pid not in activity_of]
         last_done = self._get_last_done_dates(need_new, Stage.union(*stage_of.values())) if need_new else {}
-        to_create, to_escalate, to_move = [], [], []
+        to_create, to_escalate, to_move, no_activity = [], [], [], []
         to_close = self.env["mail.activity"]
         for partner in partners:
             stage = stage_of.get(partner.id) or Stage
@@ -229,7 +236,9 @@ class ArCollectionFollowup(models.AbstractModel):
             if activity and activity.ar_stage_id == stage:
                 continue
             user = self._get_followup_owner(partner, stage, strategy_of.get(partner.id))
-            if not activity:
+            if not activity and not stage.auto_activity:
+                no_activity.append(partner)
+            elif not activity:
                 deadline = self._get_followup_deadline(partner, stage, today, last_done.get(partner.id))
                 to_create.append((partner, self._prepare_activity_vals(partner, stage, deadline, user)))
             elif not activity.ar_stage_id or activity.ar_stage_id.days_from < stage.days_from:
@@ -244,15 +253,23 @@ class ArCollectionFollowup(models.AbstractModel):
         self._close_activities(
             to_close, self.env._("Nothing left to collect: follow-up closed by the collections run.")
         )
-        self._run_stage_actions(
+        actions = self._run_stage_actions(
             [
                 (partner, activity, activity.ar_stage_id, "create")
                 for (partner, _vals), activity in zip(to_create, created)
             ]
+            + [(partner, self.env["mail.activity"], stage_of[partner.id], "create") for partner in no_activity]
             + [(item[0], item[1], item[2], "escalate") for item in to_escalate]
-            + [(item[0], item[1], item[2], "move") for item in to_move]
+            + [(item[0], item[1], item[2], "move") for item in to_move],
+            run=run,
         )
-        return {"created": created, "escalated": escalated, "moved": moved, "closed": to_close}
+        return {
+            "created": created,
+            "escalated": escalated,
+            "moved": moved,
+            "closed": to_close,
+            "actions": actions or {},
+        }
 
     @api.model
     def _escalate(self, partners, reasons):

@@ -39,7 +39,7 @@ LOCKED_FIELDS = (
     "company_id",
 )
 # Written by the log itself when it is logged (superuser mode), never by its users.
-INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime")
+INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime", "automatic")
 
 
 class ArCollectionLog(models.Model):
@@ -113,6 +113,9 @@ class ArCollectionLog(models.Model):
         readonly=True,
         copy=False,
         help="Calling time of the next follow-up when it is a phone call (good calling day and hour).",
+    )
+    automatic = fields.Boolean(
+        readonly=True, copy=False, help="Sent by the collections run (automatic dunning), not by a person."
     )
     correction_note = fields.Text(
         tracking=True,

@@ -54,6 +54,9 @@ COUNTERS = (
     "activity_escalated_count",
     "activity_closed_count",
     "error_count",
+    "dunning_sent_count",
+    "dunning_prepared_count",
+    "dunning_skipped_count",
 )
 # first key of the per-company advisory lock of the run (the second is the company id)
 RUN_LOCK_CLASS = 0x41524352  # "ARCR"
@@ -99,6 +102,14 @@ class ArCollectionRun(models.Model):
     activity_escalated_count = fields.Integer(string="Follow-ups Escalated", readonly=True)
     activity_closed_count = fields.Integer(string="Follow-ups Closed", readonly=True)
     error_count = fields.Integer(string="Errors", readonly=True)
+    dunning_sent_count = fields.Integer(string="Messages Sent", readonly=True)
+    dunning_prepared_count = fields.Integer(
+        string="Messages Prepared", readonly=True, help="Messages waiting in the review queue, or letters to print."
+    )
+    dunning_skipped_count = fields.Integer(
+        string="Messages Skipped", readonly=True, help="Customers not written to, each with its reason."
+    )
+    dunning_message_ids = fields.One2many("ar.dunning.message", "run_id", string="Dunning Messages")
     error_log = fields.Text(string="Errors Log", readonly=True)
     conflict_count = fields.Integer(
         string="Conflicts Retried",
@@ -673,8 +684,9 @@ class ArCollectionRun(models.Model):
         partners.fetch(["collection_stage_id", "ar_procedure", "ar_strategy", "collector_id", "user_id"])
         stage_of = self._ar_get_worst_stages(partner_ids)
         strategy_of = self._ar_update_partners(partners, stage_of)
-        plan = self.env["ar.collection.followup"]._plan_followups(partners, stage_of, strategy_of, self.date)
+        plan = self.env["ar.collection.followup"]._plan_followups(partners, stage_of, strategy_of, self.date, run=self)
         return {
+            **plan["actions"],
             "partner_count": len(partners),
             "activity_created_count": len(plan["created"]),
             "activity_escalated_count": len(plan["escalated"]),

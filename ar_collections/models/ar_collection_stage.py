@@ -62,10 +62,25 @@ class ArCollectionStage(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
-        domain="[('model', 'in', ('res.partner', 'account.move'))]",
-        help="Email sent to the customer in this stage (when the stage uses the email channel).",
+        domain="[('model', 'in', ('res.partner', 'account.move', 'ar.dunning.message'))]",
+        help="Email sent to the customer in this stage. The collections run uses it when it is a template of "
+        "dunning messages, else the default reminder.",
     )
     letter_level = fields.Selection(LETTER_LEVELS, string="Letter", help="Dunning letter printed in this stage.")
+    auto_email = fields.Boolean(
+        string="E-mail the Customer",
+        help="The collections run e-mails the customer one message listing its dunnable invoices when it enters "
+        "this stage (at most once per cadence), unless its reminders are manual.",
+    )
+    auto_letter = fields.Boolean(
+        string="Prepare the Letter",
+        help="The collections run prepares a draft dunning letter of the stage's level for the customer.",
+    )
+    auto_activity = fields.Boolean(
+        string="Schedule the Activity",
+        default=True,
+        help="The collections run schedules the follow-up activity of the customer in this stage.",
+    )
     hold_sales = fields.Boolean(help="New sale orders of a customer with an invoice in this stage are held.")
     lock_deliveries = fields.Boolean(help="Deliveries to a customer with an invoice in this stage are locked.")
     note = fields.Text(string="Tone / Note", translate=True, help="Guidance for the collector in this stage.")

@@ -21,7 +21,7 @@ class ArStatement(models.Model):
     _ar_sequence_template = "ar_collections.seq_ar_statement"
     _ar_report_action = "ar_collections.ar_statement_report_action"
     # the number, the state and the dates of sending and of the reply are set by the buttons only
-    _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id")
+    _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id", "reminder_date")
     # everything printed on the statement
     _ar_locked_fields = (
         "partner_id",
@@ -119,6 +119,12 @@ class ArStatement(models.Model):
         help="Difference between our closing balance and the balance according to the customer.",
     )
     dispute_reason = fields.Text(string="Reason of the Difference", copy=False, tracking=True)
+    reminder_date = fields.Date(
+        string="Reminded On",
+        readonly=True,
+        copy=False,
+        help="When the collector was reminded that the customer's reply was not back (monthly cycle).",
+    )
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "A statement number must be unique per company."),
@@ -366,3 +372,98 @@ class ArStatement(models.Model):
                 reason=st.dispute_reason,
             )
         )
+
+    # ------------------------------------------------------------------
+    # Monthly statement cycle (scheduled action)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_statement_cycle(self):
+        """Each company's monthly cycle of balance confirmations, on its own date: prepared
+        on the preparation day for every customer with a balance at the end of last month,
+        e-mailed (queued) from the sending day, and a reminder to their responsible when the
+        reply is not back by the reminder day. Each step catches up a missed day and never
+        repeats itself."""
+        for company in self.env["res.company"].sudo().search([("ar_statement_cycle", "=", True)]):
+            self.sudo().with_company(company)._ar_statement_cycle(company, company._ar_get_today()[0])
+
+    @api.model
+    def _ar_statement_cycle(self, company, today):
+        """The steps of the cycle due on ``today`` for ``company``. Superuser mode: the
+        scheduled action's (see ``_cron_statement_cycle``)."""
+        date_to = today + relativedelta(day=1, days=-1)
+        date_from = date_to + relativedelta(day=1)
+        cycle = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("statement_type", "=", "confirmation"),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+            ]
+        )
+        if today.day >= company.ar_statement_prepare_day:
+            cycle |= self._ar_cycle_prepare(company, today, date_from, date_to, cycle)
+        if today.day >= company.ar_statement_send_day:
+            self._ar_cycle_send(cycle.filtered(lambda st: st.state == "draft"))
+        if today.day >= company.ar_statement_reminder_day:
+            self._ar_cycle_remind(cycle.filtered(lambda st: st.state == "sent" and not st.reminder_date), today)
+
+    @api.model
+    def _ar_cycle_prepare(self, company, today, date_from, date_to, existing):
+        """Draft confirmations of the customers with a balance at ``date_to`` that have none
+        for the period (one aging query)."""
+        aging = self.env["ar.aging"]._get_partner_aging(date=date_to, company_ids=company.ids)
+        has_one = set(existing.partner_id.ids)
+        partner_ids = [
+            pid
+            for pid, values in aging.items()
+            if pid and pid not in has_one and not company.currency_id.is_zero(values["residual"])
+        ]
+        partners = self.env["res.partner"].with_company(company).browse(partner_ids)
+        reply_day = min(company.ar_statement_reminder_day, 28)
+        return self.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "statement_type": "confirmation",
+                    "date": today,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "reply_deadline": today + relativedelta(day=reply_day),
+                    "user_id": (partner.collector_id or company.ar_default_collector_id or self.env.user).id,
+                }
+                for partner in partners
+            ]
+        )
+
+    def _ar_cycle_send(self, drafts):
+        """Number, mark sent and log the drafts, and queue their e-mails."""
+        template = self._ar_get_mail_template()
+        with_email = drafts.filtered(lambda st: st.partner_id.email)
+        with_email._ar_mark_sent("email")
+        for statement in with_email:
+            template.send_mail(statement.id, force_send=False)
+
+    def _ar_cycle_remind(self, statements, today):
+        """A to-do for the responsible of each statement whose reply is not back."""
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": statement.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._("Balance confirmation not returned"),
+                    "note": self.env._(
+                        "%(customer)s has not returned the balance confirmation %(number)s: remind the customer.",
+                        customer=statement.partner_id.name,
+                        number=statement.name,
+                    ),
+                    "date_deadline": today,
+                    "user_id": statement.user_id.id or self.env.user.id,
+                }
+                for statement in statements
+            ]
+        )
+        statements._ar_write_guarded({"reminder_date": today})

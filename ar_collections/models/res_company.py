@@ -93,6 +93,33 @@ class ResCompany(models.Model):
         "or changed; by default the time zone of the company's country, else China (Asia/Shanghai).",
     )
 
+    # Automatic dunning: who is written to, and whether a person reviews it first
+    ar_reminder_default = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Customer Reminders",
+        default="automatic",
+        required=True,
+        help="Reminders of the customers that have no setting of their own.",
+    )
+    ar_dunning_send_mode = fields.Selection(
+        [("send", "Send automatically"), ("review", "Prepare for review")],
+        string="Dunning Messages",
+        default="review",
+        required=True,
+        help="Send automatically: the run queues the e-mails. Prepare for review: they wait in the review queue "
+        "until a collector sends them.",
+    )
+
+    # Monthly statement cycle: balance confirmations prepared, sent and chased on these days
+    ar_statement_cycle = fields.Boolean(
+        string="Monthly Statement Cycle",
+        help="Every month, prepare a balance confirmation for each customer with a balance, send it and remind "
+        "the collector when the reply is not back.",
+    )
+    ar_statement_prepare_day = fields.Integer(string="Prepare On (day)", default=5)
+    ar_statement_send_day = fields.Integer(string="Send By (day)", default=8)
+    ar_statement_reminder_day = fields.Integer(string="Remind On (day)", default=20)
+
     # Credit holds
     ar_credit_approver_id = fields.Many2one(
         "res.users",
@@ -276,6 +303,18 @@ class ResCompany(models.Model):
         domain="[('account_type', 'in', ('expense', 'expense_other'))]",
         help="Expense account of the collection agencies' commission bills.",
     )
+
+    @api.constrains("ar_statement_prepare_day", "ar_statement_send_day", "ar_statement_reminder_day")
+    def _check_ar_statement_days(self):
+        for company in self:
+            days = (company.ar_statement_prepare_day, company.ar_statement_send_day, company.ar_statement_reminder_day)
+            if not all(1 <= day <= 28 for day in days) or not days[0] <= days[1] <= days[2]:
+                raise ValidationError(
+                    self.env._(
+                        "The days of the monthly statement cycle are days of the month (1 to 28), in order: "
+                        "prepare, send, remind."
+                    )
+                )
 
     @api.constrains("ar_bucket_1_days", "ar_bucket_2_days", "ar_bucket_3_days")
     def _check_ar_buckets(self):

@@ -18,6 +18,12 @@ class ResConfigSettings(models.TransientModel):
     )
     ar_long_aging_days = fields.Integer(related="company_id.ar_long_aging_days", readonly=False)
     ar_collection_batch_size = fields.Integer(related="company_id.ar_collection_batch_size", readonly=False)
+    ar_statement_cycle = fields.Boolean(related="company_id.ar_statement_cycle", readonly=False)
+    ar_statement_prepare_day = fields.Integer(related="company_id.ar_statement_prepare_day", readonly=False)
+    ar_statement_send_day = fields.Integer(related="company_id.ar_statement_send_day", readonly=False)
+    ar_statement_reminder_day = fields.Integer(related="company_id.ar_statement_reminder_day", readonly=False)
+    ar_reminder_default = fields.Selection(related="company_id.ar_reminder_default", readonly=False)
+    ar_dunning_send_mode = fields.Selection(related="company_id.ar_dunning_send_mode", readonly=False)
     ar_timezone = fields.Selection(related="company_id.ar_timezone", readonly=False)
 
     # Credit holds

@@ -56,6 +56,14 @@ class ResPartner(models.Model):
         groups=CREDIT_FIELD_GROUPS,
         help="Person responsible for collecting this customer's receivables. Empty: the company's default collector.",
     )
+    ar_reminder_mode = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Reminders",
+        company_dependent=True,
+        groups=CREDIT_FIELD_GROUPS,
+        help="Automatic: the collections run e-mails the customer's reminders. Manual: the collector gets the "
+        "follow-up activity only. Empty: the company's default.",
+    )
     credit_blacklisted = fields.Boolean(
         string="Blacklisted", company_dependent=True, copy=False, readonly=True, groups=CREDIT_FIELD_GROUPS
     )
@@ -797,6 +805,30 @@ class ResPartner(models.Model):
                 "default_amount_requested": sum(values["overdue"] for values in overdue.values()),
             },
         }
+
+    def action_ar_print_letters(self):
+        """Bulk "Send / Print Letters" of the selected customers: the draft letter of each
+        (created, of its stage's level, when it has none), all printed as one PDF, each
+        numbered and logged as a contact (see ``ar.dunning.letter.action_print_one_pdf``). The letters are the collector's own documents:
+        written with his rights (no superuser mode)."""
+        partners = self.commercial_partner_id.with_company(self.env.company)
+        Letter = self.env["ar.dunning.letter"]
+        Letter.check_access("create")
+        company = self.env.company
+        drafts = Letter.search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id), ("state", "=", "draft")]
+        )
+        missing = partners - drafts.partner_id
+        unstaged = missing.filtered(lambda p: not p.collection_stage_id)
+        if unstaged:
+            raise UserError(
+                self.env._(
+                    "These customers are in no collection stage, so they get no letter: %(partners)s.",
+                    partners=", ".join(unstaged.mapped("display_name")),
+                )
+            )
+        letters = drafts | Letter.create([{"partner_id": partner.id, "company_id": company.id} for partner in missing])
+        return letters.action_print_one_pdf()
 
     def _ar_open_related(self, model, name):
         partner = self.commercial_partner_id

@@ -24,6 +24,7 @@ from . import test_dispute_extension
 from . import test_workspace_access
 from . import test_workspace_wiring
 from . import test_one_rule
+from . import test_auto_dunning
 from . import test_i18n
 from . import test_tours
 from . import test_screenshots
