@@ -8,6 +8,7 @@
 #   AR_PG_PORT             its port (default 5433; Unix socket only, no TCP)
 #   AR_PG_KEEP=1           leave a private cluster started by this run running
 #   AR_PG_BINDIR           directory of initdb/pg_ctl (default: newest /usr/lib/postgresql/*/bin)
+#   AR_HTTP_PORT           http_port of odoo.conf (default 8069; HttpCase tests and tours use it)
 #
 # Safety rule: a database is only dropped by ar_drop_created_dbs, which only
 # knows the databases ar_install_new created in this shell (and refused to
@@ -153,7 +154,7 @@ without_demo = False
 ; no database manager: the server must never list, drop or create other databases
 list_db = False
 http_interface = 127.0.0.1
-http_port = 8069
+http_port = ${AR_HTTP_PORT:-8069}
 max_cron_threads = 1
 log_level = info
 EOF
