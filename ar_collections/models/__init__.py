@@ -39,3 +39,6 @@ from . import ar_write_off_request
 from . import account_move_line
 from . import ar_collection_case
 from . import ar_dunning_message
+from . import ar_dunning_letter_bulk
+from . import res_partner_dunning
+from . import ar_collection_stage_dunning

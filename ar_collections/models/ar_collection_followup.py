@@ -154,13 +154,15 @@ class ArCollectionFollowup(models.AbstractModel):
     @api.model
     def _run_stage_actions(self, events, run=None):
         """Per-stage actions of the follow-ups just created, escalated or moved by the
-        collections run ``run``: the stage's message e-mailed or prepared for review, its
-        letter prepared, each logged (see ``ar.dunning.message``). Outside a run (e.g. a
-        broken promise) nothing is sent. Keep it set-based (a batch at a time).
+        collections run ``run``, and of those that stay in their stage (the next message
+        once the stage's cadence has passed since the last one): the stage's message
+        e-mailed or prepared for review, its letter prepared, each logged (see
+        ``ar.dunning.message``). Outside a run (e.g. a broken promise) nothing is sent.
+        Keep it set-based (a batch at a time).
 
         :param events: list of ``(partner, activity, stage, event)``, ``event`` being
-            ``"create"``, ``"escalate"`` or ``"move"``; ``activity`` is empty when the
-            stage schedules none
+            ``"create"``, ``"escalate"``, ``"move"`` or ``"stay"`` (same stage, same open
+            activity); ``activity`` is empty when the stage schedules none
         :returns: the counts of the run (dict)
         """
         if not run or not events:
@@ -224,7 +226,7 @@ class ArCollectionFollowup(models.AbstractModel):
         activity_of = {activity.res_id: activity for activity in self._get_open_activities(partners)}
         need_new = [pid for pid in partners.ids if stage_of.get(pid) and pid not in activity_of]
         last_done = self._get_last_done_dates(need_new, Stage.union(*stage_of.values())) if need_new else {}
-        to_create, to_escalate, to_move, no_activity = [], [], [], []
+        to_create, to_escalate, to_move, no_activity, stays = [], [], [], [], []
         to_close = self.env["mail.activity"]
         for partner in partners:
             stage = stage_of.get(partner.id) or Stage
@@ -234,6 +236,7 @@ class ArCollectionFollowup(models.AbstractModel):
                     to_close |= activity
                 continue
             if activity and activity.ar_stage_id == stage:
+                stays.append((partner, activity, stage))
                 continue
             user = self._get_followup_owner(partner, stage, strategy_of.get(partner.id))
             if not activity and not stage.auto_activity:
@@ -260,7 +263,8 @@ class ArCollectionFollowup(models.AbstractModel):
             ]
             + [(partner, self.env["mail.activity"], stage_of[partner.id], "create") for partner in no_activity]
             + [(item[0], item[1], item[2], "escalate") for item in to_escalate]
-            + [(item[0], item[1], item[2], "move") for item in to_move],
+            + [(item[0], item[1], item[2], "move") for item in to_move]
+            + [(partner, activity, stage, "stay") for partner, activity, stage in stays],
             run=run,
         )
         return {

@@ -22,6 +22,7 @@ Messages are written by the run and by ``action_send`` / ``action_cancel`` only
 (superuser mode after the caller is checked); users read them.
 """
 
+import base64
 from collections import defaultdict
 from datetime import timedelta
 
@@ -151,19 +152,25 @@ class ArDunningMessage(models.Model):
         company = run.company_id
         today = run.date
         Stage = self.env["ar.collection.stage"]
-        wanted = {}
-        for partner, activity, stage, _event in events:
+        wanted, stays = {}, set()
+        for partner, activity, stage, event in events:
             stage = stage or Stage
             if stage and (stage.auto_email or stage.auto_letter):
                 wanted[partner.id] = (partner, activity, stage)
+                if event == "stay":
+                    stays.add(partner.id)
         if not wanted:
             return {}
         partner_ids = list(wanted)
-        recent = self._ar_get_recent(partner_ids, company, today)
+        recent, recent_any = self._ar_get_recent(partner_ids, company, today)
         wanted = {
             pid: item
             for pid, item in wanted.items()
-            if pid not in recent or recent[pid] + timedelta(days=max(item[2].cadence_days, 1)) <= today
+            if (
+                self._ar_is_due(recent_any.get(pid), item[2], today, repeat=True)
+                if pid in stays
+                else self._ar_is_due(recent.get(pid), item[2], today)
+            )
         }
         if not wanted:
             return {}
@@ -219,20 +226,37 @@ class ArDunningMessage(models.Model):
         }
 
     @api.model
+    def _ar_is_due(self, last_date, stage, today, repeat=False):
+        """Whether a customer whose last message is of ``last_date`` gets one of ``stage``
+        today: at most one per cadence (a day at least). ``repeat``: the customer stays in
+        the stage with the same follow-up, so only the next message of a series already
+        started (a cadence after the last one, even cancelled in the review queue) is due."""
+        if not last_date:
+            return not repeat
+        return last_date + timedelta(days=max(stage.cadence_days, 1)) <= today
+
+    @api.model
     def _ar_get_recent(self, partner_ids, company, today):
-        """Date of the last message (of any state but cancelled) of each customer, in one
-        query: the cadence of the stage counts from it."""
+        """Date of the last message of each customer, of any state but cancelled and of any
+        state, in one query: the cadence of the stage counts from it.
+
+        :returns: two dicts partner id -> date
+        """
         groups = self.sudo()._read_group(
             [
                 ("partner_id", "in", partner_ids),
                 ("company_id", "=", company.id),
-                ("state", "!=", "cancelled"),
                 ("date", "<=", today),
             ],
-            ["partner_id"],
+            ["partner_id", "state"],
             ["date:max"],
         )
-        return {partner.id: last for partner, last in groups}
+        recent, recent_any = {}, {}
+        for partner, state, last in groups:
+            recent_any[partner.id] = max(last, recent_any.get(partner.id, last))
+            if state != "cancelled":
+                recent[partner.id] = max(last, recent.get(partner.id, last))
+        return recent, recent_any
 
     @api.model
     def _ar_get_dunnable_invoices(self, partner_ids, company):
@@ -306,6 +330,12 @@ class ArDunningMessage(models.Model):
             return "unapplied_payment"
         if not stage.auto_email:
             return False
+        return self._ar_address_problem(contact)
+
+    @api.model
+    def _ar_address_problem(self, contact):
+        """Why ``contact`` cannot be e-mailed (``no_email``, ``blacklisted``, ``bounced``) or
+        False: one rule for the run and the bulk letters."""
         if not contact.email:
             return "no_email"
         if contact.is_blacklisted:
@@ -379,11 +409,19 @@ class ArDunningMessage(models.Model):
         default_template = self.env.ref(DEFAULT_TEMPLATE)
         result = self.env.ref("ar_collections.ar_collection_result_reminder_sent")
         Log = self.env["ar.collection.log"].with_context(ar_log_no_followup=True)
+        # the letters go with their e-mail: numbered and sent first, so that their PDF
+        # carries the number
+        letters = self._ar_get_attached_letters()
+        letters._ar_mark_emailed_with_reminder()
+        self.filtered(lambda m: m.stage_id.auto_attach_invoices).invoice_ids.fetch(["invoice_pdf_report_id", "name"])
         for message in self:
             template = message.stage_id.mail_template_id
             if template.model != self._name:
                 template = default_template
-            mail_id = template.send_mail(message.id, force_send=False)
+            attachments = message._ar_get_mail_attachments(message.letter_id & letters)
+            mail_id = template.send_mail(
+                message.id, force_send=False, email_values={"attachments": attachments} if attachments else None
+            )
             log = Log.create(
                 {
                     "partner_id": message.partner_id.id,
@@ -395,13 +433,54 @@ class ArDunningMessage(models.Model):
                     "result_id": result.id,
                     "invoice_ids": [fields.Command.set(message.invoice_ids.ids)],
                     "amount_requested": message.amount_due,
-                    "notes": self.env._(
-                        "Reminder e-mailed (%(stage)s) listing %(count)s invoices.",
-                        stage=message.stage_id.name,
-                        count=len(message.invoice_ids),
-                    ),
+                    "notes": message._ar_get_log_note(message.letter_id & letters, len(attachments)),
                 }
             )
             message.write(
                 {"state": "sent", "mail_id": mail_id, "log_id": log.id, "sent_by_id": sent_by.id if sent_by else False}
             )
+
+    def _ar_get_log_note(self, letter, attachment_count):
+        """Text of the contact logged for the e-mail of this message."""
+        self.ensure_one()
+        note = self.env._(
+            "Reminder e-mailed (%(stage)s) listing %(count)s invoices.",
+            stage=self.stage_id.name,
+            count=len(self.invoice_ids),
+        )
+        if letter:
+            note = self.env._("%(note)s Letter %(letter)s attached.", note=note, letter=letter.name)
+        if attachment_count:
+            note = self.env._("%(note)s Attachments: %(count)s.", note=note, count=attachment_count)
+        return note
+
+    # ------------------------------------------------------------------
+    # Attachments of the e-mail
+    # ------------------------------------------------------------------
+    def _ar_get_attached_letters(self):
+        """The letters prepared for these messages (in the same run) that go with their
+        e-mail: those listing something still owed."""
+        return self.letter_id.filtered(lambda letter: letter.state in ("draft", "sent") and letter.invoice_ids)
+
+    def _ar_get_mail_attachments(self, letter):
+        """``(name, base64 content)`` of the PDFs attached to the e-mail of this message: the
+        invoices when its stage says so, the letter ``letter`` (prepared in the same run).
+        Each PDF is rendered on its own (the wkhtmltopdf of Debian renders one document per
+        call)."""
+        self.ensure_one()
+        attachments = []
+        if self.stage_id.auto_attach_invoices:
+            attachments += [self._ar_get_invoice_pdf(invoice) for invoice in self.invoice_ids]
+        if letter:
+            attachments.append(letter._ar_get_pdf())
+        return attachments
+
+    @api.model
+    def _ar_get_invoice_pdf(self, invoice):
+        """``(name, base64 content)`` of the PDF of ``invoice``: the one sent to the customer
+        when there is one, else rendered now."""
+        if invoice.invoice_pdf_report_id:
+            pdf = invoice.invoice_pdf_report_id
+            return pdf.name, pdf.datas
+        content = self.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", invoice.ids)[0]
+        return invoice._get_invoice_report_filename(), base64.b64encode(content)

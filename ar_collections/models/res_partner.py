@@ -811,6 +811,12 @@ class ResPartner(models.Model):
         (created, of its stage's level, when it has none), all printed as one PDF, each
         numbered and logged as a contact (see ``ar.dunning.letter.action_print_one_pdf``). The letters are the collector's own documents:
         written with his rights (no superuser mode)."""
+        return self._ar_get_bulk_letters().action_print_one_pdf()
+
+    def _ar_get_bulk_letters(self):
+        """The draft letter of each selected customer (created, of its stage's level, when
+        it has none), with the caller's rights: the letters of the bulk "Send / Print
+        Letters" (printed as one PDF or e-mailed)."""
         partners = self.commercial_partner_id.with_company(self.env.company)
         Letter = self.env["ar.dunning.letter"]
         Letter.check_access("create")
@@ -827,8 +833,7 @@ class ResPartner(models.Model):
                     partners=", ".join(unstaged.mapped("display_name")),
                 )
             )
-        letters = drafts | Letter.create([{"partner_id": partner.id, "company_id": company.id} for partner in missing])
-        return letters.action_print_one_pdf()
+        return drafts | Letter.create([{"partner_id": partner.id, "company_id": company.id} for partner in missing])
 
     def _ar_open_related(self, model, name):
         partner = self.commercial_partner_id
