@@ -67,6 +67,7 @@
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
         "views/ar_collection_stage_dunning_views.xml",
+        "views/ar_collection_run_dunning_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

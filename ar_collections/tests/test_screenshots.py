@@ -121,8 +121,28 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         cls.ar_invoice(lianyun, 5600.0, days(-2), days(28))
         cls.ar_pay(cls.ar_invoice(lianyun, 8000.0, days(-40), days(-10)), 8000.0, days(-12))
 
-        # the nightly collections run: stages and follow-ups; then a call with a promise to pay
-        cls.env["ar.collection.run"].sudo()._ar_start_runs(cls.company)._ar_run_to_end()
+        # automatic dunning: 31-60 and 61-90 e-mail their customers (61-90 with its letter),
+        # over 90 prepares its letter; one customer bounces, one is reminded by hand
+        ladder = {stage.days_from: stage for stage in cls.env["ar.collection.stage"]._ar_get_ladder(cls.company)}
+        ladder[31].auto_email = True
+        ladder[61].write({"auto_email": True, "auto_letter": True})
+        ladder[91].auto_letter = True
+        cls.company.write({"ar_dunning_send_mode": "send", "email": "ar@jinling.example.com"})
+        cls.collector.email = "li@jinling.example.com"
+        for partner, email in (
+            (cls.customer, "ap@huadong.example.com"),
+            (jiangnan, "finance@jiangnan.example.com"),
+            (pearl, "ap@pearlriver.example.com"),
+        ):
+            partner.email = email
+        pearl.message_bounce = 3
+        taihu = customer("Taihu Tools", grade_b, 10000.0, city="Wuxi", email="ap@taihu.example.com")
+        taihu.with_company(cls.company).ar_reminder_mode = "manual"
+        cls.ar_invoice(taihu, 2600.0, days(-70), days(-40))
+
+        # the nightly collections run: stages, follow-ups and reminders; then a call with a
+        # promise to pay
+        cls.dunning_run = cls.env["ar.collection.run"].sudo()._ar_start_runs(cls.company)._ar_run_to_end()
         cls.env["ar.collection.log"].with_user(cls.collector).create(
             {
                 "partner_id": pearl.id,
@@ -203,6 +223,12 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
                 f"/odoo/res.partner/{self.customer.id}",
                 ".o_form_view .o_notebook",
                 before=[(click_tab, ".o_notebook .tab-pane.active .o_field_widget[name=credit_grade_id]")],
+            )
+            self.shoot(
+                browser,
+                "collections_run_dunning.png",
+                f"/odoo/action-ar_collections.ar_collection_run_action/{self.dunning_run.id}",
+                ".o_notebook .tab-pane.active .o_field_widget[name=dunning_message_ids] .o_data_row",
             )
             self.shoot(
                 browser,
