@@ -68,6 +68,7 @@
         "views/ar_collection_case_views.xml",
         "views/ar_collection_stage_dunning_views.xml",
         "views/ar_collection_run_dunning_views.xml",
+        "views/ar_collection_worklist_dunning_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

@@ -188,23 +188,16 @@ class TestBulkLettersEmailed(AttachmentsCommon):
     def test_from_the_worklist(self):
         rows = self.env["ar.collection.worklist"].with_user(self.collector).search([])
         self.assertEqual(rows.partner_id, self.customer | self.customer2)
-        for xmlid in ("ar_collection_worklist_action_print_letters", "ar_collection_worklist_action_email_letters"):
-            action = self.env.ref(f"ar_collections.{xmlid}")
-            self.assertEqual(action.binding_model_id.model, "ar.collection.worklist", "in the worklist's Action menu")
-        self.env.ref("ar_collections.ar_collection_worklist_action_email_letters").with_user(
-            self.collector
-        ).with_context(active_model="ar.collection.worklist", active_ids=rows.ids).run()
+        arch = rows.get_views([(False, "list")])["views"]["list"]["arch"]
+        for method in ("action_ar_print_letters", "action_ar_email_letters"):
+            self.assertIn(f'name="{method}"', arch, "a button of the worklist")
+        rows.action_ar_email_letters()
         self.assert_emailed()
 
     @freeze_time("2026-06-15")
     def test_print_from_the_worklist_one_pdf(self):
         rows = self.env["ar.collection.worklist"].with_user(self.collector).search([])
-        action = (
-            self.env.ref("ar_collections.ar_collection_worklist_action_print_letters")
-            .with_user(self.collector)
-            .with_context(active_model="ar.collection.worklist", active_ids=rows.ids)
-            .run()
-        )
+        action = rows.action_ar_print_letters()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         text = pdf_text(attachment.raw)
         self.assertIn("Huadong Machinery", text)
@@ -255,6 +248,10 @@ class TestBulkEmailRpc(AttachmentsCommon, HttpCase):
             self.call("ar_salesman", "res.partner", "action_ar_email_letters", [self.customer.ids])
         with self.assertRaises(JsonRpcException):
             self.call("ar_salesman", "ar.dunning.letter", "action_email_letters", [draft.ids])
+        rows = self.env["ar.collection.worklist"].search([("partner_id", "=", self.customer.id)])
+        self.assertTrue(rows)
+        with self.assertRaises(JsonRpcException):
+            self.call("ar_salesman", "ar.collection.worklist", "action_ar_email_letters", [rows.ids])
         with self.assertRaises(JsonRpcException):
             self.call("ar_salesman", "ar.dunning.letter", "_ar_mark_emailed_with_reminder", [draft.ids])
         draft.invalidate_recordset()
