@@ -1,3 +1,5 @@
+# Side file of the model (issue 13, automatic dunning): the integrator folds it in.
+# pylint: disable=consider-merging-classes-inherited
 """Dunning letters sent in bulk and with the automatic reminders.
 
 - ``action_email_letters``: the bulk "E-mail Letters" of the selected customers (customer
