@@ -66,6 +66,7 @@
         "views/ar_bad_debt_provision_views.xml",
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
+        "views/ar_kpi_dashboard_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
@@ -74,6 +75,9 @@
         "demo/ar_baddebt_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "ar_collections/static/src/kpi_dashboard/*",
+        ],
         "web.assets_tests": [
             "ar_collections/static/tests/tours/**/*",
         ],

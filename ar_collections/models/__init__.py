@@ -39,3 +39,4 @@ from . import ar_write_off_request
 from . import account_move_line
 from . import ar_collection_case
 from . import ar_dunning_message
+from . import ar_kpi_dashboard
