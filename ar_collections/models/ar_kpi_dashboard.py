@@ -171,9 +171,7 @@ class ArKpiDashboard(models.AbstractModel):
                         {"period": month.name, "dso_countback": month.dso_countback, "cei": month.cei}
                         for month in months
                     ],
-                    "action": self._ar_act_window(
-                        self.env._("KPIs"), "ar.kpi.period", domain, "list,form,graph,pivot"
-                    ),
+                    "action": self._ar_act_window(self.env._("KPIs"), "ar.kpi.period", domain, "list,form,graph,pivot"),
                     "overdue_action": last.action_open_overdue(),
                 }
             )
