@@ -71,8 +71,9 @@
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
-        "demo/ar_kpi_demo.xml",
         "demo/ar_baddebt_demo.xml",
+        # the KPI history last: its months see the whole story (write-offs included)
+        "demo/ar_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
