@@ -3,7 +3,7 @@ dashboard's DSO, CEI, roll rates and trends tell a story (loaded after the main 
 bad-debt demo, by ``ar.kpi.period._ar_load_demo_history``; a database without demo data
 never imports this module).
 
-Every month, six of the demo customers are invoiced once (their credit period after the
+Every month (one more than the KPIs' months: the first month's receipts pay it), six of the demo customers are invoiced once (their credit period after the
 invoice date); each invoice is paid in full, late by the customer's habit plus the month's
 slippage: payments slip over the summer (up to 40 days more four months ago), then the
 collectors catch up and the last months are paid on time or early. All the history is paid
@@ -30,7 +30,7 @@ HISTORY_CUSTOMERS = [
     ("demo_partner_jiangnan", 12000.0, 5),
 ]
 # months ago -> days late added to every customer's habit that month
-MONTH_SLIPPAGE = {6: 5, 5: 20, 4: 40, 3: 30, 2: 10, 1: -5}
+MONTH_SLIPPAGE = {7: 0, 6: 5, 5: 20, 4: 40, 3: 30, 2: 10, 1: -5}
 
 
 def load_history_invoices(env, company, months=6):

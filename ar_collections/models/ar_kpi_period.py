@@ -190,7 +190,8 @@ class ArKpiPeriod(models.Model):
         KPIs of those months, so that the dashboard has a trend to show."""
         from ..demo.ar_kpi_demo import load_history_invoices
 
-        load_history_invoices(self.env, self.env.ref("base.main_company"), months=months)
+        # one month more of invoices: the first month's receipts (its CEI) pay them
+        load_history_invoices(self.env, self.env.ref("base.main_company"), months=months + 1)
         # sudo: demo data, loaded at install; the figures are written by the system only
         self.sudo()._ar_refresh(self.env["res.company"].sudo().search([]), months=months)
 

@@ -267,3 +267,42 @@ class TestArKpiDashboard(ArCollectionsCommon):
         self.assertEqual([row["partner_name"] for row in data["top_overdue"]["rows"]], ["Other Company Customer"])
         self.assertEqual(data["kpis"], [], "the other company has no KPIs yet")
         self.assertEqual(data["promises_week"]["rows"], [])
+
+    @freeze_time("2026-11-18")
+    def test_queries_do_not_grow_with_the_customers(self):
+        Promise = self.env["ar.payment.promise"]
+
+        def add_customers(count):
+            for index in range(count):
+                partner = self.env["res.partner"].create(
+                    {"name": f"More {index}", "is_company": True, "collector_id": self.collector_wu.id}
+                )
+                with freeze_time("2026-10-01"):
+                    invoice = self.ar_invoice(partner, 100.0 + index, "2026-10-01", "2026-10-31")
+                with freeze_time("2026-11-02"):
+                    Promise.with_user(self.collector_wu).create(
+                        {
+                            "partner_id": partner.id,
+                            "invoice_ids": [Command.set(invoice.ids)],
+                            "date_start": "2026-11-02",
+                            "date": "2026-11-20",
+                            "amount": 50.0,
+                        }
+                    )
+
+        def queries():
+            self.data()  # pending computations flushed, caches warm
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            data = self.data()
+            return self.env.cr.sql_log_count - before, data
+
+        add_customers(8)
+        count, data = queries()
+        self.assertEqual(len(data["promises_week"]["rows"]), 10)
+        add_customers(16)
+        more, data = queries()
+        self.assertEqual(len(data["top_overdue"]["rows"]), 10)
+        self.assertEqual(len(data["promises_week"]["rows"]), 26)
+        # (the first count may include loading the record rules' cache)
+        self.assertLessEqual(more, count, "a fixed number of queries: 16 customers more, not one query more")
