@@ -69,14 +69,19 @@
         "views/ar_collection_stage_dunning_views.xml",
         "views/ar_collection_run_dunning_views.xml",
         "views/ar_collection_worklist_dunning_views.xml",
+        "views/ar_kpi_dashboard_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
-        "demo/ar_kpi_demo.xml",
         "demo/ar_baddebt_demo.xml",
+        # the KPI history last: its months see the whole story (write-offs included)
+        "demo/ar_kpi_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "ar_collections/static/src/kpi_dashboard/*",
+        ],
         "web.assets_tests": [
             "ar_collections/static/tests/tours/**/*",
         ],

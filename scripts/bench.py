@@ -604,6 +604,14 @@ def measure_kpis(env, company):
     result["kpi_seconds"], result["kpi_queries"] = time.perf_counter() - start, env.cr.sql_log_count - queries
     result["collectors"] = len(by_collector)
     result["kpis"] = kpis.get((company.id, None), {})
+    Forecast = env["ar.cash.forecast"]
+    for kind, date in (("forecast", today), ("backtest", today - timedelta(days=7 * 13))):
+        env.flush_all()
+        queries, start = env.cr.sql_log_count, time.perf_counter()
+        Forecast._ar_generate(company, date, kind)
+        env.flush_all()
+        result[f"{kind}_seconds"] = time.perf_counter() - start
+        result[f"{kind}_queries"] = env.cr.sql_log_count - queries
     return result
 
 
@@ -613,7 +621,8 @@ def print_kpis(points):
     )
     header = (
         f"{'invoices':>9}{'customers':>10}{'rows':>8}{'snapshot (s)':>13}{'queries':>8}"
-        f"{'KPIs (s)':>9}{'queries':>8}{'DSO cb':>8}{'CEI':>7}"
+        f"{'KPIs (s)':>9}{'queries':>8}{'forecast (s)':>13}{'queries':>8}{'backtest (s)':>13}{'queries':>8}"
+        f"{'DSO cb':>8}{'CEI':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -621,6 +630,8 @@ def print_kpis(points):
         print(
             f"{invoices:>9}{customers:>10}{row['snapshot_rows']:>8}{row['snapshot_seconds']:>13.2f}"
             f"{row['snapshot_queries']:>8}{row['kpi_seconds']:>9.2f}{row['kpi_queries']:>8}"
+            f"{row['forecast_seconds']:>13.2f}{row['forecast_queries']:>8}"
+            f"{row['backtest_seconds']:>13.2f}{row['backtest_queries']:>8}"
             f"{row['kpis'].get('dso_countback', 0):>8.1f}{row['kpis'].get('cei', 0):>7.1f}"
         )
 
@@ -712,6 +723,13 @@ def build_parser():
     parser.add_argument("--no-pdf", action="store_true", help="do not measure the PDF (slow)")
     parser.add_argument("--no-run", action="store_true", help="do not measure the nightly run")
     parser.add_argument(
+        "--growth",
+        type=int,
+        default=GROWTH,
+        help="the full ledger is this many times the small one (default 10; 100 with --scale 1: "
+        "10,000 customers and 200,000 invoices)",
+    )
+    parser.add_argument(
         "--kpi", action="store_true", help="also measure the aging snapshots and the KPIs on both ledgers"
     )
     parser.add_argument(
@@ -792,14 +810,14 @@ def main():
         small, kpi = measure_ledger(env, company, "small", builder.invoice_count, args)
         kpi_points = [(builder.invoice_count, small_customers, kpi)] if kpi else []
 
-        big_customers = small_customers * GROWTH
-        log(f"Growing to {small_invoices * GROWTH} invoices for {big_customers} customers (SQL copies) ...")
+        big_customers = small_customers * args.growth
+        log(f"Growing to {small_invoices * args.growth} invoices for {big_customers} customers (SQL copies) ...")
         start = time.perf_counter()
-        for copy_number in range(1, GROWTH):
+        for copy_number in range(1, args.growth):
             new_customers = builder.add_customers(small_customers)
             builder.clone_ledger(customers, new_customers, copy_number)
             log(f"  copy {copy_number}: {builder.invoice_count} invoices")
-            if builder.invoice_count in report_sizes and copy_number < GROWTH - 1:
+            if builder.invoice_count in report_sizes and copy_number < args.growth - 1:
                 analyze(env)
                 measure_point()
         analyze(env)

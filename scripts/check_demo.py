@@ -330,4 +330,48 @@ check(
     "each reminder sent is an automatic e-mail contact",
     all(m.log_id.automatic and m.log_id.channel == "email" for m in messages.filtered(lambda m: m.state == "sent")),
 )
+
+# --- the KPI history (demo/ar_kpi_demo.py): six past months that differ -------------------
+kpi_months = env["ar.kpi.period"].search(
+    [("company_id", "=", company.id), ("dimension", "=", "company")], order="date_to"
+)
+check("six months of KPIs", len(kpi_months) == 6, ", ".join(kpi_months.mapped("name")))
+for period in kpi_months:
+    check(
+        f"KPIs of {period.name} are not zero",
+        period.ar_end > 0 and period.sales > 0 and period.dso_countback > 0 and period.dso > 0 and period.cei > 0,
+        f"AR {period.ar_end:.0f}, sales {period.sales:.0f}, DSO {period.dso_countback:.1f}/{period.dso:.1f}, "
+        f"CEI {period.cei:.1f}",
+    )
+for fname in ("ar_end", "sales", "dso_countback", "cei", "overdue_ratio"):
+    values = kpi_months.mapped(fname)
+    check(
+        f"{fname} differs month to month",
+        all(round(a, 1) != round(b, 1) for a, b in zip(values, values[1:])),
+        ", ".join(f"{value:.1f}" for value in values),
+    )
+check("roll rates in some month", any(p.roll_1_30 > 0 or p.roll_31_60 > 0 for p in kpi_months))
+check(
+    "past months' invoices paid late",
+    bool(
+        env["account.move"].search_count(
+            [
+                ("ref", "=like", "KPI-%"),
+                ("partner_id", "in", customers.ids),
+                ("payment_state", "in", ("paid", "in_payment")),
+            ]
+        )
+    ),
+)
+dashboard = env["ar.kpi.dashboard"].with_user(users["creditmanager"]).get_dashboard_data({})
+check(
+    "the dashboard: KPI card, top overdue customers, broken promise, scorecards",
+    bool(dashboard["kpis"])
+    and bool(dashboard["top_overdue"]["rows"])
+    and bool(dashboard["promises_broken"]["rows"])
+    and bool(dashboard["scorecards"]["rows"]),
+    ", ".join(row["partner_name"] for row in dashboard["top_overdue"]["rows"][:3]),
+)
+mine = env["ar.kpi.dashboard"].with_user(users["collector"]).get_dashboard_data({})["scorecards"]["rows"]
+check("the collector's dashboard: his own scorecard only", {row["user"] for row in mine} <= {users["collector"].name})
 print(f"{len(checks)} checks passed")

@@ -42,3 +42,4 @@ from . import ar_dunning_message
 from . import ar_dunning_letter_bulk
 from . import res_partner_dunning
 from . import ar_collection_stage_dunning
+from . import ar_kpi_dashboard

@@ -185,8 +185,13 @@ class ArKpiPeriod(models.Model):
 
     @api.model
     def _ar_load_demo_history(self, months=6):
-        """Demo data only (demo/ar_kpi_demo.xml): snapshots and KPIs of the demo ledger's
-        past months, so that the dashboard has a trend to show."""
+        """Demo data only (demo/ar_kpi_demo.xml): the main company's invoices and payments
+        of the past months (demo/ar_kpi_demo.py, imported here only), then the snapshots and
+        KPIs of those months, so that the dashboard has a trend to show."""
+        from ..demo.ar_kpi_demo import load_history_invoices
+
+        # one month more of invoices: the first month's receipts (its CEI) pay them
+        load_history_invoices(self.env, self.env.ref("base.main_company"), months=months + 1)
         # sudo: demo data, loaded at install; the figures are written by the system only
         self.sudo()._ar_refresh(self.env["res.company"].sudo().search([]), months=months)
 

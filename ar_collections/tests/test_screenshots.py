@@ -23,9 +23,10 @@ import time
 import unittest
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 from PIL import Image
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
@@ -269,6 +270,50 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             self._wait_remaining_requests()
 
         self.shoot_letter()
+
+    def test_screenshot_dashboard(self):
+        """The collections dashboard on six months of KPIs, a promise due today and one broken."""
+        today = fields.Date.context_today(self.customer)
+        jiangnan = self.env["res.partner"].search([("name", "=", "Jiangnan Textiles")])
+        Promise = self.env["ar.payment.promise"].with_user(self.collector)
+        with freeze_time(today - relativedelta(days=20)):
+            broken = Promise.create(
+                {
+                    "partner_id": jiangnan.id,
+                    "invoice_ids": [Command.set(jiangnan.invoice_ids.filtered(lambda m: m.amount_total == 4200.0).ids)],
+                    "date": today - relativedelta(days=10),
+                    "amount": 4200.0,
+                }
+            )
+        broken._ar_check(today=today)
+        Promise.create(
+            {
+                "partner_id": self.customer.id,
+                "invoice_ids": [
+                    Command.set(self.customer.invoice_ids.filtered(lambda m: m.amount_total == 7300.0).ids)
+                ],
+                "date": today,
+                "amount": 7300.0,
+            }
+        )
+        self.env["ar.kpi.period"].with_user(self.credit_manager).action_refresh(months=6)
+        self.env.flush_all()
+        browser = ChromeBrowser(self)
+        try:
+            browser._websocket_request(
+                "Emulation.setDeviceMetricsOverride",
+                params={"width": 1400, "height": 1250, "deviceScaleFactor": 1, "mobile": False},
+            )
+            self.login(browser, self.credit_manager)
+            self.shoot(
+                browser,
+                "collections_dashboard.png",
+                "/odoo/action-ar_collections.ar_kpi_dashboard_action",
+                ".o_ar_kpi_dashboard .o_ar_top_overdue_row",
+            )
+        finally:
+            browser.stop()
+            self._wait_remaining_requests()
 
     def shoot_letter(self):
         pdftoppm = shutil.which("pdftoppm")
