@@ -66,12 +66,16 @@
         "views/ar_bad_debt_provision_views.xml",
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
+        "views/ar_credit_limit_request_views.xml",
+        "views/res_partner_limits_views.xml",
+        "views/res_config_settings_limits_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
         "demo/ar_kpi_demo.xml",
         "demo/ar_baddebt_demo.xml",
+        "demo/ar_limits_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

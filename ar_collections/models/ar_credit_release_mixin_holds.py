@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ArCreditReleaseMixin(models.AbstractModel):
+    _inherit = "ar.credit.release.mixin"
+
+    ar_hold_lifted_date = fields.Datetime(
+        string="Credit Hold Lifted On",
+        readonly=True,
+        copy=False,
+        help="When a payment removed the reason of the document's credit hold and its hold to-dos were closed; "
+        "cleared when a broken promise (or an unreconciled payment) holds it again.",
+    )
