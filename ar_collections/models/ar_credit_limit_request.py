@@ -36,15 +36,12 @@ class ArCreditLimitRequest(models.Model):
         "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True, index=True
     )
     current_limit = fields.Monetary(
-        string="Current Limit",
         currency_field="currency_id",
         readonly=True,
         copy=False,
         help="The customer's credit limit in the company when the request was made (0: none).",
     )
-    requested_limit = fields.Monetary(
-        string="Requested Limit", currency_field="currency_id", required=True, tracking=True
-    )
+    requested_limit = fields.Monetary(currency_field="currency_id", required=True, tracking=True)
     reason = fields.Text(required=True, help="Why the customer needs this limit (orders expected, guarantees …).")
     state = fields.Selection(
         [
@@ -92,6 +89,7 @@ class ArCreditLimitRequest(models.Model):
         return requests
 
     def write(self, vals):
+        self.check_access("write")  # who may not write at all is told so first
         self._ar_check_guarded_write(vals)
         if not self.env.su and set(REQUEST_TERMS) & set(vals) and any(r.state != "draft" for r in self):
             raise UserError(self.env._("A submitted credit limit change request cannot be changed."))

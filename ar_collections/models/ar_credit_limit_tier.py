@@ -18,6 +18,5 @@ class ArCreditLimitTier(models.Model):
 
     amount_min = fields.Monetary(
         string="Above",
-        help="A credit limit (or increase) above this amount needs this approval; up to it, the tiers below "
-        "suffice.",
+        help="A credit limit (or increase) above this amount needs this approval; up to it, the tiers below suffice.",
     )

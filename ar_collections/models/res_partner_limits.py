@@ -1,11 +1,14 @@
+# Side file of issue 14 part B (credit limits by tier, holds following events), kept apart from the
+# model's main file for the merge; the integrator folds it in.
+# pylint: disable=consider-merging-classes-inherited
 """Credit limits by authority tier (额度审批权限) on the customer.
 
 A Credit Manager writes a credit limit himself up to his authority: the tiers of the company
 (``ar.credit.limit.tier``) the new limit (or the increase) reaches must end with one he
 approves. Above it, ``write``/``create`` (and so the import) refuse, and the limit is asked
 for with a change request (``ar.credit.limit.request``), whose last approval applies it here.
-A decrease needs no tier: a Credit Manager applies it directly. Removing the limit (no limit
-at all) counts as an infinite limit: the whole ladder.
+A decrease needs no tier: a Credit Manager applies it directly. A customer without a limit gets
+his first one as an increase from 0; removing the limit (no limit at all) needs the whole ladder.
 """
 
 from odoo import api, fields, models
@@ -14,7 +17,6 @@ from odoo.exceptions import AccessError
 from .res_partner import CREDIT_FIELD_GROUPS
 
 LIMIT_FIELDS = ("credit_limit", "use_partner_credit_limit")
-UNLIMITED = float("inf")
 
 
 class ResPartner(models.Model):
@@ -44,29 +46,32 @@ class ResPartner(models.Model):
     # The guard: a limit above the writer's authority is refused
     # ------------------------------------------------------------------
     def _ar_check_profile_write(self, vals, new=False):
-        super()._ar_check_profile_write(vals, new=new)
+        result = super()._ar_check_profile_write(vals, new=new)
         if not self.env.su and set(LIMIT_FIELDS) & set(vals):
             self._ar_check_limit_authority(vals, new=new)
+        return result
 
-    def _ar_effective_limit(self, limit, fallback):
-        """The limit a stored ``credit_limit`` means: none (infinite) when it is the company's
-        fallback value and the company does not apply limits to every customer."""
-        if limit != fallback or self.env.company.account_use_credit_limit:
-            return limit
-        return UNLIMITED
+    def _ar_has_limit(self, limit, fallback):
+        """Whether a stored ``credit_limit`` is a limit: not when it is the company's fallback
+        value and the company does not apply limits to every customer (no limit at all)."""
+        return limit != fallback or self.env.company.account_use_credit_limit
 
     def _ar_limit_tiers_needed(self, old, new):
-        """Tiers of the current company a limit change from ``old`` to ``new`` (effective
-        limits) reaches, lowest first; none for a decrease."""
+        """Tiers of the current company a limit change from ``old`` to ``new`` reaches, lowest
+        first (None: no limit; a customer without a limit gets his first one from 0); none for
+        a decrease."""
         Tier = self.env["ar.credit.limit.tier"]
         company = self.env.company
-        if new <= old:
-            return Tier
-        if new == UNLIMITED:
+        if new is None:
+            if old is None:
+                return Tier
             # no limit at all: the whole ladder (sudo: see _ar_check_limit_authority)
             top = max(Tier.sudo().search([("company_id", "=", company.id)]).mapped("amount_min"), default=0.0)
             return Tier._ar_get_reached_tiers(company, top + 1.0)
-        amount = new - old if company.ar_limit_tier_basis == "increase" and old != UNLIMITED else new
+        old = old or 0.0
+        if company.currency_id.compare_amounts(new, old) <= 0:
+            return Tier
+        amount = new - old if company.ar_limit_tier_basis == "increase" else new
         return Tier._ar_get_reached_tiers(company, amount)
 
     def _ar_check_limit_authority(self, vals, new=False):
@@ -85,15 +90,16 @@ class ResPartner(models.Model):
                 limit = fallback
             else:
                 limit = current
-            old = 0.0 if partner is None else self._ar_effective_limit(current, fallback)
-            tiers = self._ar_limit_tiers_needed(old, self._ar_effective_limit(limit, fallback))
+            old = current if partner and self._ar_has_limit(current, fallback) else None
+            new_limit = limit if self._ar_has_limit(limit, fallback) else None
+            tiers = self._ar_limit_tiers_needed(old, new_limit)
             if tiers and not tiers[-1]._ar_covers(user):
                 name = partner.display_name if partner else vals.get("name") or ""
                 raise AccessError(
                     self.env._(
                         "A credit limit of %(limit)s for %(partner)s is above your approval authority "
                         "(it needs %(approver)s): ask for it with a credit limit change request.",
-                        limit=company.currency_id.format(limit) if limit != fallback else self.env._("no limit"),
+                        limit=company.currency_id.format(limit) if new_limit is not None else self.env._("no limit"),
                         partner=name,
                         approver=(tiers[-1].user_id or tiers[-1].group_id).display_name,
                     )

@@ -122,7 +122,7 @@ class TestCreditLimitApproval(CreditLimitTierCommon):
         self.assertEqual(self.limit(partner), 90000.0)
 
     def test_decrease_applies_directly(self):
-        self.customer.write({"credit_limit": 800000.0})
+        self.customer.sudo().write({"credit_limit": 800000.0})
         self.customer.with_user(self.credit_manager).write({"credit_limit": 60000.0})
         self.assertEqual(self.limit(), 60000.0)
 
@@ -369,7 +369,9 @@ class TestCreditLimitOverJsonRpc(CreditLimitTierCommon, HttpCase):
         )
         self.assertFalse(result["ids"])
         request = self.ask(300000.0)
-        self.assertRefused("ar_credit_manager", "ar.credit.limit.request", "write", [request.ids, {"state": "approved"}])
+        self.assertRefused(
+            "ar_credit_manager", "ar.credit.limit.request", "write", [request.ids, {"state": "approved"}]
+        )
         self.assertRefused(
             "ar_credit_manager",
             "ar.credit.limit.approval",

@@ -20,9 +20,7 @@ HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
 class TestHoldEvents(CreditHoldCommon):
     def hold_todos(self, document):
         document.invalidate_recordset()
-        return document.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY)
-        )
+        return document.sudo().activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(HOLD_ACTIVITY))
 
     def held_by_the_portal(self, order):
         """Confirmed where no user reads the hold (portal, OdooBot): it stays a quotation and
@@ -77,10 +75,14 @@ class TestHoldEvents(CreditHoldCommon):
         self.assertFalse(self.hold_todos(order))
 
     def test_unreconciled_payment_reinstates_the_hold(self):
-        invoice = self.ar_invoice(self.customer, 4500.0, "2026-06-01", "2026-07-15")
-        order = self.ar_order(self.customer, 1000.0)
+        stage = self.ar_stage("hold_sales")
+        due = fields.Date.to_date("2026-06-15") - relativedelta(days=stage.days_from + 5)
+        invoice = self.ar_invoice(self.customer, 800.0, due - relativedelta(days=30), due)
+        self.ar_set_stage(invoice, stage)
+        order = self.ar_order(self.customer, 100.0)
         self.held_by_the_portal(order)
-        payment = self.ar_pay(invoice, 4500.0, "2026-06-15")
+        payment = self.ar_pay(invoice, 800.0, "2026-06-15")
+        self.assertFalse(self.reread(order).ar_credit_hold)
         self.assertFalse(self.hold_todos(order))
         payment.move_id.line_ids.remove_move_reconcile()
         order = self.reread(order)
