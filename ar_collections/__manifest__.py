@@ -70,6 +70,9 @@
         "views/ar_collection_run_dunning_views.xml",
         "views/ar_collection_worklist_dunning_views.xml",
         "views/ar_kpi_dashboard_views.xml",
+        "views/ar_credit_limit_request_views.xml",
+        "views/res_partner_limits_views.xml",
+        "views/res_config_settings_limits_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
@@ -77,6 +80,7 @@
         "demo/ar_baddebt_demo.xml",
         # the KPI history last: its months see the whole story (write-offs included)
         "demo/ar_kpi_demo.xml",
+        "demo/ar_limits_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

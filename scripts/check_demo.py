@@ -374,4 +374,28 @@ check(
 )
 mine = env["ar.kpi.dashboard"].with_user(users["collector"]).get_dashboard_data({})["scorecards"]["rows"]
 check("the collector's dashboard: his own scorecard only", {row["user"] for row in mine} <= {users["collector"].name})
+
+# --- credit limit approval by tier (额度审批) -------------------------------------------------
+limit_tiers = env["ar.credit.limit.tier"].search([("company_id", "=", company.id)])
+check(
+    "credit limit tiers: credit managers, the finance manager above 100,000, the general manager above 500,000",
+    [(t.amount_min, t.group_id.id or t.user_id.id) for t in limit_tiers]
+    == [
+        (0.0, ref("ar_collections.group_ar_credit_manager").id),
+        (100000.0, ref("account.group_account_manager").id),
+        (500000.0, ref("base.user_admin").id),
+    ],
+    ", ".join(limit_tiers.mapped("display_name")),
+)
+pending = env["ar.credit.limit.request"].search([("company_id", "=", company.id), ("state", "=", "to_approve")])
+pacific = customer("demo_partner_pacific")
+check(
+    "Pacific: a limit change request of 300,000 by the credit manager, waiting for the finance manager",
+    len(pending) == 1
+    and pending.partner_id == pacific
+    and pending.requested_limit == 300000.0
+    and pending.user_id == users["creditmanager"]
+    and pending.next_approval_id.group_id == ref("account.group_account_manager"),
+    ", ".join(pending.mapped(lambda r: f"{r.partner_id.name} {r.requested_limit} {r.next_approval_id.display_name}")),
+)
 print(f"{len(checks)} checks passed")

@@ -33,6 +33,7 @@ from . import ar_collector_scorecard
 from . import ar_cash_forecast
 from . import ar_bad_debt_provision
 from . import ar_bad_debt_provision_line
+from . import ar_approval_tier_mixin  # before its first user, ar_write_off_tier
 from . import ar_write_off_tier
 from . import ar_write_off_approval
 from . import ar_write_off_request
@@ -43,3 +44,16 @@ from . import ar_dunning_letter_bulk
 from . import res_partner_dunning
 from . import ar_collection_stage_dunning
 from . import ar_kpi_dashboard
+from . import ar_credit_limit_tier
+from . import ar_credit_limit_approval
+from . import ar_credit_limit_request
+from . import ar_credit_profile_history_limits
+from . import res_company_limits
+from . import res_config_settings_limits
+from . import res_partner_limits
+from . import ar_credit_release_mixin_holds
+from . import ar_collection_followup_holds
+from . import account_move_line_holds
+from . import account_partial_reconcile_holds
+from . import ar_payment_promise_holds
+from . import ar_extension_request_holds

@@ -221,12 +221,9 @@ class ArWriteOffRequest(models.Model):
         """The approval tiers the request reaches, lowest first; without tiers configured,
         one approval by a Credit Manager."""
         self.ensure_one()
-        tiers = self.env["ar.write.off.tier"].sudo().search([("company_id", "=", self.company_id.id)])
-        reached = tiers.filtered(
-            lambda tier: self.currency_id.compare_amounts(self.amount, tier.amount_min) >= 0
-        ).sorted(lambda tier: (tier.amount_min, tier.sequence, tier.id))
+        reached = self.env["ar.write.off.tier"]._ar_get_reached_tiers(self.company_id, self.amount)
         if reached:
-            return [{"group_id": tier.group_id.id, "user_id": tier.user_id.id} for tier in reached]
+            return reached._ar_step_vals()
         return [{"group_id": self.env.ref(CREDIT_MANAGER_GROUP).id, "user_id": False}]
 
     def action_submit(self):
