@@ -66,12 +66,21 @@
         "views/ar_bad_debt_provision_views.xml",
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
+        "security/ar_repayment_plan_security.xml",
+        "data/ar_repayment_plan_data.xml",
+        "report/ar_repayment_plan_reports.xml",
+        "report/ar_repayment_plan_templates.xml",
+        "views/ar_repayment_plan_views.xml",
+        "views/res_partner_plans_views.xml",
+        "views/res_config_settings_plans_views.xml",
+        "report/ar_collection_worklist_plans_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
         "demo/ar_collections_demo.xml",
         "demo/ar_kpi_demo.xml",
         "demo/ar_baddebt_demo.xml",
+        "demo/ar_plans_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

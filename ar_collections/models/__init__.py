@@ -39,3 +39,10 @@ from . import ar_write_off_request
 from . import account_move_line
 from . import ar_collection_case
 from . import ar_dunning_message
+from . import ar_repayment_plan
+from . import ar_repayment_plan_line
+from . import res_company_plans
+from . import res_config_settings_plans
+from . import res_partner_plans
+from . import account_move_plans
+from . import ar_collection_run_plans
