@@ -44,8 +44,14 @@ class _PlanDemo:
                 "invoice_payment_term_id": False,
                 "ref": reference,
                 "invoice_line_ids": [
-                    Command.create({"name": "精密仪器 / Precision instruments", "quantity": 1, "price_unit": amount,
-                                    "tax_ids": [Command.clear()]})
+                    Command.create(
+                        {
+                            "name": "精密仪器 / Precision instruments",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
                 ],
             }
         )
@@ -70,8 +76,13 @@ class _PlanDemo:
             }
         )
         self.env["ir.model.data"].create(
-            {"name": "demo_partner_repayment_plan", "module": "ar_collections", "model": "res.partner",
-             "res_id": partner.id, "noupdate": True}
+            {
+                "name": "demo_partner_repayment_plan",
+                "module": "ar_collections",
+                "model": "res.partner",
+                "res_id": partner.id,
+                "noupdate": True,
+            }
         )
         invoices = self._ar_plan_demo_invoice(
             company, partner, 36000.0, today - timedelta(days=55), "SZ-2026-014"

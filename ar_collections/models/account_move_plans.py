@@ -2,7 +2,7 @@ from odoo import api, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _ar_get_paused_invoice_ids(self, company):

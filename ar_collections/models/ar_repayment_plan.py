@@ -98,7 +98,6 @@ class ArRepaymentPlan(models.Model):
         "('state', '=', 'posted'), ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
     )
     amount_covered = fields.Monetary(
-        string="Amount Covered",
         currency_field="currency_id",
         readonly=True,
         tracking=True,
@@ -129,7 +128,9 @@ class ArRepaymentPlan(models.Model):
     paid_amount = fields.Monetary(string="Paid", currency_field="currency_id", compute="_compute_progress")
     next_line_id = fields.Many2one("ar.repayment.plan.line", string="Next Instalment", compute="_compute_progress")
     next_date = fields.Date(string="Next Instalment Date", compute="_compute_progress")
-    next_amount = fields.Monetary(string="Next Instalment Amount", currency_field="currency_id", compute="_compute_progress")
+    next_amount = fields.Monetary(
+        string="Next Instalment Amount", currency_field="currency_id", compute="_compute_progress"
+    )
     arrears_amount = fields.Monetary(
         string="Arrears",
         currency_field="currency_id",
@@ -159,14 +160,14 @@ class ArRepaymentPlan(models.Model):
     def _compute_progress(self):
         for plan in self:
             today = plan.company_id._ar_get_today()[0] if plan.company_id else fields.Date.context_today(plan)
-            lines = plan.line_ids.sorted(lambda line: (line.date or today, line.id))
+            lines = plan.line_ids.filtered("date").sorted(lambda line: (line.date, line.id))
             # the next instalment to come: the first open one not yet due (those past due are arrears)
-            upcoming = lines.filtered(lambda line: line.state == "open" and line.date and line.date >= today)[:1]
+            upcoming = next((line for line in lines if line.state == "open" and line.date >= today), lines.browse())
             plan.paid_amount = sum(lines.mapped("paid_amount"))
             plan.next_line_id = upcoming
             plan.next_date = upcoming.date
             plan.next_amount = upcoming.amount - upcoming.paid_amount if upcoming else 0.0
-            due = lines.filtered(lambda line: line.date and line.date < today and line.state != "kept")
+            due = [line for line in lines if line.date < today and line.state != "kept"]
             plan.arrears_amount = sum(line.amount - line.paid_amount for line in due)
 
     @api.depends("name", "partner_id")
@@ -231,7 +232,10 @@ class ArRepaymentPlan(models.Model):
         for plan in self:
             if plan.invoice_ids.commercial_partner_id - plan.partner_id:
                 raise ValidationError(
-                    self.env._("The invoices of a repayment plan must be invoices of %(partner)s.", partner=plan.partner_id.name)
+                    self.env._(
+                        "The invoices of a repayment plan must be invoices of %(partner)s.",
+                        partner=plan.partner_id.name,
+                    )
                 )
 
     def _ar_update_amount_covered(self):
@@ -382,7 +386,9 @@ class ArRepaymentPlan(models.Model):
         for plan in self:
             if plan.requested_by_id == self.env.user:
                 raise AccessError(
-                    self.env._("%(plan)s was proposed by you: another Credit Manager approves it.", plan=plan.display_name)
+                    self.env._(
+                        "%(plan)s was proposed by you: another Credit Manager approves it.", plan=plan.display_name
+                    )
                 )
 
     def action_approve(self):
@@ -534,7 +540,13 @@ class ArRepaymentPlan(models.Model):
         plans = self.filtered(lambda plan: plan.state in RUNNING_STATES)
         payments = plans._ar_get_payments(today)
         Line = self.env["ar.repayment.plan.line"]
-        result = {"kept": Line, "partial": Line, "broken": Line, "broken_plans": self.browse(), "completed": self.browse()}
+        result = {
+            "kept": Line,
+            "partial": Line,
+            "broken": Line,
+            "broken_plans": self.browse(),
+            "completed": self.browse(),
+        }
         for plan in plans:
             grace = plan.company_id.ar_promise_grace_days
             plan_payments = payments.get(plan.id, [])

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # Repayment plans
     ar_plan_approval_amount = fields.Monetary(
@@ -25,7 +25,9 @@ class ResCompany(models.Model):
         for company in self:
             if company.ar_plan_approval_amount < 0 or company.ar_plan_max_broken < 0:
                 raise ValidationError(
-                    self.env._("The repayment plan approval amount and number of broken instalments cannot be negative.")
+                    self.env._(
+                        "The repayment plan approval amount and number of broken instalments cannot be negative."
+                    )
                 )
 
     def _ar_load_demo_plans(self):

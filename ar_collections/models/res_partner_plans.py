@@ -5,7 +5,7 @@ from .res_partner import CREDIT_FIELD_GROUPS
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Repayment plans of the customer in the current company: the running one first
     ar_plan_id = fields.Many2one(

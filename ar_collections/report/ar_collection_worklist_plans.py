@@ -10,7 +10,7 @@ class ArCollectionWorklist(models.Model):
     plan_state = fields.Selection(PLAN_STATES, string="Repayment Plan", compute="_compute_plan_figures")
     plan_next_date = fields.Date(string="Next Instalment", compute="_compute_plan_figures")
     plan_next_amount = fields.Monetary(string="Next Instalment Amount", compute="_compute_plan_figures")
-    plan_arrears = fields.Monetary(string="Plan Arrears", compute="_compute_plan_figures")
+    plan_arrears = fields.Monetary(compute="_compute_plan_figures")
 
     def _compute_plan_figures(self):
         # sudo: the plan figures of the customers on the user's own worklist lines

@@ -91,9 +91,7 @@ class TestRepaymentPlan(RepaymentPlanCommon):
         plan.write({"instalment_count": 3, "first_instalment_date": "2026-04-05"})
         plan.action_generate_instalments()
         self.assertEqual(plan.line_ids.mapped("amount"), [333.33, 333.33, 333.34])
-        self.assertEqual(
-            [str(d) for d in plan.line_ids.mapped("date")], ["2026-04-05", "2026-05-05", "2026-06-05"]
-        )
+        self.assertEqual([str(d) for d in plan.line_ids.mapped("date")], ["2026-04-05", "2026-05-05", "2026-06-05"])
         with freeze_time("2026-03-16 09:00:00"):
             plan.action_propose()
         self.assertEqual(plan.state, "proposed")
@@ -338,8 +336,9 @@ class TestRepaymentPlanControls(RepaymentPlanCommon):
     def test_salesperson_reads_his_customers_plans_only(self):
         plan = self.active_plan()
         other = self.env["res.partner"].create({"name": "Not His Co", "is_company": True})
-        other_plan = self.new_plan(invoices=self.ar_invoice(other, 900.0, "2026-02-01", "2026-03-03"),
-                                   amounts=(900.0,), partner=other)
+        other_plan = self.new_plan(
+            invoices=self.ar_invoice(other, 900.0, "2026-02-01", "2026-03-03"), amounts=(900.0,), partner=other
+        )
         Plan = self.env["ar.repayment.plan"].with_user(self.salesman)
         self.assertEqual(Plan.search([]), plan)
         with self.assertRaises(AccessError):
