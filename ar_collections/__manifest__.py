@@ -73,6 +73,14 @@
         "views/ar_credit_limit_request_views.xml",
         "views/res_partner_limits_views.xml",
         "views/res_config_settings_limits_views.xml",
+        "security/ar_repayment_plan_security.xml",
+        "data/ar_repayment_plan_data.xml",
+        "report/ar_repayment_plan_reports.xml",
+        "report/ar_repayment_plan_templates.xml",
+        "views/ar_repayment_plan_views.xml",
+        "views/res_partner_plans_views.xml",
+        "views/res_config_settings_plans_views.xml",
+        "report/ar_collection_worklist_plans_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
@@ -81,6 +89,7 @@
         # the KPI history last: its months see the whole story (write-offs included)
         "demo/ar_kpi_demo.xml",
         "demo/ar_limits_demo.xml",
+        "demo/ar_plans_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -398,4 +398,31 @@ check(
     and pending.next_approval_id.group_id == ref("account.group_account_manager"),
     ", ".join(pending.mapped(lambda r: f"{r.partner_id.name} {r.requested_limit} {r.next_approval_id.display_name}")),
 )
+
+# --- repayment plans ------------------------------------------------------------------------
+plan_customer = Partner.browse(ref("ar_collections.demo_partner_repayment_plan").id)
+plans = env["ar.repayment.plan"].search([("partner_id", "=", plan_customer.id)])
+plan = plans.filtered(lambda p: p.state == "active")[:1]
+check("a customer paying by an active repayment plan", bool(plan), plan_customer.name)
+lines = plan.line_ids.sorted("date")
+check(
+    "the plan: one instalment kept, the next one due",
+    [line.state for line in lines] == ["kept", "open", "open"] and plan.next_line_id == lines[1],
+    ", ".join(lines.mapped(lambda line: f"{line.date} {line.amount:.0f} {line.state}")),
+)
+check(
+    "the plan was approved by the credit manager, proposed by the collector",
+    plan.approver_id == users["creditmanager"] and plan.requested_by_id == users["collector"],
+)
+check(
+    "the customer shows the plan's next instalment, no arrears",
+    plan_customer.ar_plan_state == "active"
+    and plan_customer.ar_plan_next_date == lines[1].date
+    and plan_customer.ar_plan_arrears == 0,
+)
+paused = env["account.move"]._ar_get_paused_invoice_ids(company)
+check(
+    "the plan's invoices are not dunned",
+    set(plan.invoice_ids.ids) <= paused and not plan.invoice_ids.collection_stage_id,
+)
 print(f"{len(checks)} checks passed")

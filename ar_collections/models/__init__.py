@@ -57,3 +57,10 @@ from . import account_move_line_holds
 from . import account_partial_reconcile_holds
 from . import ar_payment_promise_holds
 from . import ar_extension_request_holds
+from . import ar_repayment_plan
+from . import ar_repayment_plan_line
+from . import res_company_plans
+from . import res_config_settings_plans
+from . import res_partner_plans
+from . import account_move_plans
+from . import ar_collection_run_plans
