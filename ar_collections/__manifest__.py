@@ -66,6 +66,7 @@
         "views/ar_bad_debt_provision_views.xml",
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
+        "views/ar_credit_grade_interest_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

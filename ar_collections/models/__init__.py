@@ -39,3 +39,6 @@ from . import ar_write_off_request
 from . import account_move_line
 from . import ar_collection_case
 from . import ar_dunning_message
+from . import ar_credit_grade_interest
+from . import res_partner_interest
+from . import res_company_baddebt

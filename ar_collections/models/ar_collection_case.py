@@ -182,10 +182,7 @@ class ArCollectionCase(models.Model):
         cases._ar_check_case()
         for case in cases:
             # sudo: the number is a guarded field, set here once
-            case.sudo().name = (
-                self.env["ir.sequence"].sudo().with_company(case.company_id).next_by_code("ar.collection.case")
-                or case.name
-            )
+            case.sudo().name = case.company_id._ar_next_bad_debt_number("ar.collection.case")
         return cases
 
     def write(self, vals):
