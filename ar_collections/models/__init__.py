@@ -42,3 +42,5 @@ from . import ar_dunning_message
 from . import ar_credit_grade_interest
 from . import res_partner_interest
 from . import res_company_baddebt
+from . import res_partner_case_followup
+from . import ar_collection_followup_case
