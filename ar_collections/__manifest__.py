@@ -67,6 +67,8 @@
         "views/ar_write_off_request_views.xml",
         "views/ar_collection_case_views.xml",
         "views/ar_credit_grade_interest_views.xml",
+        "report/ar_statement_interest_templates.xml",
+        "views/ar_statement_interest_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
