@@ -45,3 +45,4 @@ from . import res_company_baddebt
 from . import res_partner_case_followup
 from . import ar_collection_followup_case
 from . import ar_statement_interest
+from . import ir_actions_report_evidence
