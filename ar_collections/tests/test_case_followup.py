@@ -120,3 +120,12 @@ class TestCaseFollowup(ArBadDebtCommon, ArCollectionRunCommon):
             self.open_case(self.inv2, self.legal, handler="legal")
         self.assertEqual(self.owner(), self.legal)
         self.assertEqual(other.user_id, self.collector)
+
+    @freeze_time("2026-03-15 09:00:00")
+    def test_demo_case_took_the_followup(self):
+        self.company._ar_load_demo_bad_debts()
+        case = self.env["ar.collection.case"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(case.user_id, self.legal, "the company's legal user follows the case")
+        activity = self.followup(case.partner_id)
+        self.assertEqual(activity.user_id, self.legal)
+        self.assertIn("follow-up handed over to Lawyer Sun", case.partner_id.message_ids.mapped("body")[0])
