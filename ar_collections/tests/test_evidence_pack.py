@@ -44,8 +44,10 @@ class TestEvidencePack(ArBadDebtCommon):
     @freeze_time("2026-03-15 09:00:00")
     def test_pack_of_the_documents_pdfs(self):
         # the final notice sent before the debt was handed over
-        letter = self.env["ar.dunning.letter"].with_user(self.collector).create(
-            {"partner_id": self.customer.id, "level": "final", "date": "2026-02-20"}
+        letter = (
+            self.env["ar.dunning.letter"]
+            .with_user(self.collector)
+            .create({"partner_id": self.customer.id, "level": "final", "date": "2026-02-20"})
         )
         letter.action_print()
         case = (
@@ -67,14 +69,18 @@ class TestEvidencePack(ArBadDebtCommon):
             {"partner_id": self.customer.id, "date_from": "2026-01-01", "date_to": "2026-01-31"}
         )
         statement.action_print()
-        reply = self.env["ir.attachment"].with_user(self.collector).create(
-            {
-                "name": "signed reply.pdf",
-                "res_model": "ar.statement",
-                "res_id": statement.id,
-                "datas": base64.b64encode(blank_pdf(2)),
-                "mimetype": "application/pdf",
-            }
+        reply = (
+            self.env["ir.attachment"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "name": "signed reply.pdf",
+                    "res_model": "ar.statement",
+                    "res_id": statement.id,
+                    "datas": base64.b64encode(blank_pdf(2)),
+                    "mimetype": "application/pdf",
+                }
+            )
         )
         self.env["ir.attachment"].with_user(self.collector).create(
             {"name": "note.txt", "res_model": "ar.statement", "res_id": statement.id, "raw": b"not a PDF"}

@@ -4,6 +4,7 @@ the interest invoice, each once."""
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -49,7 +50,9 @@ class ArInterestGradeCommon(ArBadDebtCommon):
         return self.env["account.move"].browse(action["res_id"])
 
     def print_letter(self, partner, level):
-        letter = self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": partner.id, "level": level})
+        letter = (
+            self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": partner.id, "level": level})
+        )
         letter.action_print()
         return letter
 
@@ -92,8 +95,10 @@ class TestInterestPerGrade(ArInterestGradeCommon):
         self.assertEqual(invoice.amount_total, 120.33)
         self.assertEqual(invoice.invoice_line_ids.ar_interest_source_id, self.inv3)
         self.assertIn("122 days from 2025-10-01 to 2026-01-31 at 18.0 % per year", invoice.invoice_line_ids.name)
-        final = self.env["ar.dunning.letter"].with_user(self.collector).create(
-            {"partner_id": self.customer.id, "level": "final"}
+        final = (
+            self.env["ar.dunning.letter"]
+            .with_user(self.collector)
+            .create({"partner_id": self.customer.id, "level": "final"})
         )
         self.assertEqual(
             [(row["invoice"], row["days"], row["amount"]) for row in final._ar_get_interest_lines()],
@@ -101,7 +106,7 @@ class TestInterestPerGrade(ArInterestGradeCommon):
         )
 
     def test_grade_terms_cannot_be_negative(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(ValidationError), self.cr.savepoint():
             self.grade_d.ar_interest_grace_days = -1
         self.assertEqual(self.grade_d.ar_interest_grace_days, 0)
 
@@ -118,8 +123,10 @@ class TestLetterFees(ArInterestGradeCommon):
         with freeze_time("2026-01-25 10:00:00"):
             lawyer = self.print_letter(self.customer, "lawyer")
         with freeze_time("2026-01-26 10:00:00"):
-            draft = self.env["ar.dunning.letter"].with_user(self.collector).create(
-                {"partner_id": self.customer.id, "level": "final"}
+            draft = (
+                self.env["ar.dunning.letter"]
+                .with_user(self.collector)
+                .create({"partner_id": self.customer.id, "level": "final"})
             )
         with freeze_time("2026-01-31 10:00:00"):
             january = self.create_interest_invoice(self.customer)
@@ -139,11 +146,16 @@ class TestLetterFees(ArInterestGradeCommon):
         self.assertNotIn(draft, fees.ar_fee_letter_id)
         january.action_post()
         # the interest invoice itself accrues no interest (nor does its fee)
-        self.assertNotIn(january, self.env["account.move"].browse(list(
-            self.env["account.move"]._ar_get_accrued_interest(
-                partner_ids=self.customer.ids, date="2026-04-30", company=self.company
-            )
-        )))
+        self.assertNotIn(
+            january,
+            self.env["account.move"].browse(
+                list(
+                    self.env["account.move"]._ar_get_accrued_interest(
+                        partner_ids=self.customer.ids, date="2026-04-30", company=self.company
+                    )
+                )
+            ),
+        )
         # February: the interest of the days since 31 January (56 + 140), no fee charged again
         with freeze_time("2026-02-28 10:00:00"):
             february = self.create_interest_invoice(self.customer)
@@ -167,7 +179,7 @@ class TestLetterFees(ArInterestGradeCommon):
             invoice = self.create_interest_invoice(self.customer)
         self.assertEqual(invoice.amount_total, 200.0)
         self.assertEqual(invoice.invoice_line_ids.ar_fee_letter_id, final)
-        with freeze_time("2026-01-31 12:00:00"), self.assertRaisesRegex(Exception, "no late-payment interest"):
+        with freeze_time("2026-01-31 12:00:00"), self.assertRaisesRegex(UserError, "no late-payment interest"):
             self.create_interest_invoice(self.customer)
 
 
