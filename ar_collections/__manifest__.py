@@ -81,6 +81,9 @@
         "views/res_partner_plans_views.xml",
         "views/res_config_settings_plans_views.xml",
         "report/ar_collection_worklist_plans_views.xml",
+        "views/ar_credit_grade_interest_views.xml",
+        "report/ar_statement_interest_templates.xml",
+        "views/ar_statement_interest_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

@@ -425,4 +425,16 @@ check(
     "the plan's invoices are not dunned",
     set(plan.invoice_ids.ids) <= paused and not plan.invoice_ids.collection_stage_id,
 )
+
+# bad debts: the agency case took over the customer's follow-up
+case = env["ar.collection.case"].search([("company_id", "=", company.id), ("handler", "=", "agency")], limit=1)
+case_followup = env["ar.collection.followup"].with_company(company)._get_open_activities(case.partner_id)
+check(
+    "the agency case's follow-up handed over to the case owner",
+    bool(case)
+    and len(case_followup) == 1
+    and case_followup.user_id == case.user_id
+    and case.user_id != company.ar_default_collector_id,
+    f"{case.name}: {case.user_id.name} / {', '.join(case_followup.mapped('user_id.name'))}",
+)
 print(f"{len(checks)} checks passed")

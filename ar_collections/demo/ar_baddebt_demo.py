@@ -88,9 +88,18 @@ class _BadDebtDemo:
         agency = Partner.create({"name": "Shanghai Huaxin Debt Recovery Agency", "is_company": True})
         written_off = self._ar_baddebt_demo_invoice(company, bankrupt, 48000.0, today - timedelta(days=210))
         sued = self._ar_baddebt_demo_invoice(company, litigated, 36000.0, today - timedelta(days=130))
-        # a legal case handed to an agency (25 %, no cure no pay)
+        # the collector follows the delinquent customer up (over 90 days) until the case opens
+        Stage = self.env["ar.collection.stage"].with_company(company)
+        stage = Stage._ar_stage_for_days(Stage._ar_get_ladder(company), 130)
+        if stage:
+            self.env["ar.collection.followup"].with_company(company)._reschedule(
+                litigated, stage=stage, deadline=today, user=company.ar_default_collector_id or self.env.user
+            )
+        # a legal case handed to an agency (25 %, no cure no pay), followed by the legal user: the
+        # customer's follow-up is handed over to him
         self.env["ar.collection.case"].create(
             {
+                "user_id": (company.ar_legal_user_id or company.ar_credit_manager_user_id or self.env.user).id,
                 "partner_id": litigated.id,
                 "company_id": company.id,
                 "invoice_ids": [Command.set(sued.ids)],

@@ -64,3 +64,10 @@ from . import res_config_settings_plans
 from . import res_partner_plans
 from . import account_move_plans
 from . import ar_collection_run_plans
+from . import ar_credit_grade_interest
+from . import res_partner_interest
+from . import res_company_baddebt
+from . import res_partner_case_followup
+from . import ar_collection_followup_case
+from . import ar_statement_interest
+from . import ir_actions_report_evidence

@@ -358,31 +358,70 @@ class AccountMove(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
+    def _ar_has_interest_terms(self, company):
+        """Whether any customer of ``company`` is charged interest: a company rate, or a
+        credit grade with its own positive rate."""
+        if company.ar_interest_rate:
+            return True
+        # sudo: whether such a grade exists, whoever asks
+        return bool(
+            self.env["ar.credit.grade"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("ar_interest_own_terms", "=", True),
+                    ("ar_interest_rate", ">", 0),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
     def _ar_get_accrued_interest(self, partner_ids=None, date=None, company=None, move_ids=None):
         """Late-payment interest accrued and not yet invoiced on ``date`` (today by default),
         per overdue invoice id: dict(``invoice``, ``base`` (overdue amount), ``date_from``,
-        ``date_to``, ``days``, ``rate``, ``period``, ``amount``). Empty without a rate."""
+        ``date_to``, ``days``, ``rate``, ``period``, ``amount``), at the terms of the
+        customer (``res.partner._ar_get_interest_terms``: its grade's, else the company's).
+        Empty without a rate."""
         company = company or self.env.company
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        if not company.ar_interest_rate:
+        if not self._ar_has_interest_terms(company):
             return {}
         overdue = self.env["ar.aging"]._get_overdue_invoices(
             partner_ids=partner_ids, date=date, company_ids=company.ids, move_ids=move_ids
         )
-        # no interest on interest: the interest invoices themselves are left out
+        # no interest on interest (nor on fees): the interest invoices themselves are left out
         interest_invoice_ids = {
             move.id
             for (move,) in self.env["account.move.line"]
             .sudo()
-            ._read_group([("move_id", "in", list(overdue)), ("ar_interest_source_id", "!=", False)], ["move_id"])
+            ._read_group(
+                [
+                    ("move_id", "in", list(overdue)),
+                    "|",
+                    ("ar_interest_source_id", "!=", False),
+                    ("ar_fee_letter_id", "!=", False),
+                ],
+                ["move_id"],
+            )
         }
         overdue = {move_id: row for move_id, row in overdue.items() if move_id not in interest_invoice_ids}
         until = self._ar_get_interest_invoiced_until(list(overdue))
-        rate, period = company.ar_interest_rate, company.ar_interest_period
+        terms_of = (
+            self.env["res.partner"]
+            .browse({row["partner_id"] for row in overdue.values()})
+            ._ar_get_interest_terms(company)
+        )
         currency = company.currency_id
         result = {}
         for move_id, row in overdue.items():
-            start = row["due_date"] + timedelta(days=company.ar_interest_grace_days)
+            terms = terms_of.get(row["partner_id"])
+            if not terms or not terms["rate"]:
+                continue
+            rate, period = terms["rate"], terms["period"]
+            start = row["due_date"] + timedelta(days=terms["grace_days"])
             if until.get(move_id):
                 start = max(start, until[move_id])
             days = (date - start).days

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 # the interest an invoice line charges: written by the interest invoicing only
-INTEREST_FIELDS = ("ar_interest_source_id", "ar_interest_date_from", "ar_interest_date_to")
+INTEREST_FIELDS = ("ar_interest_source_id", "ar_interest_date_from", "ar_interest_date_to", "ar_fee_letter_id")
 
 
 class AccountMoveLine(models.Model):
@@ -18,6 +18,14 @@ class AccountMoveLine(models.Model):
     )
     ar_interest_date_from = fields.Date(string="Interest From", readonly=True, copy=False)
     ar_interest_date_to = fields.Date(string="Interest To", readonly=True, copy=False)
+    ar_fee_letter_id = fields.Many2one(
+        "ar.dunning.letter",
+        string="Fee of Letter",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Dunning letter whose collection fee this line charges.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

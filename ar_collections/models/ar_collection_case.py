@@ -182,10 +182,8 @@ class ArCollectionCase(models.Model):
         cases._ar_check_case()
         for case in cases:
             # sudo: the number is a guarded field, set here once
-            case.sudo().name = (
-                self.env["ir.sequence"].sudo().with_company(case.company_id).next_by_code("ar.collection.case")
-                or case.name
-            )
+            case.sudo().name = case.company_id._ar_next_bad_debt_number("ar.collection.case")
+        cases._ar_hand_over_followups()
         return cases
 
     def write(self, vals):
@@ -199,6 +197,9 @@ class ArCollectionCase(models.Model):
                     self.env._("The case owner records acknowledgements; a Credit Manager changes the case.")
                 )
         result = super().write(vals)
+        if {"state", "user_id", "partner_id", "date_open"} & set(vals):
+            self.env["res.partner"].invalidate_model(["ar_case_owner_id"])
+            self._ar_hand_over_followups()
         if "last_acknowledgement_date" in vals:
             # a new acknowledgement restarts the clock: warn again (sudo: guarded field)
             self.sudo().limitation_warning = False
@@ -345,6 +346,54 @@ class ArCollectionCase(models.Model):
     # ------------------------------------------------------------------
     # What open cases mean elsewhere
     # ------------------------------------------------------------------
+    def _ar_get_followup_owner(self):
+        """Who follows the customer up while the case is open: the case owner (the legal
+        officer, or for an agency the case's responsible user), else the company's legal user."""
+        self.ensure_one()
+        return self.user_id or self.company_id.ar_legal_user_id
+
+    @api.model
+    def _ar_get_case_owners(self, partners, company):
+        """Per commercial partner id of ``partners``: the follow-up owner of its latest case
+        of ``company`` open today (one search)."""
+        if not partners:
+            return {}
+        # sudo: who follows the customer up is asked by the follow-up service, whoever runs it
+        cases = self.sudo().search(
+            [
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+                ("state", "in", OPEN_STATES),
+                ("date_open", "<=", fields.Date.context_today(self)),
+            ],
+            order="date_open, id",
+        )
+        return {case.partner_id.id: case._ar_get_followup_owner() for case in cases}
+
+    def _ar_hand_over_followups(self):
+        """The customers' open follow-ups go to the case owner while a case is open, back to
+        their collector (the stage's owner) once none is (the follow-up service's owner hook)."""
+        Followup = self.env["ar.collection.followup"]
+        for company, cases in self.grouped("company_id").items():
+            partners = cases.partner_id
+            self.env["res.partner"].invalidate_model(["ar_case_owner_id"])
+
+            def note(partner, user, cases=cases):
+                case = cases.filtered(lambda c: c.partner_id == partner)[:1]
+                if case.state in OPEN_STATES:
+                    return self.env._(
+                        "Collection case %(case)s opened: follow-up handed over to %(user)s.",
+                        case=case.name,
+                        user=user.name,
+                    )
+                return self.env._(
+                    "Collection case %(case)s closed: follow-up handed back to %(user)s.",
+                    case=case.name,
+                    user=user.name,
+                )
+
+            Followup.with_company(company)._ar_assign_case_followups(partners.with_company(company), note=note)
+
     @api.model
     def _ar_get_open_case_invoice_ids(self, company, date=None):
         """Invoices of the cases of ``company`` open on ``date`` (today by default)."""

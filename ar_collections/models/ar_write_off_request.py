@@ -243,11 +243,7 @@ class ArWriteOffRequest(models.Model):
             request.sudo().write(
                 {
                     "state": "to_approve",
-                    "name": self.env["ir.sequence"]
-                    .sudo()
-                    .with_company(request.company_id)
-                    .next_by_code("ar.write.off.request")
-                    or request.name,
+                    "name": request.company_id._ar_next_bad_debt_number("ar.write.off.request"),
                     "approval_ids": [Command.clear(), *steps],
                 }
             )
@@ -345,12 +341,18 @@ class ArWriteOffRequest(models.Model):
         return account
 
     def _ar_get_shares(self):
-        """What is written off of each invoice: the amount applied to the oldest due first."""
+        """What is written off of each invoice: the amount applied to the oldest due first (the
+        due date of the invoice's oldest unpaid item, from the one aging query)."""
         self.ensure_one()
         remaining = self.amount
         shares = []
         currency = self.currency_id
-        for invoice in self.invoice_ids.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
+        aging = self.env["ar.aging"]._get_invoice_aging(move_ids=self.invoice_ids.ids, company_ids=self.company_id.ids)
+
+        def oldest_due(move):
+            return (aging.get(move.id, {}).get("due_date") or move.invoice_date_due or move.date, move.id)
+
+        for invoice in self.invoice_ids.sorted(oldest_due):
             share = min(remaining, invoice.amount_residual_signed)
             if currency.compare_amounts(share, 0) > 0:
                 shares.append((invoice, currency.round(share)))

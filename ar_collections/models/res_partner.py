@@ -932,11 +932,15 @@ class ResPartner(models.Model):
         if not company.ar_interest_account_id:
             raise UserError(self.env._("Set the interest income account in the Collections settings first."))
         rows = self.env["account.move"]._ar_get_accrued_interest(partner_ids=partner.ids, company=company)
-        if not rows:
+        fee_letters = partner._ar_get_uncharged_fee_letters(company)
+        if not rows and not fee_letters:
             raise UserError(
                 self.env._("%(partner)s owes no late-payment interest not invoiced yet.", partner=partner.name)
             )
         ordered = sorted(rows.values(), key=lambda row: (row["invoice"].invoice_date_due, row["invoice"].id))
+        line_commands = [Command.create(self._prepare_ar_interest_line_vals(row)) for row in ordered] + [
+            Command.create(self._prepare_ar_fee_line_vals(letter)) for letter in fee_letters
+        ]
         # sudo: the interest lines carry guarded fields (what they charge), written here only,
         # once the caller was checked; the invoice stays a draft for the biller to post
         invoice = (
@@ -950,7 +954,7 @@ class ResPartner(models.Model):
                     "company_id": company.id,
                     "invoice_date": fields.Date.context_today(self),
                     "invoice_origin": self.env._("Late-payment interest"),
-                    "invoice_line_ids": [Command.create(self._prepare_ar_interest_line_vals(row)) for row in ordered],
+                    "invoice_line_ids": line_commands,
                 }
             )
         )
