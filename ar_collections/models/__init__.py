@@ -39,3 +39,13 @@ from . import ar_write_off_request
 from . import account_move_line
 from . import ar_collection_case
 from . import ar_dunning_message
+from . import ar_credit_score_factor
+from . import ar_credit_grade_scoring
+from . import ar_credit_score
+from . import ar_credit_warning
+from . import ar_credit_review
+from . import ar_credit_scorecard
+from . import res_company_scoring
+from . import res_config_settings_scoring
+from . import res_partner_scoring
+from . import ar_collection_run_scoring
