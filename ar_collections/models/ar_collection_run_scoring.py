@@ -17,8 +17,8 @@ class ArCollectionRun(models.Model):
         """Refresh the behaviour scores of every customer of the run's company (grouped
         queries, one upsert). A failure is logged on the run; the run goes on."""
         return self._ar_scoring_step(
-            lambda: self.env["ar.credit.score"].sudo().with_company(self.company_id)._ar_refresh(
-                self.company_id, self.date
+            lambda: (
+                self.env["ar.credit.score"].sudo().with_company(self.company_id)._ar_refresh(self.company_id, self.date)
             ),
             self.env._("Credit scores not refreshed"),
         )
@@ -27,8 +27,11 @@ class ArCollectionRun(models.Model):
         """Raise the danger signals of the run's company, after the scores (the payments
         slowing signal reads them)."""
         return self._ar_scoring_step(
-            lambda: self.env["ar.credit.warning"].sudo().with_company(self.company_id)._ar_detect(
-                self.company_id, self.date
+            lambda: (
+                self.env["ar.credit.warning"]
+                .sudo()
+                .with_company(self.company_id)
+                ._ar_detect(self.company_id, self.date)
             ),
             self.env._("Danger signals not raised"),
         )

@@ -69,7 +69,7 @@ class ArCreditReview(models.Model):
     new_limit = fields.Monetary(string="Decided Limit", currency_field="currency_id", tracking=True)
     explanation = fields.Html(string="Why", readonly=True, sanitize=False)
     decision_note = fields.Text(string="Reason")
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_date = fields.Datetime(string="Decided On", readonly=True)
 
     def init(self):
@@ -113,9 +113,17 @@ class ArCreditReview(models.Model):
         self._ar_check_manager()
         for review in self:
             if review.state != "open":
-                raise UserError(self.env._("The credit review of %(partner)s is already decided.", partner=review.partner_id.display_name))
+                raise UserError(
+                    self.env._(
+                        "The credit review of %(partner)s is already decided.", partner=review.partner_id.display_name
+                    )
+                )
             if not review.new_grade_id:
-                raise UserError(self.env._("Choose the grade of %(partner)s before approving.", partner=review.partner_id.display_name))
+                raise UserError(
+                    self.env._(
+                        "Choose the grade of %(partner)s before approving.", partner=review.partner_id.display_name
+                    )
+                )
             reason = review.decision_note or self.env._(
                 "Credit review of %(date)s (score %(score)s)", date=review.date, score=review.score
             )
@@ -137,7 +145,9 @@ class ArCreditReview(models.Model):
     def _ar_close(self, state):
         # sudo: the decision and who took it are written by the checked buttons only
         self.sudo().write({"state": state, "decided_by_id": self.env.uid, "decided_date": fields.Datetime.now()})
-        self.activity_ids.sudo().action_feedback(feedback=dict(self._fields["state"]._description_selection(self.env))[state])
+        self.activity_ids.sudo().action_feedback(
+            feedback=dict(self._fields["state"]._description_selection(self.env))[state]
+        )
 
     # ------------------------------------------------------------------
     # Schedule
@@ -164,7 +174,9 @@ class ArCreditReview(models.Model):
         :returns: the new reviews
         """
         today = fields.Date.to_date(today) or fields.Date.context_today(self)
-        if not self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", REVIEW_LOCK_CLASS, company.id))[0][0]:
+        if not self.env.execute_query(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", REVIEW_LOCK_CLASS, company.id))[
+            0
+        ][0]:
             _logger.info("Credit reviews of company %s: another worker is creating them", company.name)
             return self.browse()
         self.env.flush_all()

@@ -52,7 +52,7 @@ class ArCreditScore(models.Model):
     avg_monthly_sales = fields.Monetary(readonly=True, currency_field="currency_id")
     factor_points = fields.Json(readonly=True, help="Technical: value, weight and points of each factor.")
     explanation = fields.Html(compute="_compute_explanation", sanitize=False, string="Why")
-    current_grade_id = fields.Many2one("ar.credit.grade", compute="_compute_current", string="Current Grade")
+    current_grade_id = fields.Many2one("ar.credit.grade", compute="_compute_current")
     current_limit = fields.Monetary(compute="_compute_current", currency_field="currency_id")
 
     _sql_constraints = [

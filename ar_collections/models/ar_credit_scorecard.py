@@ -45,12 +45,14 @@ class ArCreditScorecard(models.Model):
     collateral_weight = fields.Float(default=15.0)
     conditions_weight = fields.Float(default=10.0)
     score = fields.Integer(compute="_compute_proposal", store=True)
-    proposed_grade_id = fields.Many2one("ar.credit.grade", string="Starting Grade", compute="_compute_proposal", store=True)
+    proposed_grade_id = fields.Many2one(
+        "ar.credit.grade", string="Starting Grade", compute="_compute_proposal", store=True
+    )
     proposed_limit = fields.Monetary(
         string="Starting Limit", currency_field="currency_id", compute="_compute_proposal", store=True
     )
     note = fields.Text(string="Assessment")
-    applied_by_id = fields.Many2one("res.users", string="Applied By", readonly=True)
+    applied_by_id = fields.Many2one("res.users", readonly=True)
     applied_date = fields.Datetime(string="Applied On", readonly=True)
 
     @api.constrains(*(f"{c}_weight" for c, _w in FIVE_CS))
@@ -105,5 +107,7 @@ class ArCreditScorecard(models.Model):
                 card.proposed_grade_id, card.proposed_limit, reason
             )
             # sudo: the state is set by this checked action only
-            card.sudo().write({"state": "applied", "applied_by_id": self.env.uid, "applied_date": fields.Datetime.now()})
+            card.sudo().write(
+                {"state": "applied", "applied_by_id": self.env.uid, "applied_date": fields.Datetime.now()}
+            )
         return True

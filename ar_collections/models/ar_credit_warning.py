@@ -93,8 +93,19 @@ class ArCreditWarning(models.Model):
             return self.browse()
         period = today.strftime("%Y-%m")
         rows = [
-            SQL("(%s, %s, %s, %s, %s, %s, %s, %s, 'new', %s, now() at time zone 'utc', %s, now() at time zone 'utc')",
-                partner_id, company.id, signal, period, today, value, threshold, note, self.env.uid, self.env.uid)
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, 'new', %s, now() at time zone 'utc', %s, now() at time zone 'utc')",
+                partner_id,
+                company.id,
+                signal,
+                period,
+                today,
+                value,
+                threshold,
+                note,
+                self.env.uid,
+                self.env.uid,
+            )
             for partner_id, signal, value, threshold, note in found
         ]
         ids = [
@@ -202,7 +213,9 @@ class ArCreditWarning(models.Model):
                 "slowing",
                 trend,
                 threshold,
-                self.env._("Average days late up by %(days)s days (last 3 months against the 6 before).", days=round(trend, 1)),
+                self.env._(
+                    "Average days late up by %(days)s days (last 3 months against the 6 before).", days=round(trend, 1)
+                ),
             )
             for partner_id, trend in rows
         ]
@@ -263,9 +276,7 @@ class ArCreditWarning(models.Model):
 
     def _ar_signal_over_limit(self, company, today):
         threshold = company.ar_signal_over_limit_count
-        counts = self.env["ar.credit.score"]._ar_query_release_counts(
-            company.id, today - relativedelta(days=30), today
-        )
+        counts = self.env["ar.credit.score"]._ar_query_release_counts(company.id, today - relativedelta(days=30), today)
         return [
             (
                 partner_id,

@@ -2,8 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+# a side file of this feature (the integrator folds it into the main class)
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # Credit scoring: reviews, 5C starting limits and the thresholds of the danger signals
     ar_review_months = fields.Integer(
@@ -39,15 +40,11 @@ class ResCompany(models.Model):
         help="Danger signal when this many held orders or deliveries were released in the last 30 days.",
     )
 
-    @api.constrains(
-        "ar_review_months", "ar_5c_limit_share", "ar_signal_order_drop_pct", "ar_signal_over_limit_count"
-    )
+    @api.constrains("ar_review_months", "ar_5c_limit_share", "ar_signal_order_drop_pct", "ar_signal_over_limit_count")
     def _check_ar_scoring_settings(self):
         for company in self:
             if company.ar_review_months < 1 or company.ar_signal_over_limit_count < 1:
-                raise ValidationError(
-                    self.env._("The review period and the over-limit attempts must be at least 1.")
-                )
+                raise ValidationError(self.env._("The review period and the over-limit attempts must be at least 1."))
             if not 0 <= company.ar_5c_limit_share <= 100 or not 0 < company.ar_signal_order_drop_pct <= 100:
                 raise ValidationError(
                     self.env._("The 5C starting limit and the order drop are percentages between 0 and 100.")

@@ -86,7 +86,11 @@ class TestCreditScore(ArScoringCommon):
     def test_refresh_is_an_upsert(self):
         self.refresh()
         first = self.score_of(self.slow)
-        self.ar_pay(self.env["account.move"].search([("partner_id", "=", self.slow.id), ("payment_state", "=", "not_paid")]), 30000.0, "2026-06-30")
+        self.ar_pay(
+            self.env["account.move"].search([("partner_id", "=", self.slow.id), ("payment_state", "=", "not_paid")]),
+            30000.0,
+            "2026-06-30",
+        )
         self.refresh()
         self.assertEqual(self.score_of(self.slow), first, "the same record, updated")
         self.assertEqual(first.utilisation, 0.0)
@@ -235,7 +239,9 @@ class TestDangerSignals(ArScoringCommon):
                     {
                         "partner_id": cls.fading.id,
                         "order_line": [
-                            Command.create({"product_id": cls.product_a.id, "price_unit": amount, "tax_id": [Command.clear()]})
+                            Command.create(
+                                {"product_id": cls.product_a.id, "price_unit": amount, "tax_id": [Command.clear()]}
+                            )
                         ],
                     }
                 )
@@ -338,9 +344,7 @@ class TestScoringOverJsonRpc(ArScoringCommon, HttpCase):
         ):
             self.assertRefused("ar_collector", "ar.credit.review", method, args)
         self.assertRefused("ar_collector", "ar.credit.scorecard", "action_apply", [self.card.ids])
-        self.assertRefused(
-            "ar_collector", "res.partner", "write", [self.slow.ids, {"credit_limit": 900000.0}]
-        )
+        self.assertRefused("ar_collector", "res.partner", "write", [self.slow.ids, {"credit_limit": 900000.0}])
         self.assertNothingChanged()
 
     def test_salesperson_decides_nothing(self):
