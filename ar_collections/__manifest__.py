@@ -80,6 +80,7 @@
         "demo/ar_collections_demo.xml",
         "demo/ar_kpi_demo.xml",
         "demo/ar_baddebt_demo.xml",
+        "demo/ar_scoring_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -49,3 +49,11 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The 5C starting limit and the order drop are percentages between 0 and 100.")
                 )
+
+    def _ar_load_demo_scoring(self):
+        """Demo data only: the credit scoring of the company ``self`` (scores, reviews, danger
+        signals, a 5C evaluation). Called from demo/ar_scoring_demo.xml after the bad debts."""
+        from ..demo.ar_scoring_demo import load_scoring
+
+        self.ensure_one()
+        return load_scoring(self)
