@@ -10,6 +10,15 @@ from ..const import CREDIT_MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
+# records created in bulk by the schedule and the run: no creation message, no tracking, no
+# follower, no notification of the activity's owner per record
+QUIET_CREATE = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_activity_quick_update": True,
+}
+
 # first key of the per-company advisory lock of the review cron (the second is the company id)
 REVIEW_LOCK_CLASS = 0x41524352 + 1
 # set by the cron and the decision buttons only
@@ -208,7 +217,8 @@ class ArCreditReview(models.Model):
             .search([("company_id", "=", company.id), ("partner_id", "in", partner_ids)])
         )
         vals_list = [self._prepare_review_vals(score, today) for score in scores.with_company(company)]
-        reviews = self.sudo().with_company(company).create(vals_list)
+        # no chatter message, tracking or follower per review: thousands are created at once
+        reviews = self.sudo().with_company(company).with_context(**QUIET_CREATE).create(vals_list)
         reviews._ar_schedule_activity(company)
         return reviews
 
@@ -236,7 +246,7 @@ class ArCreditReview(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         # sudo: the schedule assigns the reviews to the credit manager
-        self.env["mail.activity"].sudo().create(
+        self.env["mail.activity"].sudo().with_context(**QUIET_CREATE).create(
             [
                 {
                     "res_model_id": model_id,

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..const import CREDIT_MANAGER_GROUP
+from .ar_credit_review import QUIET_CREATE
 
 WARNING_SIGNALS = [
     ("order_drop", "Order Intake Dropping"),
@@ -146,7 +147,7 @@ class ArCreditWarning(models.Model):
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         # sudo: the run raises the warnings for the credit manager, whoever launched it
-        self.env["mail.activity"].sudo().create(
+        self.env["mail.activity"].sudo().with_context(**QUIET_CREATE).create(
             [
                 {
                     "res_model_id": model_id,
