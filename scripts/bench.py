@@ -736,21 +736,30 @@ def _bench_pay_fully(env, builder, customers, share=0.5):
 
 
 def _measure_scoring(env, company, today):
-    """Scores (refresh), danger signals and due reviews of ``company``: (seconds, queries) each."""
-    score = measure(env, lambda: env["ar.credit.score"]._ar_refresh(company, today), repeat=1)
-    warn = measure(env, lambda: env["ar.credit.warning"]._ar_detect(company, today), repeat=1)
+    """Scores (refresh), danger signals and due reviews of ``company``: (seconds, queries) of
+    each and the number of records, rolled back."""
+    result = {}
+
+    def timed(key, func):
+        def call():
+            result[f"{key}_count"] = len(func())
+
+        result[key] = measure(env, call, repeat=1)
+
     with env.cr.savepoint(flush=False) as savepoint:
-        review = measure(env, lambda: env["ar.credit.review"]._ar_create_due_reviews(company, today), repeat=1)
+        timed("score", lambda: env["ar.credit.score"]._ar_refresh(company, today))
+        timed("warn", lambda: env["ar.credit.warning"]._ar_detect(company, today))
+        timed("review", lambda: env["ar.credit.review"]._ar_create_due_reviews(company, today))
         savepoint.rollback()
     env.invalidate_all()
-    count = env["ar.credit.score"].search_count([("company_id", "=", company.id)])
-    return {"scores": count, "score": score, "warn": warn, "review": review}
+    return result
 
 
 def scoring_main(args):
-    """``--scoring N``: behaviour scores, danger signals and reviews of N customers with 20
-    invoices each (half paid in full, some late, some partly paid), then 10 N customers
-    (the ledger copied in SQL); rolled back."""
+    """``--scoring N``: behaviour scores, danger signals and reviews of 10 N and 100 N customers
+    with 20 invoices each: N customers built through the ORM (half their invoices paid in
+    full, early or up to 40 days late, some partly paid), their ledger copied in SQL for the
+    others; rolled back."""
     customers_count = int(args.scoring)
     per_customer = 20
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
@@ -769,27 +778,31 @@ def scoring_main(args):
         paid = _bench_pay_fully(env, builder, customers)
         build = time.perf_counter() - start
         log(f"  {paid} invoices paid in full ({build:.0f} s)")
-        analyze(env)
-        points = [(len(builder.customers), builder.invoice_count, _measure_scoring(env, company, builder.today))]
-        log(f"Growing to {customers_count * GROWTH} customers (SQL copies) ...")
-        for copy_number in range(1, GROWTH):
+        # the ledger copied in SQL for new sets of customers, measured at 10 and 100 times the base
+        points = []
+        for copy_number in range(1, 100):
             builder.clone_ledger(customers, builder.add_customers(customers_count), copy_number)
-        analyze(env)
-        check_ledger(env, company)
-        points.append((len(builder.customers), builder.invoice_count, _measure_scoring(env, company, builder.today)))
+            if copy_number + 1 in (10, 100):
+                log(f"  {len(builder.customers)} customers, {builder.invoice_count} invoices: measuring ...")
+                analyze(env)
+                check_ledger(env, company)
+                points.append(
+                    (len(builder.customers), builder.invoice_count, _measure_scoring(env, company, builder.today))
+                )
         cr.rollback()
     print()
     print("ar_collections credit scoring benchmark (scores refreshed, danger signals, reviews created)")
     header = (
         f"{'customers':>10}{'invoices':>10}{'scores':>8}{'score (s)':>10}{'queries':>8}"
-        f"{'signals (s)':>12}{'queries':>8}{'reviews (s)':>12}{'queries':>8}"
+        f"{'warnings':>9}{'signals (s)':>12}{'queries':>8}{'reviews':>8}{'reviews (s)':>12}{'queries':>8}"
     )
     print(header)
     print("-" * len(header))
     for customers_total, invoices, m in points:
         print(
-            f"{customers_total:>10}{invoices:>10}{m['scores']:>8}{m['score'][0]:>10.1f}{m['score'][1]:>8}"
-            f"{m['warn'][0]:>12.1f}{m['warn'][1]:>8}{m['review'][0]:>12.1f}{m['review'][1]:>8}"
+            f"{customers_total:>10}{invoices:>10}{m['score_count']:>8}{m['score'][0]:>10.1f}{m['score'][1]:>8}"
+            f"{m['warn_count']:>9}{m['warn'][0]:>12.1f}{m['warn'][1]:>8}"
+            f"{m['review_count']:>8}{m['review'][0]:>12.1f}{m['review'][1]:>8}"
         )
     return 0
 
@@ -829,7 +842,7 @@ def build_parser():
     parser.add_argument(
         "--scoring",
         metavar="CUSTOMERS",
-        help="instead: credit scoring of CUSTOMERS x 20 invoices, then 10 times as many (e.g. 1000), rolled back",
+        help="instead: credit scoring of 10 and 100 x CUSTOMERS with 20 invoices each (100: 1,000 and 10,000), rolled back",
     )
     return parser
 
