@@ -103,7 +103,7 @@ class ArCreditReview(models.Model):
         if not self.env.su:
             if any(fname in vals for fname in REVIEW_GUARDED_FIELDS):
                 raise AccessError(self.env._("A credit review is decided with its Approve and Refuse buttons only."))
-            if {"new_grade_id", "new_limit"} & set(vals):
+            if {"new_grade_id", "new_limit", "decision_note"} & set(vals):
                 self._ar_check_manager()
                 if any(review.state != "open" for review in self):
                     raise UserError(self.env._("A decided credit review cannot be changed."))

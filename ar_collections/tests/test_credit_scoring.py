@@ -192,6 +192,8 @@ class TestCreditReview(ArScoringCommon):
             [("partner_id", "=", self.slow.id), ("field_name", "=", "credit_limit")], limit=1
         )
         self.assertEqual((history.user_id, history.note), (self.credit_manager, "Slower since spring"))
+        with self.assertRaises(UserError):
+            slow.with_user(self.credit_manager).write({"decision_note": "Rewritten afterwards"})
         # refuse the good payer's upgrade: nothing changes
         good = self.review_of(self.good)
         good.with_user(self.credit_manager).action_refuse()
