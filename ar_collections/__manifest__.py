@@ -23,6 +23,8 @@
         "data/ar_collection_stage_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
+        "data/ar_credit_grade_scoring_data.xml",
+        "data/ir_cron_scoring_data.xml",
         "report/report_ar_aging_reports.xml",
         "report/report_ar_aging_templates.xml",
         "report/ar_dunning_letter_reports.xml",
@@ -84,6 +86,12 @@
         "views/ar_credit_grade_interest_views.xml",
         "report/ar_statement_interest_templates.xml",
         "views/ar_statement_interest_views.xml",
+        "views/ar_credit_score_views.xml",
+        "views/ar_credit_warning_views.xml",
+        "views/ar_credit_review_views.xml",
+        "views/ar_credit_scorecard_views.xml",
+        "views/res_partner_scoring_views.xml",
+        "views/res_config_settings_scoring_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [
@@ -93,6 +101,7 @@
         "demo/ar_kpi_demo.xml",
         "demo/ar_limits_demo.xml",
         "demo/ar_plans_demo.xml",
+        "demo/ar_scoring_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -698,6 +698,126 @@ def bench_dunning(env, company, builder, sizes):
     return results
 
 
+def _bench_pay_fully(env, builder, customers, share=0.5):
+    """Pay ``share`` of the unpaid invoices of ``customers`` in full, each on a date from
+    10 days early to 40 days late (never after today): one entry per payment date."""
+    rnd = builder.random
+    invoices = env["account.move"].search(
+        [("partner_id", "in", customers.ids), ("move_type", "=", "out_invoice"), ("payment_state", "=", "not_paid")]
+    )
+    by_date = {}
+    for invoice in invoices:
+        if rnd.random() < share:
+            paid = min(invoice.invoice_date_due + timedelta(days=rnd.randint(-10, 40)), builder.today)
+            by_date.setdefault(max(paid, invoice.invoice_date), []).append(invoice)
+    for date, group in sorted(by_date.items()):
+        receivables = [inv.line_ids.filtered(lambda line: line.display_type == "payment_term") for inv in group]
+        lines = [
+            {
+                "name": f"Payment {inv.name}",
+                "partner_id": inv.partner_id.id,
+                "account_id": rec.account_id.id,
+                "credit": inv.amount_residual,
+            }
+            for inv, rec in zip(group, receivables)
+        ]
+        entry = env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": builder.misc_journal.id,
+                "date": date,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Bank",
+                            "account_id": builder.bank_account.id,
+                            "debit": sum(x["credit"] for x in lines),
+                        }
+                    )
+                ]
+                + [Command.create(line) for line in lines],
+            }
+        )
+        entry.action_post()
+        payment_lines = entry.line_ids.filtered(lambda line: line.credit)
+        env["account.move.line"]._reconcile_plan([rec + pay for rec, pay in zip(receivables, payment_lines)])
+    env.flush_all()
+    env.invalidate_all()
+    return sum(len(group) for group in by_date.values())
+
+
+def _measure_scoring(env, company, today):
+    """Scores (refresh), danger signals and due reviews of ``company``: (seconds, queries) of
+    each and the number of records, rolled back."""
+    result = {}
+
+    def timed(key, func):
+        def call():
+            result[f"{key}_count"] = len(func())
+
+        result[key] = measure(env, call, repeat=1)
+
+    with env.cr.savepoint(flush=False) as savepoint:
+        timed("score", lambda: env["ar.credit.score"]._ar_refresh(company, today))
+        timed("warn", lambda: env["ar.credit.warning"]._ar_detect(company, today))
+        timed("review", lambda: env["ar.credit.review"]._ar_create_due_reviews(company, today))
+        savepoint.rollback()
+    env.invalidate_all()
+    return result
+
+
+def scoring_main(args):
+    """``--scoring N``: behaviour scores, danger signals and reviews of 10 N and 100 N customers
+    with 20 invoices each: N customers built through the ORM (half their invoices paid in
+    full, early or up to 40 days late, some partly paid), their ledger copied in SQL for the
+    others; rolled back."""
+    customers_count = int(args.scoring)
+    per_customer = 20
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        env = env(context={"allowed_company_ids": company.ids})
+        if not company.partner_id.tz:
+            company.partner_id.tz = "UTC"
+        builder = LedgerBuilder(env, company, args.seed)
+        log(f"Scoring: {customers_count} customers x {per_customer} invoices ...")
+        start = time.perf_counter()
+        customers = builder.add_customers(customers_count)
+        builder.add_invoices(customers_count * per_customer, customers)
+        paid = _bench_pay_fully(env, builder, customers)
+        build = time.perf_counter() - start
+        log(f"  {paid} invoices paid in full ({build:.0f} s)")
+        # the ledger copied in SQL for new sets of customers, measured at 10 and 100 times the base
+        points = []
+        for copy_number in range(1, 100):
+            builder.clone_ledger(customers, builder.add_customers(customers_count), copy_number)
+            if copy_number + 1 in (10, 100):
+                log(f"  {len(builder.customers)} customers, {builder.invoice_count} invoices: measuring ...")
+                analyze(env)
+                check_ledger(env, company)
+                points.append(
+                    (len(builder.customers), builder.invoice_count, _measure_scoring(env, company, builder.today))
+                )
+        cr.rollback()
+    print()
+    print("ar_collections credit scoring benchmark (scores refreshed, danger signals, reviews created)")
+    header = (
+        f"{'customers':>10}{'invoices':>10}{'scores':>8}{'score (s)':>10}{'queries':>8}"
+        f"{'warnings':>9}{'signals (s)':>12}{'queries':>8}{'reviews':>8}{'reviews (s)':>12}{'queries':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for customers_total, invoices, m in points:
+        print(
+            f"{customers_total:>10}{invoices:>10}{m['score_count']:>8}{m['score'][0]:>10.1f}{m['score'][1]:>8}"
+            f"{m['warn_count']:>9}{m['warn'][0]:>12.1f}{m['warn'][1]:>8}"
+            f"{m['review_count']:>8}{m['review'][0]:>12.1f}{m['review'][1]:>8}"
+        )
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
@@ -737,6 +857,11 @@ def build_parser():
         metavar="SIZES",
         help="instead: the automatic dunning of SIZES customers due a message (e.g. 500,5000), rolled back",
     )
+    parser.add_argument(
+        "--scoring",
+        metavar="CUSTOMERS",
+        help="instead: credit scoring of 10 and 100 x CUSTOMERS with 20 invoices each (100: 1,000 and 10,000), rolled back",
+    )
     return parser
 
 
@@ -772,10 +897,14 @@ def dunning_main(args):
 
 def main():
     args = build_parser().parse_args()
-    if args.scale_run or args.scale_measure:
-        return scale_main(args)
-    if args.dunning:
-        return dunning_main(args)
+    # the benchmarks run instead of the nightly run's
+    for wanted, other_main in (
+        (args.scale_run or args.scale_measure, scale_main),
+        (args.dunning, dunning_main),
+        (args.scoring, scoring_main),
+    ):
+        if wanted:
+            return other_main(args)
 
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     registry = odoo.modules.registry.Registry(args.database)

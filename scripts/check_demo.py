@@ -437,4 +437,37 @@ check(
     and case.user_id != company.ar_default_collector_id,
     f"{case.name}: {case.user_id.name} / {', '.join(case_followup.mapped('user_id.name'))}",
 )
+
+# Credit scoring: every story customer with invoices scored, proposals that differ from the
+# grades given by hand, the half-year's reviews waiting, a new customer graded by a 5C evaluation
+scores = env["ar.credit.score"].search([("company_id", "=", company.id), ("partner_id", "in", customers.ids)])
+check(
+    "every demo customer has a credit score",
+    set(scores.partner_id.ids) == set(customers.ids),
+    ", ".join(customers.filtered(lambda p: p not in scores.partner_id).mapped("name")),
+)
+differing = scores.filtered(lambda s: s.proposed_grade_id != s.partner_id.credit_grade_id)
+check(
+    "several proposals differ from the customers' grades",
+    len(differing) >= 2,
+    ", ".join(differing.mapped(lambda s: f"{s.partner_id.name} {s.current_grade_id.code}->{s.proposed_grade_id.code}")),
+)
+check(
+    "each score explains its factors",
+    all(s.factor_points and "Average Days Late" in s.explanation for s in scores),
+)
+reviews = env["ar.credit.review"].search([("company_id", "=", company.id), ("state", "=", "open")])
+check(
+    "the credit reviews wait for the credit manager",
+    set(scores.partner_id.ids) <= set(reviews.partner_id.ids)
+    and reviews.activity_ids.user_id == users["creditmanager"],
+    f"{len(reviews)} reviews",
+)
+card = env["ar.credit.scorecard"].search([("company_id", "=", company.id)], limit=1)
+newcomer = card.partner_id.with_company(company)
+check(
+    "a new customer graded by an applied 5C evaluation",
+    card.state == "applied" and newcomer.credit_grade_id == card.proposed_grade_id and newcomer.credit_limit > 0,
+    f"{newcomer.name}: {card.score} -> {card.proposed_grade_id.code} {card.proposed_limit}",
+)
 print(f"{len(checks)} checks passed")

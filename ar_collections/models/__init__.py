@@ -71,3 +71,13 @@ from . import res_partner_case_followup
 from . import ar_collection_followup_case
 from . import ar_statement_interest
 from . import ir_actions_report_evidence
+from . import ar_credit_score_factor
+from . import ar_credit_grade_scoring
+from . import ar_credit_score
+from . import ar_credit_warning
+from . import ar_credit_review
+from . import ar_credit_scorecard
+from . import res_company_scoring
+from . import res_config_settings_scoring
+from . import res_partner_scoring
+from . import ar_collection_run_scoring
