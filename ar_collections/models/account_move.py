@@ -237,12 +237,14 @@ class AccountMove(models.Model):
     @api.model
     def _ar_get_paused_invoice_ids(self, company):
         """Invoices whose dunning is paused: in an open dispute, covered by an open promise
-        to pay that is not yet due, or in an open collection case (legal or the agency
-        follow them)."""
+        to pay that is not yet due, in an open collection case (legal or the agency
+        follow them), or covered by an active repayment plan (its nightly check follows
+        them; a plan broken, cancelled or completed un-pauses them)."""
         return (
             self.env["ar.dispute"]._ar_get_paused_invoice_ids(company)
             | self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(company)
             | self.env["ar.collection.case"]._ar_get_open_case_invoice_ids(company)
+            | self.env["ar.repayment.plan"]._ar_get_paused_invoice_ids(company)
         )
 
     # ------------------------------------------------------------------

@@ -41,6 +41,9 @@ COLLECTION_ACTIVITY = "ar_collections.mail_activity_type_collection"
 HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
 
 
+HOLD_ACTIVITY = "ar_collections.mail_activity_type_ar_credit_hold"
+
+
 class ArCollectionFollowup(models.AbstractModel):
     _name = "ar.collection.followup"
     _description = "Collections Follow-up"
@@ -53,7 +56,10 @@ class ArCollectionFollowup(models.AbstractModel):
         """Owner of the follow-up of commercial partner ``partner`` in ``stage`` (current
         company): the stage's owner role resolved on the customer (the credit manager at
         least for a long aging and large amount), falling back on the company's default
-        collector, then its credit manager."""
+        collector, then its credit manager; while the customer has an open collection
+        case, the case owner."""
+        if partner.ar_case_owner_id:
+            return partner.ar_case_owner_id
         company = self.env.company
         role = stage.owner_role or "collector"
         if strategy == "long_large" and OWNER_ROLE_RANK[role] < OWNER_ROLE_RANK["credit_manager"]:
@@ -79,7 +85,10 @@ class ArCollectionFollowup(models.AbstractModel):
     def _get_escalation_owner(self, partner, stage, current_user, ladder):
         """Owner of the follow-up of ``partner`` escalated by a signal while it stays in
         ``stage``: the owner of the next stage of ``ladder``, else (past the last stage,
-        or the same person) the company's credit manager."""
+        or the same person) the company's credit manager; the case owner while the
+        customer has an open collection case."""
+        if partner.ar_case_owner_id:
+            return partner.ar_case_owner_id
         next_stage = ladder.filtered(lambda s: s.days_from > stage.days_from)[:1]
         user = next_stage and self._get_followup_owner(partner, next_stage, partner.ar_strategy)
         if not user or user == current_user:
@@ -212,7 +221,19 @@ class ArCollectionFollowup(models.AbstractModel):
     @api.model
     def _plan_followups(self, partners, stage_of, strategy_of, today, run=None):
         """Bring the follow-ups of commercial partners ``partners`` in line with their
-        stage (current company; the collections run): create, escalate, move or close.
+        stage (current company; the collections run): see ``_plan_stage_followups``. A
+        customer in an open collection case whose invoices are all paused has no stage:
+        his follow-up stays open (with the case owner) instead of being closed."""
+        in_case = partners.filtered("ar_case_owner_id")
+        with_activity = {activity.res_id for activity in self._get_open_activities(in_case)}
+        kept = in_case.filtered(lambda partner: not stage_of.get(partner.id) and partner.id in with_activity)
+        result = self._plan_stage_followups(partners - kept, stage_of, strategy_of, today, run=run)
+        self._ar_assign_case_followups(in_case)
+        return result
+
+    @api.model
+    def _plan_stage_followups(self, partners, stage_of, strategy_of, today, run=None):
+        """Create, escalate, move or close the follow-ups of ``partners`` by their stage.
         A fixed number of queries for the batch, plus one chatter note per escalation
         and one per closed follow-up.
 
@@ -427,3 +448,94 @@ class ArCollectionFollowup(models.AbstractModel):
         if activities:
             # sudo: a collector closes a follow-up that may be assigned to a colleague
             activities.sudo().action_feedback(feedback=feedback)
+
+    @api.model
+    def _ar_hold_document_models(self):
+        """Models of the documents that can be held (those inheriting the release mixin)."""
+        return [
+            name
+            for name in self.env.registry["ar.credit.release.mixin"]._inherit_children
+            if not self.env[name]._abstract and not self.env[name]._transient
+        ]
+
+    @api.model
+    def _ar_hold_candidates(self, model, partner_ids):
+        """Pending documents of ``model`` of the commercial partners ``partner_ids`` whose hold
+        left something behind: open hold to-dos, or a hold lifted by an event."""
+        hold_type = self.env.ref(HOLD_ACTIVITY)
+        documents = (
+            self.env[model]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", list(partner_ids)),
+                    "|",
+                    ("activity_ids.activity_type_id", "=", hold_type.id),
+                    ("ar_hold_lifted_date", "!=", False),
+                ]
+            )
+        )
+        return documents.filtered(lambda doc: doc._ar_credit_releasable())
+
+    @api.model
+    def _ar_sync_holds(self, partner_ids, reinstate=True):
+        """Make the hold to-dos of the pending documents of ``partner_ids`` (commercial
+        partners) follow their hold now: closed when the hold is gone, scheduled again when
+        an event-lifted hold is back (``reinstate``). Runs for whoever caused the event
+        (accountant, collector, cron): superuser mode, see the module docstring."""
+        partner_ids = set(partner_ids) - {False, None}
+        if not partner_ids:
+            return
+        hold_type = self.env.ref(HOLD_ACTIVITY)
+        for model in self._ar_hold_document_models():
+            documents = self._ar_hold_candidates(model, partner_ids)
+            for company, company_docs in documents.grouped("company_id").items():
+                for document in company_docs.with_company(company):
+                    self._ar_sync_document_hold(document, hold_type, reinstate)
+
+    @api.model
+    def _ar_sync_document_hold(self, document, hold_type, reinstate):
+        reasons = document._ar_hold_reasons()
+        has_todos = bool(document.activity_ids.filtered(lambda a: a.activity_type_id == hold_type))
+        if not reasons and has_todos:
+            feedback = self.env._(
+                "Credit hold lifted: its reason is gone (payment received or payment extension approved)."
+            )
+            self._close_hold_activities(document, feedback)
+            # sudo: a note of the system's reaction to the payment, whoever recorded it
+            document.sudo().write({"ar_hold_lifted_date": fields.Datetime.now()})
+            document.sudo().message_post(body=feedback, subtype_xmlid="mail.mt_note")
+        elif reasons and document.ar_hold_lifted_date and reinstate and not has_todos:
+            text = "\n".join([self.env._("Credit hold reinstated:")] + ["- " + reason["message"] for reason in reasons])
+            users = document._ar_credit_salesperson() | self.env["ar.credit.release"]._get_approvers(document)
+            self._schedule_hold_activities(document, users, self.env._("Credit hold reinstated"), text)
+            document.sudo().write({"ar_hold_lifted_date": False})
+            document.sudo().message_post(body=text, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _ar_assign_case_followups(self, partners, note=None):
+        """The open follow-ups of the commercial partners of ``partners`` go to their owner
+        (``_get_followup_owner``: the case owner while a case is open, else the stage's), in
+        the current company; those already with their owner are left alone. One write per
+        owner, one chatter note per follow-up moved (``note``: callable(partner, user) ->
+        text). Returns the activities moved."""
+        partners = partners.with_env(self.env).commercial_partner_id
+        moved = self.env["mail.activity"]
+        by_user = {}
+        # sudo: the follow-ups of other users (the caller was checked by the case or the run)
+        for activity in self.sudo()._get_open_activities(partners):
+            partner = partners.browse(activity.res_id)
+            stage = activity.ar_stage_id or partner.collection_stage_id
+            user = self._get_followup_owner(partner, stage, partner.ar_strategy)
+            if user and user != activity.user_id:
+                by_user.setdefault(user, []).append((partner, activity))
+        for user, items in by_user.items():
+            activities = self.env["mail.activity"].union(*(activity for _partner, activity in items))
+            # sudo: see the module docstring of the follow-up service (assigned to another user);
+            # the new owner is notified
+            activities.sudo().write({"user_id": user.id})
+            for partner, _activity in items:
+                if note:
+                    partner._ar_post_company_note(note(partner, user))
+            moved |= activities
+        return moved

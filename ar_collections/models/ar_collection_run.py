@@ -355,9 +355,15 @@ class ArCollectionRun(models.Model):
         unit of work and returns True when the step is complete (extend with super())."""
         return [
             "_ar_step_check_promises",
+            # the repayment plans right after the promises, before the invoices are staged:
+            # the invoices of a plan broken tonight are dunned again the same night
+            "_ar_step_check_repayment_plans",
             "_ar_step_stage_invoices",
             "_ar_step_follow_up_customers",
             "_ar_step_snapshot_aging",
+            "_ar_step_score_customers",
+            # after the scores: the payments slowing signal reads them
+            "_ar_step_danger_signals",
         ]
 
     def _ar_step_check_promises(self):
@@ -715,7 +721,8 @@ class ArCollectionRun(models.Model):
         Stage.browse(set(worst.values())).fetch(
             ["days_from", "name", "owner_role", "cadence_days", "note", "activity_type_id"]
         )
-        return {partner_id: Stage.browse(stage_id) for partner_id, stage_id in worst.items()}
+        worst = {partner_id: Stage.browse(stage_id) for partner_id, stage_id in worst.items()}
+        return self._ar_keep_plan_arrears_stages(partner_ids, worst)
 
     def _ar_update_partners(self, partners, stage_of):
         """Write the stage and the strategy matrix's quadrant and procedure (what each
@@ -749,3 +756,101 @@ class ArCollectionRun(models.Model):
         for (strategy, procedure), ids in strategy_writes.items():
             Partner.browse(ids).write({"ar_strategy": strategy, "ar_procedure": procedure})
         return strategy_of
+
+    def _ar_step_check_repayment_plans(self):
+        """Check the instalments of the active repayment plans of the run's company on the
+        run's date (set-based: one payments query for all plans). A plan that cannot be
+        checked is logged on the run and skipped; the others are checked."""
+        self.ensure_one()
+        company = self.company_id
+        Plan = self.env["ar.repayment.plan"].with_company(company)
+        plans = Plan.search([("company_id", "=", company.id), ("state", "=", "active")])
+        try:
+            with self.env.cr.savepoint():
+                plans._ar_check(today=self.date)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:
+            # one bad plan must not stop the others: check them one by one
+            for plan in plans:
+                try:
+                    with self.env.cr.savepoint():
+                        plan._ar_check(today=self.date)
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    raise
+                except Exception:
+                    _logger.exception("Collections run %s: repayment plan %s failed", self.id, plan.id)
+                    self._ar_log_error(
+                        self.env._(
+                            "Repayment plan %(plan)s (id %(id)s) not checked:\n%(error)s",
+                            plan=plan.display_name,
+                            id=plan.id,
+                            error=traceback.format_exc(limit=3),
+                        )
+                    )
+        return True
+
+    def _ar_keep_plan_arrears_stages(self, partner_ids, worst):
+        """A customer paying by an active plan with a broken instalment has no staged
+        invoice (they are paused) but an escalated follow-up: it stays open in its stage
+        (the collector chases the arrears; nothing is sent) instead of being closed as
+        "nothing left to collect"."""
+        unstaged = [pid for pid in partner_ids if pid not in worst]
+        if not unstaged:
+            return worst
+        in_arrears = (
+            self.env["ar.repayment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "active"),
+                    ("broken_count", ">", 0),
+                    ("partner_id", "in", unstaged),
+                ]
+            )
+            .partner_id
+        )
+        if in_arrears:
+            followup = self.env["ar.collection.followup"].with_company(self.company_id)
+            for activity in followup._get_open_activities(in_arrears):
+                if activity.ar_stage_id:
+                    worst[activity.res_id] = activity.ar_stage_id
+        return worst
+
+    def _ar_step_score_customers(self):
+        """Refresh the behaviour scores of every customer of the run's company (grouped
+        queries, one upsert). A failure is logged on the run; the run goes on."""
+        return self._ar_scoring_step(
+            lambda: (
+                self.env["ar.credit.score"].sudo().with_company(self.company_id)._ar_refresh(self.company_id, self.date)
+            ),
+            self.env._("Credit scores not refreshed"),
+        )
+
+    def _ar_step_danger_signals(self):
+        """Raise the danger signals of the run's company, after the scores (the payments
+        slowing signal reads them)."""
+        return self._ar_scoring_step(
+            lambda: (
+                self.env["ar.credit.warning"]
+                .sudo()
+                .with_company(self.company_id)
+                ._ar_detect(self.company_id, self.date)
+            ),
+            self.env._("Danger signals not raised"),
+        )
+
+    def _ar_scoring_step(self, func, failure):
+        self.ensure_one()
+        try:
+            # sudo (in func): the run is started by the scheduler or a checked "Run Now"; the scores
+            # and warnings are written by the system only
+            with self.env.cr.savepoint():
+                func()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:
+            _logger.exception("Collections run %s: scoring step failed", self.id)
+            self._ar_log_error(f"{failure}:\n{traceback.format_exc(limit=3)}")
+        return True

@@ -85,6 +85,11 @@ class ArCollectionStage(models.Model):
     lock_deliveries = fields.Boolean(help="Deliveries to a customer with an invoice in this stage are locked.")
     note = fields.Text(string="Tone / Note", translate=True, help="Guidance for the collector in this stage.")
 
+    auto_attach_invoices = fields.Boolean(
+        string="Attach Invoices",
+        help="The e-mail of the collections run carries the PDF of each invoice it lists.",
+    )
+
     _sql_constraints = [
         ("cadence_positive", "CHECK(cadence_days >= 0)", "The cadence of a stage cannot be negative."),
     ]

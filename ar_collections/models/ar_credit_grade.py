@@ -34,6 +34,35 @@ class ArCreditGrade(models.Model):
     )
     note = fields.Text(string="Policy", translate=True)
 
+    ar_interest_own_terms = fields.Boolean(
+        string="Own Interest Terms",
+        help="Ticked: customers of this grade are charged the late-payment interest rate and grace days below "
+        "instead of the company's (a rate of 0 charges them no interest).",
+    )
+    ar_interest_rate = fields.Float(
+        string="Late-Payment Interest Rate (%)",
+        digits=(16, 4),
+        help="Simple interest on the overdue amount of each invoice, per day or per year.",
+    )
+    ar_interest_period = fields.Selection(
+        [("day", "Per Day"), ("year", "Per Year")], string="Interest Rate Period", default="day"
+    )
+    ar_interest_grace_days = fields.Integer(
+        string="Interest Grace Days",
+        help="Days after the due date that are not charged: interest runs from the due date plus these days.",
+    )
+
+    ar_min_score = fields.Integer(
+        string="Minimum Score",
+        help="Credit score (0-100) from which the behaviour score or the 5C evaluation proposes this grade: "
+        "the grade with the highest minimum not above the score.",
+    )
+    ar_limit_months = fields.Float(
+        string="Months of Sales",
+        default=1.0,
+        help="Proposed credit limit = average monthly sales x this number, capped at the default credit limit.",
+    )
+
     _sql_constraints = [
         ("code_company_uniq", "unique(code, company_id)", "A credit grade code must be unique per company."),
     ]
@@ -62,5 +91,22 @@ class ArCreditGrade(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The maximum credit days of grade %(grade)s cannot be negative.", grade=grade.display_name
+                    )
+                )
+
+    @api.constrains("ar_interest_rate", "ar_interest_grace_days")
+    def _check_ar_interest_terms(self):
+        if any(min(grade.ar_interest_rate, grade.ar_interest_grace_days) < 0 for grade in self):
+            raise ValidationError(self.env._("Late-payment interest rate and grace days cannot be negative."))
+
+    @api.constrains("ar_min_score", "ar_limit_months")
+    def _check_ar_scoring(self):
+        for grade in self:
+            if not 0 <= grade.ar_min_score <= 100 or grade.ar_limit_months < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Grade %(grade)s: the minimum score is between 0 and 100 and the months of sales "
+                        "cannot be negative.",
+                        grade=grade.display_name,
                     )
                 )

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ArCreditProfileHistory(models.Model):
@@ -40,3 +40,17 @@ class ArCreditProfileHistory(models.Model):
     old_value = fields.Char(readonly=True)
     new_value = fields.Char(readonly=True)
     note = fields.Text(string="Reason", readonly=True)
+
+    requested_by_id = fields.Many2one("res.users", readonly=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True)
+    limit_request_id = fields.Many2one(
+        "ar.credit.limit.request", string="Change Request", readonly=True, index="btree_not_null"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("kind", "change") == "change" and vals.get("user_id"):
+                vals.setdefault("requested_by_id", vals["user_id"])
+                vals.setdefault("approved_by_id", vals["user_id"])
+        return super().create(vals_list)

@@ -16,6 +16,14 @@ class ArCreditReleaseMixin(models.AbstractModel):
     model it is: a new kind of held document inherits this mixin, adds its Many2one on
     ``ar.credit.release`` (and on ``ar.credit.release.wizard``) and answers the hooks."""
 
+    ar_hold_lifted_date = fields.Datetime(
+        string="Credit Hold Lifted On",
+        readonly=True,
+        copy=False,
+        help="When a payment removed the reason of the document's credit hold and its hold to-dos were closed; "
+        "cleared when a broken promise (or an unreconciled payment) holds it again.",
+    )
+
     _name = "ar.credit.release.mixin"
     _description = "Document Held for Credit Reasons"
 

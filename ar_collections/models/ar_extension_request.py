@@ -193,6 +193,13 @@ class ArExtensionRequest(models.Model):
                 ),
                 partner_ids=request.user_id.partner_id.ids,
             )
+        # an extension approved lifts the hold of its invoices while its promise runs: the
+        # hold to-dos follow at once
+        for company, requests in self.grouped("company_id").items():
+            # sudo: see ar.collection.followup._ar_sync_holds
+            self.env["ar.collection.followup"].sudo().with_company(company)._ar_sync_holds(
+                requests.partner_id.commercial_partner_id.ids
+            )
         return True
 
     def action_refuse(self):

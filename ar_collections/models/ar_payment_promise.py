@@ -201,7 +201,15 @@ class ArPaymentPromise(models.Model):
             promise.sudo().write(promise_vals)
         changed["broken"]._ar_on_broken()
         changed["partial"]._ar_on_broken()
-        return changed["kept"] | changed["partial"] | changed["broken"]
+        result = changed["kept"] | changed["partial"] | changed["broken"]
+        # the credit holds of their customers follow at once (a broken promise reinstates a
+        # hold its extension had lifted)
+        for company, promises in result.grouped("company_id").items():
+            # sudo: see ar.collection.followup._ar_sync_holds
+            self.env["ar.collection.followup"].sudo().with_company(company)._ar_sync_holds(
+                promises.partner_id.commercial_partner_id.ids
+            )
+        return result
 
     def _ar_on_broken(self):
         """A promise not (fully) kept is a signal: note it on the customer and escalate

@@ -6,6 +6,8 @@ computed when it was prepared, so that the document sent stays the document on f
 customer's reply (confirmed, or disputed with the difference and reason) is recorded on it
 and in the customer's history. A confirmed balance confirmation interrupts limitation."""
 
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -38,6 +40,9 @@ class ArStatement(models.Model):
         "paid_amount",
         "other_amount",
         "closing_balance",
+        # the interest printed on the statement is kept as sent
+        "ar_interest_amount",
+        "ar_interest_lines",
     )
     # the customer's reply, written while the statement awaits it, then recorded by its buttons
     _ar_reply_fields = ("disputed_amount", "dispute_reason")
@@ -124,6 +129,22 @@ class ArStatement(models.Model):
         readonly=True,
         copy=False,
         help="When the collector was reminded that the customer's reply was not back (monthly cycle).",
+    )
+
+    ar_interest_amount = fields.Monetary(
+        string="Accrued Interest",
+        compute="_compute_ar_interest",
+        store=True,
+        readonly=True,
+        help="Late-payment interest accrued and not invoiced yet on the overdue invoices at the end of the "
+        "period (the customer's terms), as printed on the statement.",
+    )
+    ar_interest_lines = fields.Json(
+        string="Interest per Invoice",
+        compute="_compute_ar_interest",
+        store=True,
+        readonly=True,
+        help="The interest of each overdue invoice as printed: invoice, due date, overdue amount, days, rate.",
     )
 
     _sql_constraints = [
@@ -467,3 +488,48 @@ class ArStatement(models.Model):
             ]
         )
         statements._ar_write_guarded({"reminder_date": today})
+
+    @api.depends("partner_id", "company_id", "date_to")
+    def _compute_ar_interest(self):
+        """One accrual per company and end date for all the statements of ``self``. What it
+        depends on is locked once the statement is sent: the figures stay those printed."""
+        Move = self.env["account.move"]
+        groups = defaultdict(lambda: self.browse())
+        for statement in self:
+            if statement.partner_id and statement.company_id and statement.date_to:
+                groups[statement.company_id, statement.date_to] |= statement
+            else:
+                statement.ar_interest_amount, statement.ar_interest_lines = 0.0, []
+        for (company, date), statements in groups.items():
+            rows = Move._ar_get_accrued_interest(
+                partner_ids=statements.partner_id.commercial_partner_id.ids, date=date, company=company
+            )
+            by_partner = defaultdict(list)
+            for row in sorted(rows.values(), key=lambda row: (row["date_from"], row["invoice"].id)):
+                by_partner[row["invoice"].commercial_partner_id.id].append(self._ar_prepare_interest_line(row))
+            for statement in statements:
+                lines = by_partner.get(statement.partner_id.commercial_partner_id.id, [])
+                statement.ar_interest_lines = lines
+                statement.ar_interest_amount = company.currency_id.round(sum(line["amount"] for line in lines))
+
+    @api.model
+    def _ar_prepare_interest_line(self, row):
+        """What the statement keeps of one invoice's accrued interest (JSON)."""
+        invoice = row["invoice"]
+        return {
+            "invoice_id": invoice.id,
+            "invoice": invoice.name,
+            "due_date": fields.Date.to_string(invoice.invoice_date_due),
+            "date_from": fields.Date.to_string(row["date_from"]),
+            "date_to": fields.Date.to_string(row["date_to"]),
+            "base": row["base"],
+            "days": row["days"],
+            "rate": row["rate"],
+            "period": row["period"],
+            "amount": row["amount"],
+        }
+
+    def _ar_get_interest_period_label(self, period):
+        return dict(self.env["res.company"]._fields["ar_interest_period"]._description_selection(self.env)).get(
+            period, ""
+        )

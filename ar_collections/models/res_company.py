@@ -4,6 +4,7 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -43,6 +44,13 @@ PROVISION_RATE_FIELDS = {
     "61_90": "ar_provision_rate_61_90",
     "over_90": "ar_provision_rate_over_90",
     "legal": "ar_provision_rate_legal",
+}
+
+
+# numbering of the bad-debt documents: code -> xmlid of the template (prefix, padding)
+BAD_DEBT_SEQUENCES = {
+    "ar.write.off.request": "ar_collections.seq_ar_write_off_request",
+    "ar.collection.case": "ar_collections.seq_ar_collection_case",
 }
 
 
@@ -304,6 +312,64 @@ class ResCompany(models.Model):
         help="Expense account of the collection agencies' commission bills.",
     )
 
+    ar_limit_tier_basis = fields.Selection(
+        [("limit", "New Limit"), ("increase", "Increase")],
+        string="Limit Tiers Apply To",
+        default="limit",
+        required=True,
+        help="What the credit limit approval tiers compare with their amounts: the new credit limit, or the "
+        "increase over the current one.",
+    )
+
+    # Repayment plans
+    ar_plan_approval_amount = fields.Monetary(
+        string="Repayment Plan Approval Amount",
+        currency_field="currency_id",
+        default=50000.0,
+        help="A repayment plan covering more than this amount is approved by a Credit Manager (other than its "
+        "proposer) before it is proposed to the customer. Zero: every plan is activated by the collectors.",
+    )
+    ar_plan_max_broken = fields.Integer(
+        string="Broken Instalments Cancelling a Plan",
+        default=2,
+        help="A repayment plan with this many instalments broken or only partly kept is cancelled by the nightly "
+        "check, and dunning of its invoices resumes. Zero: never cancelled automatically.",
+    )
+
+    # Credit scoring: reviews, 5C starting limits and the thresholds of the danger signals
+    ar_review_months = fields.Integer(
+        string="Review Period (months)",
+        default=6,
+        help="Every customer with a credit score gets a credit review (评级复核) this many months after his last one.",
+    )
+    ar_5c_limit_share = fields.Float(
+        string="5C Starting Limit (%)",
+        default=50.0,
+        help="A new customer starts at this share of the default credit limit of the grade his 5C evaluation gives.",
+    )
+    ar_signal_order_drop_pct = fields.Float(
+        string="Order Drop (%)",
+        default=30.0,
+        help="Danger signal when the orders of the last 3 months are this much below the 3 months before.",
+    )
+    ar_signal_slowing_days = fields.Float(
+        string="Payments Slowing (days)",
+        default=10.0,
+        help="Danger signal when the average days late of the last 3 months exceed those of the 6 months "
+        "before by this many days.",
+    )
+    ar_signal_dispute_amount = fields.Monetary(
+        string="Large Dispute",
+        currency_field="currency_id",
+        default=50000.0,
+        help="Danger signal when a dispute opened in the last 30 days covers invoices due at least this amount.",
+    )
+    ar_signal_over_limit_count = fields.Integer(
+        string="Over-Limit Attempts",
+        default=3,
+        help="Danger signal when this many held orders or deliveries were released in the last 30 days.",
+    )
+
     @api.constrains("ar_statement_prepare_day", "ar_statement_send_day", "ar_statement_reminder_day")
     def _check_ar_statement_days(self):
         for company in self:
@@ -386,6 +452,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._ar_create_default_stages()
+        companies._ar_setup_bad_debt_sequences()
         return companies
 
     def _ar_default_timezone(self):
@@ -551,3 +618,108 @@ class ResCompany(models.Model):
     def _check_ar_limitation_years(self):
         if any(company.ar_limitation_years <= 0 for company in self):
             raise ValidationError(self.env._("The limitation period is at least one year."))
+
+    def _ar_load_demo_limits(self):
+        """Demo data only: the credit limit approval tiers of the company ``self`` and a pending
+        limit change request. Called from demo/ar_limits_demo.xml after the main story."""
+        from ..demo.ar_limits_demo import load_limits
+
+        self.ensure_one()
+        load_limits(self)
+        return True
+
+    @api.constrains("ar_plan_approval_amount", "ar_plan_max_broken")
+    def _check_ar_plan_settings(self):
+        for company in self:
+            if company.ar_plan_approval_amount < 0 or company.ar_plan_max_broken < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The repayment plan approval amount and number of broken instalments cannot be negative."
+                    )
+                )
+
+    def _ar_load_demo_plans(self):
+        """Demo data only: a customer paying by a repayment plan (one instalment kept, the
+        next due). Called from demo/ar_plans_demo.xml after the main story."""
+        from ..demo.ar_plans_demo import load_plans
+
+        self.ensure_one()
+        return load_plans(self)
+
+    @api.constrains("ar_review_months", "ar_5c_limit_share", "ar_signal_order_drop_pct", "ar_signal_over_limit_count")
+    def _check_ar_scoring_settings(self):
+        for company in self:
+            if company.ar_review_months < 1 or company.ar_signal_over_limit_count < 1:
+                raise ValidationError(self.env._("The review period and the over-limit attempts must be at least 1."))
+            if not 0 <= company.ar_5c_limit_share <= 100 or not 0 < company.ar_signal_order_drop_pct <= 100:
+                raise ValidationError(
+                    self.env._("The 5C starting limit and the order drop are percentages between 0 and 100.")
+                )
+
+    def _ar_load_demo_scoring(self):
+        """Demo data only: the credit scoring of the company ``self`` (scores, reviews, danger
+        signals, a 5C evaluation). Called from demo/ar_scoring_demo.xml after the bad debts."""
+        from ..demo.ar_scoring_demo import load_scoring
+
+        self.ensure_one()
+        return load_scoring(self)
+
+    def _ar_prepare_bad_debt_sequence_vals(self, code):
+        """Values of the own sequence of company ``self`` numbering the documents of ``code``,
+        copied from the template (numbers the shared sequence gave stay taken)."""
+        self.ensure_one()
+        template = self.env.ref(BAD_DEBT_SEQUENCES[code], raise_if_not_found=False)
+        template = template.sudo() if template else None
+        return {
+            "name": f"{template.name if template else code} ({self.name})",
+            "code": code,
+            "company_id": self.id,
+            "prefix": template.prefix if template else False,
+            "padding": template.padding if template else 4,
+            "number_next": template.number_next_actual if template else 1,
+        }
+
+    def _ar_setup_bad_debt_sequences(self):
+        """Each company of ``self`` gets its own sequence of each bad-debt document (one search
+        for all)."""
+        # sudo: sequences are technical records, created for the company whoever creates it
+        Sequence = self.env["ir.sequence"].sudo()
+        existing = {
+            (sequence.code, sequence.company_id.id)
+            for sequence in Sequence.with_context(active_test=False).search(
+                [("code", "in", list(BAD_DEBT_SEQUENCES)), ("company_id", "in", self.ids)]
+            )
+        }
+        Sequence.create(
+            [
+                company._ar_prepare_bad_debt_sequence_vals(code)
+                for code in BAD_DEBT_SEQUENCES
+                for company in self
+                if (code, company.id) not in existing
+            ]
+        )
+
+    @api.model
+    def _ar_install_bad_debt_sequences(self):
+        """Install and update: every company gets its own sequences; the shared templates are
+        archived (they only give the prefix and padding)."""
+        self.sudo().search([])._ar_setup_bad_debt_sequences()
+        for xmlid in BAD_DEBT_SEQUENCES.values():
+            template = self.env.ref(xmlid, raise_if_not_found=False)
+            if template and template.active:
+                template.sudo().active = False
+
+    def _ar_next_bad_debt_number(self, code):
+        """Next number of the documents ``code`` of company ``self``, from its own sequence
+        (created first, under a lock, for a company that has none yet)."""
+        self.ensure_one()
+        Sequence = self.env["ir.sequence"].sudo()
+        domain = [("code", "=", code), ("company_id", "=", self.id)]
+        sequence = Sequence.search(domain, limit=1)
+        if not sequence:
+            # two users numbering the first document of a company at once: the second waits
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", code, self.id))
+            sequence = Sequence.search(domain, limit=1) or Sequence.create(
+                self._ar_prepare_bad_debt_sequence_vals(code)
+            )
+        return sequence.next_by_id()

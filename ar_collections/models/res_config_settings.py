@@ -78,3 +78,17 @@ class ResConfigSettings(models.TransientModel):
     # Collection cases
     ar_limitation_years = fields.Integer(related="company_id.ar_limitation_years", readonly=False)
     ar_case_commission_account_id = fields.Many2one(related="company_id.ar_case_commission_account_id", readonly=False)
+
+    ar_limit_tier_basis = fields.Selection(related="company_id.ar_limit_tier_basis", readonly=False)
+
+    ar_plan_approval_amount = fields.Monetary(related="company_id.ar_plan_approval_amount", readonly=False)
+    ar_plan_max_broken = fields.Integer(related="company_id.ar_plan_max_broken", readonly=False)
+
+    ar_review_months = fields.Integer(related="company_id.ar_review_months", readonly=False)
+    ar_5c_limit_share = fields.Float(related="company_id.ar_5c_limit_share", readonly=False)
+    ar_signal_order_drop_pct = fields.Float(related="company_id.ar_signal_order_drop_pct", readonly=False)
+    ar_signal_slowing_days = fields.Float(related="company_id.ar_signal_slowing_days", readonly=False)
+    ar_signal_dispute_amount = fields.Monetary(
+        related="company_id.ar_signal_dispute_amount", readonly=False, currency_field="currency_id"
+    )
+    ar_signal_over_limit_count = fields.Integer(related="company_id.ar_signal_over_limit_count", readonly=False)

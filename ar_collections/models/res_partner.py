@@ -8,6 +8,8 @@ from ..const import (
     CREDIT_MANAGER_GROUP,
     SALESMAN_ALL_GROUP,
 )
+from .ar_dunning_letter import INTEREST_LETTER_FEES
+from .ar_repayment_plan import PLAN_STATES
 
 # Credit facts are for employees only (not portal users, not even about their own company).
 CREDIT_FIELD_GROUPS = "base.group_user"
@@ -30,6 +32,15 @@ BLACKLIST_FIELDS = (
 )
 # Set by the collections run only.
 RUN_FIELDS = ("collection_stage_id", "ar_procedure", "ar_strategy")
+
+
+SCORE_READERS = (
+    "ar_collections.group_ar_collections_user,ar_collections.group_ar_collections_auditor,"
+    "sales_team.group_sale_salesman"
+)
+
+
+LIMIT_FIELDS = ("credit_limit", "use_partner_credit_limit")
 
 
 class ResPartner(models.Model):
@@ -246,6 +257,62 @@ class ResPartner(models.Model):
         help="Late-payment interest of the overdue invoices not invoiced yet (today, current company).",
     )
 
+    ar_case_owner_id = fields.Many2one(
+        "res.users",
+        string="Collection Case Owner",
+        compute="_compute_ar_case_owner_id",
+        help="Owner of the customer's open collection case in the current company (legal officer, or the "
+        "responsible user of an agency case): the collections follow-up is his while the case is open.",
+    )
+
+    # Repayment plans of the customer in the current company: the running one first
+    ar_plan_id = fields.Many2one(
+        "ar.repayment.plan", string="Repayment Plan", compute="_compute_ar_plan_figures", groups=CREDIT_FIELD_GROUPS
+    )
+    ar_plan_state = fields.Selection(
+        PLAN_STATES, string="Repayment Plan State", compute="_compute_ar_plan_figures", groups=CREDIT_FIELD_GROUPS
+    )
+    ar_plan_next_date = fields.Date(
+        string="Next Instalment", compute="_compute_ar_plan_figures", groups=CREDIT_FIELD_GROUPS
+    )
+    ar_plan_next_amount = fields.Monetary(
+        string="Next Instalment Amount",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_plan_figures",
+        groups=CREDIT_FIELD_GROUPS,
+    )
+    ar_plan_arrears = fields.Monetary(
+        string="Plan Arrears",
+        currency_field="ar_currency_id",
+        compute="_compute_ar_plan_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="What the instalments of the active repayment plan already due still lack.",
+    )
+    ar_plan_count = fields.Integer(
+        string="Repayment Plans", compute="_compute_ar_plan_figures", groups=CREDIT_FIELD_GROUPS
+    )
+
+    ar_score = fields.Integer(string="Credit Score", compute="_compute_ar_score", groups=SCORE_READERS)
+    ar_score_date = fields.Date(string="Score Computed On", compute="_compute_ar_score", groups=SCORE_READERS)
+    ar_score_grade_id = fields.Many2one(
+        "ar.credit.grade", string="Proposed Grade", compute="_compute_ar_score", groups=SCORE_READERS
+    )
+    ar_score_limit = fields.Monetary(
+        string="Proposed Limit", currency_field="ar_currency_id", compute="_compute_ar_score", groups=SCORE_READERS
+    )
+    ar_score_explanation = fields.Html(
+        string="Score Factors", compute="_compute_ar_score", sanitize=False, groups=SCORE_READERS
+    )
+    ar_credit_warning_count = fields.Integer(
+        string="Credit Warnings",
+        compute="_compute_ar_credit_warning_count",
+        groups="ar_collections.group_ar_collections_user,ar_collections.group_ar_collections_auditor",
+    )
+
+    ar_limit_request_count = fields.Integer(
+        string="Limit Requests", compute="_compute_ar_limit_request_count", groups=CREDIT_FIELD_GROUPS
+    )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -452,6 +519,14 @@ class ResPartner(models.Model):
 
     def _ar_check_profile_write(self, vals, new=False):
         """Guard of the credit profile, for ``write`` and ``create`` (whatever the context):
+        who may change which part (``_ar_check_profile_rights``), then a credit limit within
+        the writer's authority tier (``_ar_check_limit_authority``)."""
+        self._ar_check_profile_rights(vals, new=new)
+        if not self.env.su and set(LIMIT_FIELDS) & set(vals):
+            self._ar_check_limit_authority(vals, new=new)
+
+    def _ar_check_profile_rights(self, vals, new=False):
+        """Who may change which part of the credit profile:
 
         - the blacklist changes only through its actions (``_ar_set_blacklist``,
           ``_ar_release_blacklist``), which check the caller and write in superuser mode;
@@ -522,7 +597,10 @@ class ResPartner(models.Model):
 
     def _ar_record_profile_history(self, before, fnames, note=False, kind="change"):
         """Record the changes of ``fnames`` of the partners of ``self`` since ``before``
-        (see ``_ar_profile_snapshot``) in the current company's credit profile history."""
+        (see ``_ar_profile_snapshot``) in the current company's credit profile history.
+        ``note`` defaults to the reason of a decision applied through
+        ``_ar_apply_credit_decision`` (a text in the context, no right)."""
+        note = note or self.env.context.get("ar_profile_note")
         after = self._ar_profile_snapshot(fnames)
         if not after:
             return
@@ -964,3 +1042,348 @@ class ResPartner(models.Model):
             "res_id": invoice.id,
             "view_mode": "form",
         }
+
+    @api.depends_context("company")
+    def _compute_ar_case_owner_id(self):
+        """One search of the open cases for all the partners computed at once."""
+        owners = self.env["ar.collection.case"]._ar_get_case_owners(self.commercial_partner_id, self.env.company)
+        for partner in self:
+            partner.ar_case_owner_id = owners.get(partner.commercial_partner_id.id, False)
+
+    def action_ar_email_letters(self):
+        """Bulk "E-mail Letters" of the selected customers: the draft letter of each (see
+        ``_ar_get_bulk_letters``) e-mailed to its invoicing contact, numbered and logged
+        (``ar.dunning.letter.action_email_letters``). Collectors and credit managers only,
+        checked before any letter is created."""
+        self.env["ar.dunning.letter"]._ar_check_bulk_caller()
+        return self._ar_get_bulk_letters().action_email_letters()
+
+    def _ar_get_interest_terms(self, company):
+        """The one rule of the late-payment interest terms of the customers of ``self`` in
+        ``company``: those of the customer's credit grade in that company when the grade has
+        its own terms, else the company's. Returns ``{commercial partner id: dict(rate,
+        period, grace_days, grade)}`` (one read of the grades for the batch)."""
+        company_terms = {
+            "rate": company.ar_interest_rate,
+            "period": company.ar_interest_period or "day",
+            "grace_days": company.ar_interest_grace_days,
+            "grade": False,
+        }
+        # sudo: the grade is a credit field; only the interest terms are read from it
+        partners = self.sudo().with_company(company).commercial_partner_id
+        terms = {}
+        for partner in partners:
+            grade = partner.credit_grade_id
+            if grade.ar_interest_own_terms:
+                terms[partner.id] = {
+                    "rate": grade.ar_interest_rate,
+                    "period": grade.ar_interest_period or "day",
+                    "grace_days": grade.ar_interest_grace_days,
+                    "grade": grade,
+                }
+            else:
+                terms[partner.id] = company_terms
+        return terms
+
+    def _ar_get_uncharged_fee_letters(self, company):
+        """Letters sent or printed to the customer ``self`` by ``company`` at a level with a
+        fee, whose fee no interest invoice (not cancelled) charged yet, oldest first."""
+        self.ensure_one()
+        levels = [level for level, fname in INTEREST_LETTER_FEES.items() if company[fname] > 0]
+        if not levels:
+            return self.env["ar.dunning.letter"]
+        # sudo: the letters of the customer the caller (a checked Credit Manager) invoices
+        letters = (
+            self.env["ar.dunning.letter"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("sent", "printed")),
+                    ("level", "in", levels),
+                ],
+                order="date, id",
+            )
+        )
+        charged = {
+            letter.id
+            for (letter,) in self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [("ar_fee_letter_id", "in", letters.ids), ("parent_state", "!=", "cancel")], ["ar_fee_letter_id"]
+            )
+        }
+        return letters.filtered(lambda letter: letter.id not in charged)
+
+    def _prepare_ar_fee_line_vals(self, letter):
+        """Line of the interest invoice charging the collection fee of ``letter``."""
+        level = dict(letter._fields["level"]._description_selection(self.env))[letter.level]
+        return {
+            "name": self.env._(
+                "Collection fee of the %(level)s %(number)s of %(date)s",
+                level=level.lower(),
+                number=letter.name,
+                date=fields.Date.to_string(letter.date),
+            ),
+            "quantity": 1.0,
+            "price_unit": letter._ar_get_letter_fee(),
+            "account_id": letter.company_id.ar_interest_account_id.id,
+            "tax_ids": [Command.clear()],
+            "ar_fee_letter_id": letter.id,
+        }
+
+    @api.depends_context("company", "uid")
+    def _compute_ar_plan_figures(self):
+        commercial_ids = {p.commercial_partner_id._origin.id or p._origin.id for p in self} - {False}
+        visible = self._ar_get_credit_visible_ids(commercial_ids)
+        if visible is not None:
+            commercial_ids &= visible
+        # sudo: the figures of the customers the user may see (checked above), current company
+        plans = (
+            self.env["ar.repayment.plan"]
+            .sudo()
+            .search(
+                [("partner_id", "in", list(commercial_ids)), ("company_id", "=", self.env.company.id)],
+                order="id desc",
+            )
+        )
+        by_partner = plans.grouped("partner_id")
+        for partner in self:
+            commercial = partner.commercial_partner_id._origin or partner._origin
+            mine = by_partner.get(commercial, plans.browse())
+            current = mine.filtered(lambda p: p.state == "active")[:1] or mine[:1]
+            partner.ar_plan_count = len(mine)
+            partner.ar_plan_id = current.with_env(self.env)
+            partner.ar_plan_state = current.state or False
+            running = current.state == "active"
+            partner.ar_plan_next_date = current.next_date if running else False
+            partner.ar_plan_next_amount = current.next_amount if running else 0.0
+            partner.ar_plan_arrears = current.arrears_amount if running else 0.0
+
+    def _ar_get_repayment_plan_summary(self, company):
+        """The active repayment plan of the commercial partner in ``company`` as letters and
+        statements print it: dict(``plan``, ``next_date``, ``next_amount``, ``arrears``), or
+        None without an active plan."""
+        partner = self.commercial_partner_id[:1]
+        if not partner:
+            return None
+        # sudo: printed on the customer's own documents by whoever prints them
+        plan = (
+            self.env["ar.repayment.plan"]
+            .sudo()
+            .with_company(company)
+            .search(
+                [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("state", "=", "active")],
+                order="id desc",
+                limit=1,
+            )
+        )
+        if not plan:
+            return None
+        return {
+            "plan": plan,
+            "next_date": plan.next_date,
+            "next_amount": plan.next_amount,
+            "arrears": plan.arrears_amount,
+        }
+
+    def action_ar_view_repayment_plans(self):
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_repayment_plan_action")
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action
+
+    @api.depends_context("company")
+    def _compute_ar_score(self):
+        # sudo: the score is read with the customer by everyone allowed to see the customer's score
+        # (the fields' groups); one search for all the partners of ``self``
+        commercial = self.commercial_partner_id
+        scores = (
+            self.env["ar.credit.score"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id), ("partner_id", "in", commercial.ids)])
+            .grouped("partner_id")
+        )
+        for partner in self:
+            score = scores.get(partner.commercial_partner_id, self.env["ar.credit.score"])
+            partner.ar_score = score.score
+            partner.ar_score_date = score.date
+            partner.ar_score_grade_id = score.proposed_grade_id
+            partner.ar_score_limit = score.proposed_limit
+            partner.ar_score_explanation = score.explanation if score else False
+
+    @api.depends_context("company")
+    def _compute_ar_credit_warning_count(self):
+        counts = dict(
+            self.env["ar.credit.warning"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "new")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.ar_credit_warning_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _ar_apply_credit_decision(self, grade, limit, reason):
+        """Apply a credit decision (a review's or a 5C evaluation's) to the customer ``self``
+        in the current company through the guarded profile path: the partner's ``write``,
+        as the deciding user (only a Credit Manager may change a grade or a limit, and
+        whatever guard ``write`` has, e.g. approval tiers, applies), with ``reason`` in the
+        credit profile history."""
+        self.ensure_one()
+        vals = {"credit_grade_id": grade.id, "use_partner_credit_limit": True, "credit_limit": limit}
+        # sudo: read the current credit period, to fit it into the new grade's maximum
+        days = self.sudo().ar_credit_days
+        if grade.max_credit_days and days > grade.max_credit_days:
+            vals["ar_credit_days"] = grade.max_credit_days
+        return self.with_context(ar_profile_note=reason).write(vals)
+
+    def action_ar_view_credit_warnings(self):
+        return self._ar_open_related("ar.credit.warning", self.env._("Credit Warnings"))
+
+    @api.depends_context("company")
+    def _compute_ar_limit_request_count(self):
+        Request = self.env["ar.credit.limit.request"]
+        counts = {}
+        if Request.has_access("read"):
+            counts = {
+                partner.id: count
+                for partner, count in Request._read_group(
+                    [("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            }
+        for partner in self:
+            partner.ar_limit_request_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def _ar_has_limit(self, limit, fallback):
+        """Whether a stored ``credit_limit`` is a limit: not when it is the company's fallback
+        value and the company does not apply limits to every customer (no limit at all)."""
+        return limit != fallback or self.env.company.account_use_credit_limit
+
+    def _ar_limit_tiers_needed(self, old, new):
+        """Tiers of the current company a limit change from ``old`` to ``new`` reaches, lowest
+        first (None: no limit; a customer without a limit gets his first one from 0); none for
+        a decrease."""
+        Tier = self.env["ar.credit.limit.tier"]
+        company = self.env.company
+        if new is None:
+            if old is None:
+                return Tier
+            # no limit at all: the whole ladder (sudo: see _ar_check_limit_authority)
+            top = max(Tier.sudo().search([("company_id", "=", company.id)]).mapped("amount_min"), default=0.0)
+            return Tier._ar_get_reached_tiers(company, top + 1.0)
+        old = old or 0.0
+        if company.currency_id.compare_amounts(new, old) <= 0:
+            return Tier
+        amount = new - old if company.ar_limit_tier_basis == "increase" else new
+        return Tier._ar_get_reached_tiers(company, amount)
+
+    def _ar_check_limit_authority(self, vals, new=False):
+        """Refuse a credit limit above the current user's authority (see the module docstring)."""
+        company = self.env.company
+        # sudo: the ladder and the current limits decide, whoever writes
+        if not self.env["ar.credit.limit.tier"].sudo().search_count([("company_id", "=", company.id)], limit=1):
+            return
+        fallback = self._fields["credit_limit"].get_company_dependent_fallback(self.sudo())
+        user = self.env.user
+        for partner in [None] if new else self.sudo():
+            current = partner.credit_limit if partner else fallback
+            if "credit_limit" in vals:
+                limit = vals["credit_limit"] or 0.0
+            elif "use_partner_credit_limit" in vals and not vals["use_partner_credit_limit"]:
+                limit = fallback
+            else:
+                limit = current
+            old = current if partner and self._ar_has_limit(current, fallback) else None
+            new_limit = limit if self._ar_has_limit(limit, fallback) else None
+            tiers = self._ar_limit_tiers_needed(old, new_limit)
+            if tiers and not tiers[-1]._ar_covers(user):
+                name = partner.display_name if partner else vals.get("name") or ""
+                raise AccessError(
+                    self.env._(
+                        "A credit limit of %(limit)s for %(partner)s is above your approval authority "
+                        "(it needs %(approver)s): ask for it with a credit limit change request.",
+                        limit=company.currency_id.format(limit) if new_limit is not None else self.env._("no limit"),
+                        partner=name,
+                        approver=(tiers[-1].user_id or tiers[-1].group_id).display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Applying an approved request
+    # ------------------------------------------------------------------
+    def _ar_apply_limit_request(self, request):
+        """Write the limit of the approved ``request`` on the customer ``self`` and record who
+        asked and who approved in the credit profile history. Called by the last approval of
+        the request only (``ar.credit.limit.request._ar_apply``), once the approver was checked."""
+        self.ensure_one()
+        partner = self.with_company(request.company_id)
+        History = self.env["ar.credit.profile.history"].sudo()
+        last_id = History.search([], order="id desc", limit=1).id
+        before = partner._ar_profile_snapshot(["credit_limit"])
+        # sudo: the limit above the approver's own authority is the request's, approved by its
+        # chain: written here only, after the chain was checked
+        partner.sudo().write({"credit_limit": request.requested_limit, "use_partner_credit_limit": True})
+        lines = History.search(
+            [("id", ">", last_id), ("partner_id", "=", partner.id), ("company_id", "=", request.company_id.id)]
+        )
+        if not lines:  # the same value: still on record that it was approved
+            lines = History.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": request.company_id.id,
+                    "user_id": self.env.uid,
+                    "field_name": "credit_limit",
+                    "old_value": before.get(partner.id, {}).get("credit_limit", ""),
+                    "new_value": partner.sudo()._ar_history_value("credit_limit"),
+                }
+            )
+        lines.write(
+            {
+                "requested_by_id": request.user_id.id,
+                "approved_by_id": self.env.uid,
+                "limit_request_id": request.id,
+                "note": request.reason,
+            }
+        )
+        return lines
+
+    # ------------------------------------------------------------------
+    # Actions of the customer form
+    # ------------------------------------------------------------------
+    def action_ar_view_limit_history(self):
+        """The customer's "Credit Limit History": grade and limit changes in the current company."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_credit_limit_history_action")
+        action["domain"] = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", self.env.company.id),
+            ("field_name", "in", ("credit_limit", "credit_grade_id")),
+        ]
+        return action
+
+    def action_ar_request_limit_change(self):
+        """A new credit limit change request for the customer."""
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Limit Change Request"),
+            "res_model": "ar.credit.limit.request",
+            "view_mode": "form",
+            "context": {"default_partner_id": partner.id},
+        }
+
+    def action_ar_view_limit_requests(self):
+        partner = self.commercial_partner_id
+        partner.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_credit_limit_request_action")
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.ar_repayment_plan import PLAN_STATES
+
 
 class ArCollectionWorklist(models.Model):
     """The collector's worklist ("My Collections"): one line per open collections
@@ -44,6 +46,12 @@ class ArCollectionWorklist(models.Model):
     next_promise_date = fields.Date(string="Next Promised Payment", readonly=True)
     next_promise_amount = fields.Monetary(string="Promised Amount", readonly=True, aggregator="sum")
     broken_promise_count = fields.Integer(string="Broken Promises", readonly=True, aggregator="sum")
+
+    # the customer's active repayment plan in the line's company (computed per read, one search)
+    plan_state = fields.Selection(PLAN_STATES, string="Repayment Plan", compute="_compute_plan_figures")
+    plan_next_date = fields.Date(string="Next Instalment", compute="_compute_plan_figures")
+    plan_next_amount = fields.Monetary(string="Next Instalment Amount", compute="_compute_plan_figures")
+    plan_arrears = fields.Monetary(compute="_compute_plan_figures")
 
     @property
     def _table_query(self):
@@ -144,3 +152,37 @@ class ArCollectionWorklist(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_ar_print_letters(self):
+        """Bulk "Send / Print Letters" of the selected lines' customers (one PDF), see
+        ``res.partner.action_ar_print_letters``: the same checks, the caller's rights."""
+        return self.partner_id.action_ar_print_letters()
+
+    def action_ar_email_letters(self):
+        """Bulk "E-mail Letters" of the selected lines' customers, see
+        ``res.partner.action_ar_email_letters``."""
+        return self.partner_id.action_ar_email_letters()
+
+    def _compute_plan_figures(self):
+        # sudo: the plan figures of the customers on the user's own worklist lines
+        plans = (
+            self.env["ar.repayment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("state", "=", "active"),
+                ],
+                order="id desc",
+            )
+        )
+        plan_of = {}
+        for plan in plans:
+            plan_of.setdefault((plan.partner_id.id, plan.company_id.id), plan)
+        for line in self:
+            plan = plan_of.get((line.partner_id.id, line.company_id.id))
+            line.plan_state = plan.state if plan else False
+            line.plan_next_date = plan.next_date if plan else False
+            line.plan_next_amount = plan.next_amount if plan else 0.0
+            line.plan_arrears = plan.arrears_amount if plan else 0.0
