@@ -31,3 +31,17 @@ BUCKET_LIMIT_FIELDS = (
     ("ar_bucket_2_days", 60),
     ("ar_bucket_3_days", 90),
 )
+
+# letter levels that claim the late-payment interest and fee: the company's fee field of each
+INTEREST_LETTER_FEES = {"final": "ar_interest_fee_final", "lawyer": "ar_interest_fee_lawyer"}
+
+# states of a repayment plan
+PLAN_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("proposed", "Proposed"),
+    ("active", "Active"),
+    ("completed", "Completed"),
+    ("broken", "Broken"),
+    ("cancel", "Cancelled"),
+]

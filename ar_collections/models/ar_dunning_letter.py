@@ -12,10 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.pdf import merge_pdf
 from odoo.tools.safe_eval import safe_eval, time
 
-from ..const import COLLECTIONS_USER_GROUP, LETTER_LEVELS
-
-# letter levels that claim the late-payment interest and fee
-INTEREST_LETTER_FEES = {"final": "ar_interest_fee_final", "lawyer": "ar_interest_fee_lawyer"}
+from ..const import COLLECTIONS_USER_GROUP, INTEREST_LETTER_FEES, LETTER_LEVELS
 
 
 class ArDunningLetter(models.Model):

@@ -19,18 +19,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..const import COLLECTIONS_USER_GROUP, CREDIT_MANAGER_GROUP
+from ..const import COLLECTIONS_USER_GROUP, CREDIT_MANAGER_GROUP, PLAN_STATES
 from ..tools.amount_to_chinese import amount_to_chinese
 
-PLAN_STATES = [
-    ("draft", "Draft"),
-    ("to_approve", "To Approve"),
-    ("proposed", "Proposed"),
-    ("active", "Active"),
-    ("completed", "Completed"),
-    ("broken", "Broken"),
-    ("cancel", "Cancelled"),
-]
 # states in which the customer still pays by the plan (the covered invoices are not dunned)
 RUNNING_STATES = ("active",)
 SEQUENCE_CODE = "ar.repayment.plan"

@@ -6,10 +6,10 @@ from ..const import (
     AUDITOR_GROUP,
     COLLECTIONS_USER_GROUP,
     CREDIT_MANAGER_GROUP,
+    INTEREST_LETTER_FEES,
+    PLAN_STATES,
     SALESMAN_ALL_GROUP,
 )
-from .ar_dunning_letter import INTEREST_LETTER_FEES
-from .ar_repayment_plan import PLAN_STATES
 
 # Credit facts are for employees only (not portal users, not even about their own company).
 CREDIT_FIELD_GROUPS = "base.group_user"

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.ar_repayment_plan import PLAN_STATES
+from ..const import PLAN_STATES
 
 
 class ArCollectionWorklist(models.Model):

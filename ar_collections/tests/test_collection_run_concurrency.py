@@ -174,6 +174,8 @@ class TestCollectionRunConcurrency(TransactionCase):
             Run = cron_env["ar.collection.run"]
             Run._cron_run_collections()  # promises
             cron_env.cr.commit()
+            Run._cron_run_collections()  # repayment plans
+            cron_env.cr.commit()
             Run._cron_run_collections()  # stages
             cron_env.cr.commit()
             # the cron's next transaction starts; meanwhile a user edits a customer and saves
