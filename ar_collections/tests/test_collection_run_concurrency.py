@@ -78,6 +78,9 @@ class TestCollectionRunConcurrency(TransactionCase):
             moves.button_draft()
             moves.with_context(force_delete=True).unlink()
             env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
+            # what the run's scoring steps wrote about them (the scores go with the partner)
+            env["ar.credit.warning"].search([("partner_id", "in", partners.ids)]).unlink()
+            env["ar.credit.review"].search([("partner_id", "in", partners.ids)]).unlink()
             partners.unlink()
             # committed: the test's other cursors must see the data
             cr.commit()  # pylint: disable=invalid-commit
