@@ -256,3 +256,9 @@ class TestEvidencePackOrders(ArBadDebtCommon):
             self.render(SUMMARY, self.case, collector_2)
         self.assertIn("Collector Sun (id=%s) doesn't have 'read' access" % collector_2.id, str(error.exception))
         self.assertIn("Collection Case", str(error.exception))
+
+    @freeze_time("2026-03-15 09:00:00")
+    def test_collector_prints_the_order_and_the_slip(self):
+        text = pdf_text(self.render(PACK, self.case, self.collector))
+        for number in (self.case.name, self.order.name, self.picking.name, self.invoice.name):
+            self.assertIn(number, text)
