@@ -68,7 +68,7 @@ class TestPortalStatements(ArCollectionsCommon, HttpCase):
         self.authenticate("portal_a", "portal_a")
         url = f"/my/statements/{self.confirmation.id}"
         token = self.csrf(url)
-        r = self.url_open(f"{url}/reply", data={"csrf_token": token, "answer": "confirm"})
+        self.url_open(f"{url}/reply", data={"csrf_token": token, "answer": "confirm"})
         self.assertEqual(self.confirmation.state, "confirmed")
         self.assertTrue(self.confirmation.reply_date)
         log = self.portal_logs(self.customer)
@@ -137,4 +137,3 @@ class TestPortalStatements(ArCollectionsCommon, HttpCase):
         self.assertEqual(response.status_code, 400, "no CSRF token")
         self.assertEqual(self.confirmation.state, "sent")
         self.assertFalse(self.portal_logs(self.customer))
-
