@@ -8,7 +8,7 @@
     "maintainers": ["ar_collections developers"],
     "website": "https://ar-collections.invalid/",
     "license": "LGPL-3",
-    "depends": ["account", "sale_management", "stock", "sale_stock", "mail"],
+    "depends": ["account", "sale_management", "stock", "sale_stock", "mail", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     # security, data, reports, wizards, views, menus (menus last: they point at every action)
     "data": [
@@ -92,6 +92,7 @@
         "views/ar_credit_scorecard_views.xml",
         "views/res_partner_scoring_views.xml",
         "views/res_config_settings_scoring_views.xml",
+        "views/portal_templates.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

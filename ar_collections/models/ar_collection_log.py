@@ -11,6 +11,7 @@ CHANNELS = [
     ("letter", "Letter"),
     ("fax", "Fax"),
     ("visit", "Visit"),
+    ("portal", "Portal"),
 ]
 DISPUTE_REASONS = [
     ("quality", "Quality"),

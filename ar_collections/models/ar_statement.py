@@ -11,7 +11,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 
@@ -393,6 +393,121 @@ class ArStatement(models.Model):
                 reason=st.dispute_reason,
             )
         )
+
+    # ------------------------------------------------------------------
+    # Customer portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _ar_portal_domain(self, partner):
+        """The statements a portal user of ``partner`` sees: those sent to its commercial
+        partner (a draft or a cancelled statement was never the customer's)."""
+        return [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("state", "in", ("sent", "confirmed", "disputed")),
+        ]
+
+    def _ar_portal_reply(self, partner, confirm, amount=0.0, reason=None, attachment=None):
+        """The customer's reply from the portal, through the same fields and states as the
+        collector's buttons. Private: the portal controller calls it (as superuser) after
+        checking that ``self`` is a statement of ``partner``'s commercial partner; it checks
+        that again, and the state, before writing anything."""
+        self.ensure_one()
+        if self.partner_id.commercial_partner_id != partner.commercial_partner_id:
+            raise AccessError(self.env._("This statement is not yours."))
+        if self.statement_type != "confirmation" or self.state != "sent":
+            raise UserError(self.env._("This balance confirmation was already answered or cannot be answered."))
+        today = fields.Date.context_today(self)
+        if confirm:
+            vals = {"state": "confirmed", "reply_date": today, "disputed_amount": 0.0}
+            note = self.env._(
+                "The customer confirmed the balance of %(amount)s at %(date)s (%(number)s) on the portal.",
+                amount=self.currency_id.format(self.closing_balance),
+                date=fields.Date.to_string(self.date_to),
+                number=self.name,
+            )
+        else:
+            if amount is None or amount < 0 or not (reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Enter the balance you see in your books (zero or more) and the reason of the difference."
+                    )
+                )
+            difference = self.currency_id.round(self.closing_balance - amount)
+            if self.currency_id.is_zero(difference):
+                raise ValidationError(
+                    self.env._("The balance you see is the one of the statement: confirm the balance instead.")
+                )
+            vals = {
+                "state": "disputed",
+                "reply_date": today,
+                "disputed_amount": difference,
+                "dispute_reason": reason.strip(),
+            }
+            note = self.env._(
+                "The customer disputed the balance of %(amount)s at %(date)s (%(number)s) on the portal: they see "
+                "%(seen)s, difference %(difference)s, %(reason)s",
+                amount=self.currency_id.format(self.closing_balance),
+                date=fields.Date.to_string(self.date_to),
+                number=self.name,
+                seen=self.currency_id.format(amount),
+                difference=self.currency_id.format(difference),
+                reason=reason.strip(),
+            )
+        # sudo: the reply fields and the state are refused to every user in write; the
+        # partner and the state were checked above
+        self.sudo().write(vals)
+        self._ar_portal_record(partner, note, attachment)
+        return True
+
+    def _ar_portal_record(self, partner, note, attachment=None):
+        """The reply in the statement's and the customer's chatter, the contact log (channel
+        portal) and a to-do for the statement's responsible."""
+        statement = self.sudo()
+        attachments = statement.env["ir.attachment"]
+        if attachment:
+            attachments = attachments.create(
+                {
+                    "name": attachment[0],
+                    "raw": attachment[1],
+                    "res_model": statement._name,
+                    "res_id": statement.id,
+                }
+            )
+        statement.message_post(
+            body=note,
+            author_id=partner.id,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        statement._ar_log_on_partner(lambda st: note)
+        user = statement.user_id
+        result = statement.env.ref("ar_collections.ar_collection_result_portal_reply", raise_if_not_found=False)
+        if result and user:
+            statement.env["ar.collection.log"].with_context(ar_log_no_followup=True).create(
+                {
+                    "partner_id": statement.partner_id.commercial_partner_id.id,
+                    "contact_id": partner.id,
+                    "company_id": statement.company_id.id,
+                    "user_id": user.id,
+                    "channel": "portal",
+                    "result_id": result.id,
+                    "amount_requested": statement.closing_balance,
+                    "customer_feedback": note,
+                }
+            )
+        if user:
+            statement.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                {
+                    "res_model_id": statement.env["ir.model"]._get_id(statement._name),
+                    "res_id": statement.id,
+                    "activity_type_id": statement.env.ref("mail.mail_activity_data_todo").id,
+                    "summary": self.env._("Balance confirmation answered on the portal"),
+                    "note": note,
+                    "date_deadline": fields.Date.context_today(statement),
+                    "user_id": user.id,
+                }
+            )
 
     # ------------------------------------------------------------------
     # Monthly statement cycle (scheduled action)
