@@ -20,7 +20,6 @@ QUIET_CREATE = {
 }
 
 
-
 def create_activities_in_bulk(records, vals_list):
     """Create the activities ``vals_list`` of ``records`` in one ``create`` (superuser, quiet).
 
@@ -98,7 +97,6 @@ class ArCreditReview(models.Model):
     decided_date = fields.Datetime(string="Decided On", readonly=True)
     limit_request_id = fields.Many2one(
         "ar.credit.limit.request",
-        string="Limit Request",
         readonly=True,
         copy=False,
         help="The decided limit was above the approver's authority: it awaits this change request's approval chain.",
@@ -293,5 +291,5 @@ class ArCreditReview(models.Model):
                     "date_deadline": review.date,
                 }
                 for review in self
-            ]
+            ],
         )

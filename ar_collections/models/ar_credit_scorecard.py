@@ -56,7 +56,6 @@ class ArCreditScorecard(models.Model):
     applied_date = fields.Datetime(string="Applied On", readonly=True)
     limit_request_id = fields.Many2one(
         "ar.credit.limit.request",
-        string="Limit Request",
         readonly=True,
         copy=False,
         help="The starting limit was above the approver's authority: it awaits this change request's approval chain.",
@@ -98,7 +97,9 @@ class ArCreditScorecard(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any({"state", "applied_by_id", "applied_date", "limit_request_id"} & set(vals) for vals in vals_list):
+        if not self.env.su and any(
+            {"state", "applied_by_id", "applied_date", "limit_request_id"} & set(vals) for vals in vals_list
+        ):
             raise AccessError(self.env._("A 5C evaluation is applied with its Apply button only."))
         return super().create(vals_list)
 

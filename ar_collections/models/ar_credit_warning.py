@@ -160,7 +160,7 @@ class ArCreditWarning(models.Model):
                     "date_deadline": warning.date,
                 }
                 for warning in self
-            ]
+            ],
         )
 
     def _ar_signal_order_drop(self, company, today):

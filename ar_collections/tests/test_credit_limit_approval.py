@@ -441,9 +441,7 @@ class TestCreditDecisionAboveTheTier(CreditLimitTierCommon):
         self.assertEqual(request.review_id, review)
         self.assertEqual((request.user_id, request.requested_limit), (self.credit_manager, 800000.0))
         self.assertEqual(request.current_limit, 80000.0)
-        self.assertEqual(
-            request.reason, "Orders doubled since the new plant opened\n\nAverage Days Late: 1.5"
-        )
+        self.assertEqual(request.reason, "Orders doubled since the new plant opened\n\nAverage Days Late: 1.5")
         chain = request.approval_ids.sorted("sequence")
         self.assertEqual(
             [(step.group_id, step.user_id) for step in chain],
