@@ -14,7 +14,16 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..const import COLLECTIONS_USER_GROUP, CREDIT_MANAGER_GROUP
 
 # written by the action methods only (after they checked the caller)
-GUARDED_FIELDS = ("state", "name", "user_id", "approval_ids", "approved_date", "current_limit")
+GUARDED_FIELDS = (
+    "state",
+    "name",
+    "user_id",
+    "approval_ids",
+    "approved_date",
+    "current_limit",
+    "review_id",
+    "scorecard_id",
+)
 # what is asked: fixed once the request is submitted
 REQUEST_TERMS = ("partner_id", "requested_limit", "reason", "company_id")
 
@@ -63,6 +72,22 @@ class ArCreditLimitRequest(models.Model):
     )
     refusal_reason = fields.Text(copy=False, tracking=True)
     approved_date = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    review_id = fields.Many2one(
+        "ar.credit.review",
+        string="Credit Review",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The credit review whose approved limit was above the approver's authority.",
+    )
+    scorecard_id = fields.Many2one(
+        "ar.credit.scorecard",
+        string="5C Evaluation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The 5C evaluation whose starting limit was above the approver's authority.",
+    )
 
     _sql_constraints = [
         ("requested_limit_positive", "CHECK(requested_limit > 0)", "The requested credit limit must be positive."),

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from ..const import CREDIT_MANAGER_GROUP
 
@@ -18,6 +18,20 @@ QUIET_CREATE = {
     "mail_create_nosubscribe": True,
     "mail_activity_quick_update": True,
 }
+
+
+def create_activities_in_bulk(records, vals_list):
+    """Create the activities ``vals_list`` of ``records`` in one ``create`` (superuser, quiet).
+
+    ``mail.activity`` computes each activity's stored ``res_name`` by browsing its record
+    alone (one query per activity); the display names of ``records`` are read here at once
+    first, in the environment the activities are created in, so that the computation finds
+    them cached. The responsible users are subscribed by ``mail.activity`` itself, once per
+    user for all the records."""
+    Activity = records.env["mail.activity"].sudo().with_context(**QUIET_CREATE)
+    records.with_env(Activity.env).mapped("display_name")
+    return Activity.create(vals_list)
+
 
 # first key of the per-company advisory lock of the review cron (the second is the company id)
 REVIEW_LOCK_CLASS = 0x41524352 + 1
@@ -35,6 +49,7 @@ REVIEW_GUARDED_FIELDS = (
     "explanation",
     "decided_by_id",
     "decided_date",
+    "limit_request_id",
 )
 
 
@@ -80,6 +95,13 @@ class ArCreditReview(models.Model):
     decision_note = fields.Text(string="Reason")
     decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_date = fields.Datetime(string="Decided On", readonly=True)
+    limit_request_id = fields.Many2one(
+        "ar.credit.limit.request",
+        readonly=True,
+        copy=False,
+        help="The decided limit was above the approver's authority: it awaits this change request's approval chain.",
+    )
+    limit_request_state = fields.Selection(related="limit_request_id.state", string="Limit Request Status")
 
     def init(self):
         # never two open reviews of the same customer in the same company
@@ -136,11 +158,22 @@ class ArCreditReview(models.Model):
             reason = review.decision_note or self.env._(
                 "Credit review of %(date)s (score %(score)s)", date=review.date, score=review.score
             )
-            review.partner_id.with_company(review.company_id)._ar_apply_credit_decision(
-                review.new_grade_id, review.new_limit, reason
+            request = review.partner_id.with_company(review.company_id)._ar_apply_credit_decision(
+                review.new_grade_id, review.new_limit, reason, request_reason=review._ar_request_reason(reason)
             )
+            if request:
+                # sudo: the links are guarded fields, set by this checked button only
+                request.sudo().review_id = review
+                review.sudo().limit_request_id = request
             review._ar_close("approved")
         return True
+
+    def _ar_request_reason(self, reason):
+        """The reason of the change request of a limit above the approver's authority: the
+        decision's reason and the review's explanation (plain text)."""
+        self.ensure_one()
+        explanation = html2plaintext(self.explanation or "").strip()
+        return f"{reason}\n\n{explanation}" if explanation else reason
 
     def action_refuse(self):
         """Close the open reviews without changing the customer's grade or limit."""
@@ -245,8 +278,9 @@ class ArCreditReview(models.Model):
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        # sudo: the schedule assigns the reviews to the credit manager
-        self.env["mail.activity"].sudo().with_context(**QUIET_CREATE).create(
+        # sudo (in create_activities_in_bulk): the schedule assigns the reviews to the credit manager
+        create_activities_in_bulk(
+            self,
             [
                 {
                     "res_model_id": model_id,
@@ -257,5 +291,5 @@ class ArCreditReview(models.Model):
                     "date_deadline": review.date,
                 }
                 for review in self
-            ]
+            ],
         )

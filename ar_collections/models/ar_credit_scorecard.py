@@ -54,6 +54,13 @@ class ArCreditScorecard(models.Model):
     note = fields.Text(string="Assessment")
     applied_by_id = fields.Many2one("res.users", readonly=True)
     applied_date = fields.Datetime(string="Applied On", readonly=True)
+    limit_request_id = fields.Many2one(
+        "ar.credit.limit.request",
+        readonly=True,
+        copy=False,
+        help="The starting limit was above the approver's authority: it awaits this change request's approval chain.",
+    )
+    limit_request_state = fields.Selection(related="limit_request_id.state", string="Limit Request Status")
 
     @api.constrains(*(f"{c}_weight" for c, _w in FIVE_CS))
     def _check_weights(self):
@@ -82,7 +89,7 @@ class ArCreditScorecard(models.Model):
         return math.floor(grade.default_credit_limit * share / 1000.0) * 1000.0
 
     def write(self, vals):
-        if not self.env.su and {"state", "applied_by_id", "applied_date"} & set(vals):
+        if not self.env.su and {"state", "applied_by_id", "applied_date", "limit_request_id"} & set(vals):
             raise AccessError(self.env._("A 5C evaluation is applied with its Apply button only."))
         if not self.env.su and any(card.state == "applied" for card in self):
             raise UserError(self.env._("An applied 5C evaluation cannot be changed."))
@@ -90,7 +97,9 @@ class ArCreditScorecard(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any({"state", "applied_by_id", "applied_date"} & set(vals) for vals in vals_list):
+        if not self.env.su and any(
+            {"state", "applied_by_id", "applied_date", "limit_request_id"} & set(vals) for vals in vals_list
+        ):
             raise AccessError(self.env._("A 5C evaluation is applied with its Apply button only."))
         return super().create(vals_list)
 
@@ -103,11 +112,19 @@ class ArCreditScorecard(models.Model):
             if card.state != "draft":
                 raise UserError(self.env._("This 5C evaluation is already applied."))
             reason = self.env._("5C evaluation of %(date)s (score %(score)s)", date=card.date, score=card.score)
-            card.partner_id.with_company(card.company_id)._ar_apply_credit_decision(
-                card.proposed_grade_id, card.proposed_limit, reason
+            request_reason = f"{reason}\n\n{card.note}" if card.note else reason
+            request = card.partner_id.with_company(card.company_id)._ar_apply_credit_decision(
+                card.proposed_grade_id, card.proposed_limit, reason, request_reason=request_reason
             )
+            # sudo: the request's link back to the evaluation is a guarded field (caller checked above)
+            request.sudo().scorecard_id = card
             # sudo: the state is set by this checked action only
             card.sudo().write(
-                {"state": "applied", "applied_by_id": self.env.uid, "applied_date": fields.Datetime.now()}
+                {
+                    "state": "applied",
+                    "applied_by_id": self.env.uid,
+                    "applied_date": fields.Datetime.now(),
+                    "limit_request_id": request.id,
+                }
             )
         return True

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..const import CREDIT_MANAGER_GROUP
-from .ar_credit_review import QUIET_CREATE
+from .ar_credit_review import create_activities_in_bulk
 
 WARNING_SIGNALS = [
     ("order_drop", "Order Intake Dropping"),
@@ -146,8 +146,9 @@ class ArCreditWarning(models.Model):
         labels = dict(self._fields["signal"]._description_selection(self.env))
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        # sudo: the run raises the warnings for the credit manager, whoever launched it
-        self.env["mail.activity"].sudo().with_context(**QUIET_CREATE).create(
+        # sudo (in create_activities_in_bulk): the run raises the warnings for the credit manager
+        create_activities_in_bulk(
+            self,
             [
                 {
                     "res_model_id": model_id,
@@ -159,7 +160,7 @@ class ArCreditWarning(models.Model):
                     "date_deadline": warning.date,
                 }
                 for warning in self
-            ]
+            ],
         )
 
     def _ar_signal_order_drop(self, company, today):

@@ -1227,19 +1227,48 @@ class ResPartner(models.Model):
         for partner in self:
             partner.ar_credit_warning_count = counts.get(partner.commercial_partner_id, 0)
 
-    def _ar_apply_credit_decision(self, grade, limit, reason):
+    def _ar_apply_credit_decision(self, grade, limit, reason, request_reason=None):
         """Apply a credit decision (a review's or a 5C evaluation's) to the customer ``self``
         in the current company through the guarded profile path: the partner's ``write``,
-        as the deciding user (only a Credit Manager may change a grade or a limit, and
-        whatever guard ``write`` has, e.g. approval tiers, applies), with ``reason`` in the
-        credit profile history."""
+        as the deciding user (only a Credit Manager may change a grade or a limit), with
+        ``reason`` in the credit profile history.
+
+        A limit above the decider's authority tier is not written: the grade (and credit
+        period) is, and the limit is asked for with a credit limit change request by the
+        decider (``request_reason``, default ``reason``), which climbs the remaining tiers
+        and writes the limit at its last approval. The customer keeps his current limit
+        until then (no partial raise: the one figure decided is the one approved).
+
+        :returns: the change request submitted, or an empty recordset
+        """
         self.ensure_one()
+        vals = self._prepare_ar_credit_decision_vals(grade, limit)
+        limit_vals = {fname: vals.pop(fname) for fname in LIMIT_FIELDS}
+        above = not self.env.su and self._ar_limit_above_authority(limit_vals)
+        if not above:
+            vals.update(limit_vals)
+        self.with_context(ar_profile_note=reason).write(vals)
+        Request = self.env["ar.credit.limit.request"]
+        if not above:
+            return Request
+        request = Request.create(
+            {
+                "partner_id": self.commercial_partner_id.id,
+                "company_id": self.env.company.id,
+                "requested_limit": limit,
+                "reason": request_reason or reason,
+            }
+        )
+        request.action_submit()
+        return request
+
+    def _prepare_ar_credit_decision_vals(self, grade, limit):
         vals = {"credit_grade_id": grade.id, "use_partner_credit_limit": True, "credit_limit": limit}
         # sudo: read the current credit period, to fit it into the new grade's maximum
         days = self.sudo().ar_credit_days
         if grade.max_credit_days and days > grade.max_credit_days:
             vals["ar_credit_days"] = grade.max_credit_days
-        return self.with_context(ar_profile_note=reason).write(vals)
+        return vals
 
     def action_ar_view_credit_warnings(self):
         return self._ar_open_related("ar.credit.warning", self.env._("Credit Warnings"))
@@ -1283,12 +1312,13 @@ class ResPartner(models.Model):
         amount = new - old if company.ar_limit_tier_basis == "increase" else new
         return Tier._ar_get_reached_tiers(company, amount)
 
-    def _ar_check_limit_authority(self, vals, new=False):
-        """Refuse a credit limit above the current user's authority (see the module docstring)."""
+    def _ar_limit_above_authority(self, vals, new=False):
+        """The first partner of ``self`` (None for ``new``) whose limit after ``vals`` is above
+        the current user's authority, as ``(partner, limit, tiers)``, or None."""
         company = self.env.company
         # sudo: the ladder and the current limits decide, whoever writes
         if not self.env["ar.credit.limit.tier"].sudo().search_count([("company_id", "=", company.id)], limit=1):
-            return
+            return None
         fallback = self._fields["credit_limit"].get_company_dependent_fallback(self.sudo())
         user = self.env.user
         for partner in [None] if new else self.sudo():
@@ -1303,16 +1333,26 @@ class ResPartner(models.Model):
             new_limit = limit if self._ar_has_limit(limit, fallback) else None
             tiers = self._ar_limit_tiers_needed(old, new_limit)
             if tiers and not tiers[-1]._ar_covers(user):
-                name = partner.display_name if partner else vals.get("name") or ""
-                raise AccessError(
-                    self.env._(
-                        "A credit limit of %(limit)s for %(partner)s is above your approval authority "
-                        "(it needs %(approver)s): ask for it with a credit limit change request.",
-                        limit=company.currency_id.format(limit) if new_limit is not None else self.env._("no limit"),
-                        partner=name,
-                        approver=(tiers[-1].user_id or tiers[-1].group_id).display_name,
-                    )
-                )
+                return partner, (limit if new_limit is not None else None), tiers
+        return None
+
+    def _ar_check_limit_authority(self, vals, new=False):
+        """Refuse a credit limit above the current user's authority (see the module docstring)."""
+        above = self._ar_limit_above_authority(vals, new=new)
+        if not above:
+            return
+        partner, limit, tiers = above
+        company = self.env.company
+        name = partner.display_name if partner else vals.get("name") or ""
+        raise AccessError(
+            self.env._(
+                "A credit limit of %(limit)s for %(partner)s is above your approval authority "
+                "(it needs %(approver)s): ask for it with a credit limit change request.",
+                limit=company.currency_id.format(limit) if limit is not None else self.env._("no limit"),
+                partner=name,
+                approver=(tiers[-1].user_id or tiers[-1].group_id).display_name,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Applying an approved request

@@ -387,3 +387,136 @@ class TestCreditLimitOverJsonRpc(CreditLimitTierCommon, HttpCase):
         self.assertEqual(self.limit(), 80000.0)
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Jiangnan Steel")]))
         self.assertEqual(len(self.history()), 1)  # the 80,000 written at the start
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-05-04 10:00:00")
+class TestCreditDecisionAboveTheTier(CreditLimitTierCommon):
+    """A credit review or a 5C evaluation approved by a credit manager: the grade is his to
+    set; a limit above his tier becomes a change request climbing the tiers above his."""
+
+    def review(self, limit, note="Orders doubled since the new plant opened"):
+        # the review schedule's record (created in superuser mode, as the cron does)
+        review = (
+            self.env["ar.credit.review"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "date": "2026-05-04",
+                    "score": 91,
+                    "current_limit": 80000.0,
+                    "proposed_grade_id": self.grade_a.id,
+                    "proposed_limit": limit,
+                    "new_grade_id": self.grade_a.id,
+                    "new_limit": limit,
+                    "explanation": "<p>Average Days Late: 1.5</p>",
+                }
+            )
+        )
+        review.with_user(self.credit_manager).write({"decision_note": note})
+        return review.with_user(self.credit_manager)
+
+    def test_review_within_the_tier_is_applied(self):
+        self.customer.write({"credit_limit": 80000.0, "use_partner_credit_limit": True})
+        review = self.review(95000.0)
+        review.action_approve()
+        self.assertEqual((self.customer.credit_grade_id, self.limit()), (self.grade_a, 95000.0))
+        self.assertEqual(review.state, "approved")
+        self.assertFalse(review.limit_request_id)
+        self.assertFalse(self.env["ar.credit.limit.request"].search([("partner_id", "=", self.customer.id)]))
+        line = self.history()[-1]
+        self.assertEqual((line.user_id, line.note), (self.credit_manager, "Orders doubled since the new plant opened"))
+
+    def test_review_above_the_tier_climbs_the_chain(self):
+        self.customer.write({"credit_limit": 80000.0, "use_partner_credit_limit": True})
+        review = self.review(800000.0)
+        review.action_approve()
+        # the grade is applied at once, the limit waits for the chain
+        self.assertEqual((self.customer.credit_grade_id, self.limit()), (self.grade_a, 80000.0))
+        self.assertEqual(review.state, "approved")
+        request = review.limit_request_id
+        self.assertEqual((request.state, review.limit_request_state), ("to_approve", "to_approve"))
+        self.assertEqual(request.review_id, review)
+        self.assertEqual((request.user_id, request.requested_limit), (self.credit_manager, 800000.0))
+        self.assertEqual(request.current_limit, 80000.0)
+        self.assertEqual(request.reason, "Orders doubled since the new plant opened\n\nAverage Days Late: 1.5")
+        chain = request.approval_ids.sorted("sequence")
+        self.assertEqual(
+            [(step.group_id, step.user_id) for step in chain],
+            [
+                (self.env.ref("account.group_account_manager"), self.env["res.users"]),
+                (self.env["res.groups"], self.general_manager),
+            ],
+        )
+        # nobody forges the link
+        with self.assertRaises(AccessError):
+            request.with_user(self.credit_manager).write({"review_id": False})
+        with self.assertRaises(AccessError):
+            review.write({"limit_request_id": False})
+        # the credit manager does not approve his own request
+        with self.assertRaises(AccessError):
+            request.with_user(self.credit_manager).action_approve()
+        request.with_user(self.finance_manager).action_approve()
+        self.assertEqual(self.limit(), 80000.0)
+        request.with_user(self.general_manager).action_approve()
+        self.assertEqual((request.state, self.limit()), ("approved", 800000.0))
+        line = self.history()[-1]
+        self.assertEqual(
+            (line.old_value, line.new_value), (self.currency.format(80000.0), self.currency.format(800000.0))
+        )
+        self.assertEqual((line.requested_by_id, line.approved_by_id), (self.credit_manager, self.general_manager))
+        self.assertEqual(line.limit_request_id, request)
+        self.assertEqual(line.note, "Orders doubled since the new plant opened\n\nAverage Days Late: 1.5")
+
+    def test_5c_evaluation_above_the_tier(self):
+        newcomer = self.env["res.partner"].create({"name": "Jiangnan Steel", "is_company": True})
+        card = (
+            self.env["ar.credit.scorecard"]
+            .with_user(self.credit_manager)
+            .create(
+                {
+                    "partner_id": newcomer.id,
+                    "character": "5",
+                    "capacity": "5",
+                    "capital": "5",
+                    "collateral": "5",
+                    "conditions": "5",
+                    "note": "Listed group, bank guarantee of 300,000",
+                }
+            )
+        )
+        # score 100: grade A, half of its default limit of 500,000
+        self.assertEqual((card.score, card.proposed_grade_id, card.proposed_limit), (100, self.grade_a, 250000.0))
+        card.action_apply()
+        self.assertEqual(card.state, "applied")
+        self.assertEqual(newcomer.credit_grade_id, self.grade_a)
+        self.assertFalse(newcomer.sudo().use_partner_credit_limit, "no limit until the chain approves it")
+        request = card.limit_request_id
+        self.assertEqual((request.scorecard_id, request.user_id), (card, self.credit_manager))
+        self.assertEqual(
+            request.reason, "5C evaluation of 2026-05-04 (score 100)\n\nListed group, bank guarantee of 300,000"
+        )
+        chain = request.approval_ids
+        self.assertEqual(chain.group_id, self.env.ref("account.group_account_manager"))
+        self.assertEqual(len(chain), 1)
+        request.with_user(self.finance_manager).action_approve()
+        self.assertEqual((self.limit(newcomer), newcomer.sudo().use_partner_credit_limit), (250000.0, True))
+        line = self.history(newcomer)[-1]
+        self.assertEqual((line.requested_by_id, line.approved_by_id), (self.credit_manager, self.finance_manager))
+        self.assertIn("5C evaluation of 2026-05-04", line.note)
+
+    def test_5c_evaluation_within_the_tier(self):
+        newcomer = self.env["res.partner"].create({"name": "Jiangnan Steel", "is_company": True})
+        card = (
+            self.env["ar.credit.scorecard"]
+            .with_user(self.credit_manager)
+            .create({"partner_id": newcomer.id, "character": "1", "capacity": "5", "capital": "5", "collateral": "5"})
+        )
+        # 30 x 0 + 25 + 20 + 15 + 10 x 0.5 = 65: grade B, half of 200,000
+        self.assertEqual((card.score, card.proposed_grade_id), (65, self.env.ref("ar_collections.ar_credit_grade_b")))
+        self.assertEqual(card.proposed_limit, 100000.0)
+        card.action_apply()
+        self.assertEqual(self.limit(newcomer), 100000.0)
+        self.assertFalse(card.limit_request_id)
