@@ -34,6 +34,7 @@ from . import ar_cash_forecast
 from . import ar_bad_debt_provision
 from . import ar_bad_debt_provision_line
 from . import ar_approval_tier_mixin  # before its first user, ar_write_off_tier
+from . import ar_request_header_mixin  # before its users: write-off requests, cases, limit requests
 from . import ar_write_off_tier
 from . import ar_write_off_approval
 from . import ar_write_off_request

@@ -11,8 +11,12 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+from ..const import CREDIT_MANAGER_GROUP
+
+_lt = LazyTranslate(__name__)
+
 CASE_STATES = [
     ("preparing", "Preparing"),
     ("lawyer_letter", "Lawyer Letter"),
@@ -33,16 +37,17 @@ WARNING_DAYS = (("30", 30), ("90", 90))
 class ArCollectionCase(models.Model):
     _name = "ar.collection.case"
     _description = "Collection Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.request.header.mixin"]
     _order = "date_open desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(readonly=True, copy=False, default=lambda self: self.env._("New"))
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True, domain="[('is_company', '=', True)]"
-    )
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    _ar_requester_group = CREDIT_MANAGER_GROUP
+    _ar_guarded_fields = GUARDED_FIELDS
+    _ar_messages = {
+        "guarded": _lt("Collection cases move through their stages with their buttons only."),
+        "requester": _lt("Only a Credit Manager hands debts over to legal or to an agency."),
+        "decided": _lt("A closed collection case cannot be changed."),
+    }
+
     invoice_ids = fields.Many2many(
         "account.move",
         "ar_collection_case_invoice_rel",
@@ -172,30 +177,15 @@ class ArCollectionCase(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._ar_check_case_manager()
-        for vals in vals_list:
-            if not self.env.su and set(GUARDED_FIELDS) & set(vals):
-                raise AccessError(self.env._("Collection cases move through their stages with their buttons only."))
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         cases = super().create(vals_list)
         cases._ar_check_case()
         for case in cases:
             # sudo: the number is a guarded field, set here once
-            case.sudo().name = case.company_id._ar_next_bad_debt_number("ar.collection.case")
+            case.sudo().name = case._ar_next_number()
         cases._ar_hand_over_followups()
         return cases
 
     def write(self, vals):
-        if not self.env.su and set(GUARDED_FIELDS) & set(vals):
-            raise AccessError(self.env._("Collection cases move through their stages with their buttons only."))
-        if not self.env.su and any(case.state in CLOSED_STATES for case in self):
-            raise UserError(self.env._("A closed collection case cannot be changed."))
-        if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
-            if any(case.user_id != self.env.user for case in self) or set(vals) - {"last_acknowledgement_date"}:
-                raise AccessError(
-                    self.env._("The case owner records acknowledgements; a Credit Manager changes the case.")
-                )
         result = super().write(vals)
         if {"state", "user_id", "partner_id", "date_open"} & set(vals):
             self.env["res.partner"].invalidate_model(["ar_case_owner_id"])
@@ -206,17 +196,23 @@ class ArCollectionCase(models.Model):
         self._ar_check_case()
         return result
 
+    def _ar_check_write_values(self, vals):
+        """A closed case is not changed; the case owner (not a Credit Manager) records
+        acknowledgements only."""
+        if any(case.state in CLOSED_STATES for case in self):
+            raise UserError(self._ar_header_message("decided"))
+        if not self.env.user.has_group(CREDIT_MANAGER_GROUP):
+            if any(case.user_id != self.env.user for case in self) or set(vals) - {"last_acknowledgement_date"}:
+                raise AccessError(
+                    self.env._("The case owner records acknowledgements; a Credit Manager changes the case.")
+                )
+
     def _ar_check_case(self):
         for case in self:
             if any(invoice.commercial_partner_id != case.partner_id for invoice in case.invoice_ids):
                 raise ValidationError(self.env._("The invoices of a collection case are invoices of its customer."))
             if case.handler == "agency" and not case.agency_id:
                 raise ValidationError(self.env._("Name the agency the case is handed to."))
-
-    @api.model
-    def _ar_check_case_manager(self):
-        if not self.env.su and not self.env.user.has_group(CREDIT_MANAGER_GROUP):
-            raise AccessError(self.env._("Only a Credit Manager hands debts over to legal or to an agency."))
 
     def _ar_check_case_handler(self):
         """The Credit Manager or the case owner moves a case on."""
@@ -280,7 +276,7 @@ class ArCollectionCase(models.Model):
     def action_create_commission_bill(self):
         """Draft the agency's vendor bill of the commission not billed yet."""
         self.ensure_one()
-        self._ar_check_case_manager()
+        self._ar_check_requester()
         if self.handler != "agency" or not self.commission_rate:
             raise UserError(self.env._("Only a case handed to an agency with a commission is billed."))
         account = self.company_id.ar_case_commission_account_id

@@ -12,41 +12,41 @@ account the write-off debited (or other income) and reconciled with the payment.
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
-COLLECTIONS_USER_GROUP = "ar_collections.group_ar_collections_user"
-CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
+from ..const import CREDIT_MANAGER_GROUP
+
+_lt = LazyTranslate(__name__)
+
 ACCOUNTANT_GROUP = "account.group_account_user"
-
-# written by the action methods only (after they checked the caller)
-GUARDED_FIELDS = (
-    "state",
-    "name",
-    "user_id",
-    "approval_ids",
-    "move_id",
-    "approved_date",
-    "recovery_move_ids",
-)
-# what is asked: fixed once the request is submitted
-REQUEST_TERMS = ("partner_id", "invoice_ids", "amount", "reason", "charge_to", "blacklist", "company_id")
 
 
 class ArWriteOffRequest(models.Model):
     _name = "ar.write.off.request"
     _description = "Write-Off Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.approval.request.mixin"]
     _order = "create_date desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(readonly=True, copy=False, default=lambda self: self.env._("New"))
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True, domain="[('is_company', '=', True)]"
-    )
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one(
-        "res.users", string="Requested By", default=lambda self: self.env.user, readonly=True, index=True
-    )
+    # written by the action methods only (after they checked the caller), besides the chain's
+    _ar_guarded_fields = ("move_id", "recovery_move_ids")
+    # what is asked: fixed once the request is submitted
+    _ar_term_fields = ("partner_id", "invoice_ids", "amount", "reason", "charge_to", "blacklist", "company_id")
+    _ar_deletable_states = ("draft", "refused")
+    _ar_approval_feedback = True
+    _ar_messages = {
+        "guarded": _lt("Write-off requests are submitted, approved and booked with their buttons only."),
+        "requester": _lt("Only a collections user may request a write-off."),
+        "decided": _lt("A submitted write-off request cannot be changed."),
+        "delete": _lt("Only draft or refused write-off requests can be deleted."),
+        "refuse_state": _lt("Only a write-off request awaiting approval can be refused."),
+        "already_submitted": _lt("The write-off request %(name)s was already submitted."),
+        "submitter": _lt("A write-off request is submitted by the person who asks for it."),
+        "not_awaiting": _lt("The write-off request %(name)s is not awaiting approval."),
+        "own": _lt("Nobody approves or refuses their own write-off request."),
+        "awaits": _lt("The write-off request %(name)s awaits the approval of %(approver)s."),
+        "refusal_reason": _lt("Give the reason for refusing the write-off."),
+    }
+
     invoice_ids = fields.Many2many(
         "account.move",
         "ar_write_off_request_invoice_rel",
@@ -90,7 +90,6 @@ class ArWriteOffRequest(models.Model):
     )
     approval_ids = fields.One2many("ar.write.off.approval", "request_id", string="Approval Chain", readonly=True)
     next_approval_id = fields.Many2one("ar.write.off.approval", string="Awaiting", compute="_compute_next_approval_id")
-    refusal_reason = fields.Text(copy=False, tracking=True)
     approved_date = fields.Date(string="Written Off On", readonly=True, copy=False)
     move_id = fields.Many2one(
         "account.move", string="Write-Off Entry", readonly=True, copy=False, check_company=True, index="btree_not_null"
@@ -119,12 +118,6 @@ class ArWriteOffRequest(models.Model):
         for request in self:
             request.open_amount = sum(request.invoice_ids.mapped("amount_residual_signed"))
 
-    @api.depends("approval_ids.state")
-    def _compute_next_approval_id(self):
-        for request in self:
-            pending = request.approval_ids.filtered(lambda step: step.state == "pending").sorted("sequence")
-            request.next_approval_id = pending[:1] if request.state == "to_approve" else False
-
     @api.depends("recovery_move_ids.state", "recovery_move_ids.amount_total_signed")
     def _compute_recovered_amount(self):
         for request in self:
@@ -140,45 +133,23 @@ class ArWriteOffRequest(models.Model):
         for request in self:
             request.attachment_count = counts.get(request.id, 0)
 
+    def _ar_approval_summary(self):
+        return self.env._("Approve the write-off of %(amount)s", amount=self.currency_id.format(self.amount))
+
     # ------------------------------------------------------------------
     # CRUD guards
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._ar_check_requester()
-        for vals in vals_list:
-            self._ar_check_guarded_write(vals)
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         requests = super().create(vals_list)
         requests._ar_check_request()
         return requests
 
     def write(self, vals):
-        self._ar_check_guarded_write(vals)
-        if not self.env.su and set(REQUEST_TERMS) & set(vals) and any(r.state != "draft" for r in self):
-            raise UserError(self.env._("A submitted write-off request cannot be changed."))
-        if not self.env.su and "refusal_reason" in vals and any(r.state != "to_approve" for r in self):
-            raise UserError(self.env._("Only a write-off request awaiting approval can be refused."))
-        if "partner_id" in vals and vals["partner_id"]:
-            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         result = super().write(vals)
-        if set(REQUEST_TERMS) & set(vals):
+        if set(self._ar_term_fields) & set(vals):
             self._ar_check_request()
         return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_submitted(self):
-        if any(request.state not in ("draft", "refused") for request in self):
-            raise UserError(self.env._("Only draft or refused write-off requests can be deleted."))
-
-    def _ar_check_guarded_write(self, vals):
-        """The state, the approval chain and the entries are written by the buttons only
-        (superuser mode, after they checked the caller), whatever the context."""
-        if not self.env.su and set(GUARDED_FIELDS) & set(vals):
-            raise AccessError(
-                self.env._("Write-off requests are submitted, approved and booked with their buttons only.")
-            )
 
     def _ar_check_request(self):
         for request in self:
@@ -207,14 +178,6 @@ class ArWriteOffRequest(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Callers
-    # ------------------------------------------------------------------
-    @api.model
-    def _ar_check_requester(self):
-        if not self.env.su and not self.env.user.has_group(COLLECTIONS_USER_GROUP):
-            raise AccessError(self.env._("Only a collections user may request a write-off."))
-
-    # ------------------------------------------------------------------
     # Approval chain
     # ------------------------------------------------------------------
     def _ar_get_tiers(self):
@@ -224,101 +187,14 @@ class ArWriteOffRequest(models.Model):
         reached = self.env["ar.write.off.tier"]._ar_get_reached_tiers(self.company_id, self.amount)
         if reached:
             return reached._ar_step_vals()
-        return [{"group_id": self.env.ref(CREDIT_MANAGER_GROUP).id, "user_id": False}]
+        return self._ar_default_steps()
 
-    def action_submit(self):
-        """Submit the request to its approval chain."""
-        self._ar_check_requester()
-        for request in self:
-            if request.state != "draft":
-                raise UserError(self.env._("The write-off request %(name)s was already submitted.", name=request.name))
-            if request.user_id != self.env.user and not self.env.su:
-                raise AccessError(self.env._("A write-off request is submitted by the person who asks for it."))
-            request._ar_check_request()
-            steps = [
-                Command.create(dict(vals, sequence=index)) for index, vals in enumerate(request._ar_get_tiers(), 1)
-            ]
-            # sudo: the state, the name and the approval chain are guarded fields, written by
-            # this button only (the caller was checked above)
-            request.sudo().write(
-                {
-                    "state": "to_approve",
-                    "name": request.company_id._ar_next_bad_debt_number("ar.write.off.request"),
-                    "approval_ids": [Command.clear(), *steps],
-                }
-            )
-            request._ar_ask_next_approval()
-        return True
+    def _ar_check_submit(self):
+        self._ar_check_request()
 
-    def _ar_ask_next_approval(self):
-        for request in self:
-            step = request.next_approval_id
-            if step.user_id:
-                # sudo: the requester schedules an activity for the approver
-                request.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=fields.Date.context_today(request),
-                    summary=self.env._(
-                        "Approve the write-off of %(amount)s", amount=request.currency_id.format(request.amount)
-                    ),
-                    note=request.reason,
-                    user_id=step.user_id.id,
-                )
-
-    def _ar_check_decider(self):
-        """The caller decides the pending step of each request; nobody decides their own request."""
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(
-                    self.env._("The write-off request %(name)s is not awaiting approval.", name=request.name)
-                )
-            if self.env.su:
-                continue
-            if request.user_id == self.env.user:
-                raise AccessError(self.env._("Nobody approves or refuses their own write-off request."))
-            step = request.next_approval_id
-            if not step._ar_can_decide(self.env.user):
-                raise AccessError(
-                    self.env._(
-                        "The write-off request %(name)s awaits the approval of %(approver)s.",
-                        name=request.name,
-                        approver=step.display_name,
-                    )
-                )
-
-    def action_approve(self):
-        """Approve the pending step; the last approval books the write-off."""
-        self._ar_check_decider()
-        for request in self:
-            step = request.next_approval_id
-            # sudo: the approval chain is a guarded record, written by this button only,
-            # once the caller was checked (_ar_check_decider above)
-            step.sudo().write(
-                {"state": "approved", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()}
-            )
-            # sudo: the approver closes the approval activity of the step (any approver, any owner)
-            request.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
-            request.invalidate_recordset(["next_approval_id"])
-            if request.next_approval_id:
-                request._ar_ask_next_approval()
-            else:
-                request._ar_write_off()
-        return True
-
-    def action_refuse(self):
-        """Refuse the request (the refusal reason is required)."""
-        self._ar_check_decider()
-        for request in self:
-            if not (request.refusal_reason or "").strip():
-                raise UserError(self.env._("Give the reason for refusing the write-off."))
-            # sudo: see action_approve (the caller was checked)
-            request.next_approval_id.sudo().write(
-                {"state": "refused", "approver_id": self.env.user.id, "decision_date": fields.Datetime.now()}
-            )
-            request.sudo().state = "refused"
-            # sudo: see action_approve
-            request.sudo().activity_unlink(["mail.mail_activity_data_todo"])
-        return True
+    def _ar_get_next_approvers(self):
+        """Only the user named on the pending step gets a to-do (a group's step schedules none)."""
+        return self.next_approval_id.user_id
 
     # ------------------------------------------------------------------
     # Booking
@@ -405,7 +281,7 @@ class ArWriteOffRequest(models.Model):
             "line_ids": lines,
         }
 
-    def _ar_write_off(self):
+    def _ar_apply(self):
         """Book the approved write-off (called by the last approval, caller checked)."""
         for request in self:
             shares = request._ar_get_shares()
@@ -528,7 +404,7 @@ class ArWriteOffRequest(models.Model):
         )
         move.action_post()
         (move.line_ids.filtered(lambda line: line.account_id == payment_line.account_id) + payment_line).reconcile()
-        # sudo: see _ar_write_off (chatter of the request)
+        # sudo: see _ar_apply (chatter of the request)
         self.sudo().message_post(
             body=self.env._("Recovered: %(amount)s (entry %(move)s).", amount=currency.format(amount), move=move.name)
         )
