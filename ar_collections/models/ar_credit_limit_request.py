@@ -153,13 +153,6 @@ class ArCreditLimitRequest(models.Model):
             raise ValidationError(self.env._("The requested credit limit must be positive."))
         self._ar_set_current_limit()
 
-    def _ar_next_number(self):
-        self.ensure_one()
-        return (
-            self.env["ir.sequence"].sudo().with_company(self.company_id).next_by_code("ar.credit.limit.request")
-            or self.name
-        )
-
     def action_cancel(self):
         """The requester (or a Credit Manager) withdraws a request not decided yet."""
         for request in self:

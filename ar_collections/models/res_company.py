@@ -51,6 +51,7 @@ PROVISION_RATE_FIELDS = {
 BAD_DEBT_SEQUENCES = {
     "ar.write.off.request": "ar_collections.seq_ar_write_off_request",
     "ar.collection.case": "ar_collections.seq_ar_collection_case",
+    "ar.credit.limit.request": "ar_collections.seq_ar_credit_limit_request",
 }
 
 

@@ -1,5 +1,6 @@
-"""Write-off requests and collection cases are numbered per company; write-off shares go to
-the invoice with the oldest unpaid due date of the aging (an instalment), not its last."""
+"""Write-off requests, collection cases and credit limit change requests are numbered per
+company; write-off shares go to the invoice with the oldest unpaid due date of the aging (an
+instalment), not its last."""
 
 from freezegun import freeze_time
 
@@ -41,7 +42,7 @@ class TestBadDebtSequences(ArBadDebtCommon):
     @freeze_time("2026-03-01 10:00:00")
     def test_each_company_its_numbering(self):
         Sequence = self.env["ir.sequence"].sudo()
-        for code in ("ar.write.off.request", "ar.collection.case"):
+        for code in ("ar.write.off.request", "ar.collection.case", "ar.credit.limit.request"):
             for company in (self.company, self.company_2):
                 self.assertEqual(
                     Sequence.search_count([("code", "=", code), ("company_id", "=", company.id)]), 1, (code, company)

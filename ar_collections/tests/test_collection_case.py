@@ -176,6 +176,16 @@ class TestCollectionCase(ArBadDebtCommon):
         self.assertEqual(report_type, "pdf")
         self.assertTrue(content.startswith(b"%PDF"))
 
+    @freeze_time("2026-03-15 09:00:00")
+    def test_customer_is_the_company(self):
+        """A contact given as the case's customer, on creation or later, is replaced by his
+        company (the invoices and the dunning pause are the company's)."""
+        contact = self.env["res.partner"].create({"name": "Li Wei", "parent_id": self.customer.id})
+        case = self.open_case(self.inv2, partner_id=contact.id)
+        self.assertEqual(case.partner_id, self.customer)
+        case.with_user(self.credit_manager).write({"partner_id": contact.id})
+        self.assertEqual(case.partner_id, self.customer)
+
 
 @tagged("post_install", "-at_install")
 class TestBadDebtDemo(ArBadDebtCommon):

@@ -328,6 +328,40 @@ class TestCreditLimitApproval(CreditLimitTierCommon):
             .search([("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)])
         )
 
+    def test_each_company_numbers_its_requests(self):
+        """One series of numbers per company: a request of another company takes none of this
+        company's numbers."""
+        company_b = self.setup_other_company(name="Company B")["company"]
+        self.credit_manager.write({"company_ids": [Command.link(company_b.id)]})
+
+        def ask_b(limit):
+            request = (
+                self.env["ar.credit.limit.request"]
+                .with_user(self.credit_manager)
+                .with_company(company_b)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": company_b.id,
+                        "requested_limit": limit,
+                        "reason": "Orders of the new branch",
+                    }
+                )
+            )
+            request.action_submit()
+            return request
+
+        first = self.ask(50000.0)
+        other_first = ask_b(50000.0)
+        other_second = ask_b(70000.0)
+        second = self.ask(60000.0)
+        requests = (first, other_first, other_second, second)
+        for request in requests:
+            self.assertRegex(request.name, r"^CL/2026/\d{4}$")
+        first_no, other_first_no, other_second_no, second_no = (int(r.name.rsplit("/", 1)[1]) for r in requests)
+        self.assertEqual(second_no, first_no + 1, "company B's requests took no number of company A")
+        self.assertEqual(other_second_no, other_first_no + 1)
+
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-05-04 10:00:00")
