@@ -145,9 +145,10 @@ class ArApprovalRequestMixin(models.AbstractModel):
         return super()._ar_get_guarded_fields() | {"user_id", "approval_ids", "approved_date"}
 
     def _ar_check_write_values(self, vals):
-        super()._ar_check_write_values(vals)
+        result = super()._ar_check_write_values(vals)
         if "refusal_reason" in vals and any(request.state != "to_approve" for request in self):
             raise UserError(self._ar_header_message("refuse_state"))
+        return result
 
     # ------------------------------------------------------------------
     # Approval chain
