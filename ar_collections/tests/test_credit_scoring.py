@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -71,6 +71,53 @@ class TestCreditScore(ArScoringCommon):
         self.assertEqual(score.score, 4)
         self.assertEqual(score.proposed_grade_id, self.grade_d)
         self.assertEqual(score.proposed_limit, 0.0)
+
+    def test_instalments_late_from_their_own_due_dates(self):
+        """50 % at 30 days, 50 % at 60 days: each half is late from its own due date."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "50% 30 days, 50% 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        partner = self.env["res.partner"].create({"name": "Instalment Payer", "is_company": True})
+
+        def invoice(amount, invoice_date):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_payment_term_id": term.id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            )
+            move.action_post()
+            return move
+
+        # 40,000 of 1 March: halves due 31 March and 30 April, all paid on 10 May (40 and 10 days late)
+        first = invoice(40000.0, "2026-03-01")
+        self.assertEqual(
+            sorted(first.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped("date_maturity")),
+            [fields.Date.to_date("2026-03-31"), fields.Date.to_date("2026-04-30")],
+        )
+        self.ar_pay(first, 40000.0, "2026-05-10")
+        # 30,000 of 1 February: halves due 3 March and 2 April, paid on 3 March and 22 April (0 and 20 days late)
+        second = invoice(30000.0, "2026-02-01")
+        self.ar_pay(second, 15000.0, "2026-03-03")
+        self.ar_pay(second, 15000.0, "2026-04-22")
+        self.assertEqual((first.payment_state, second.payment_state), ("paid", "paid"))
+        self.refresh()
+        factors = self.factors(partner)
+        # by hand: 20,000 x 40 + 20,000 x 10 + 15,000 x 0 + 15,000 x 20 = 1,300,000 over 70,000
+        # (from the invoices' last due dates it would be 40,000 x 10 + 30,000 x 20 over 70,000 = 14.3)
+        self.assertAlmostEqual(factors["days_late"], 130 / 7, places=4)
+        self.assertEqual(factors["late_share"], 100.0)
 
     def test_configured_weights(self):
         """A company weighs a factor itself: the days late alone count."""
