@@ -333,6 +333,36 @@ class TestDangerSignals(ArScoringCommon):
         self.assertEqual(drop.state, "done")
         self.assertFalse(drop.activity_ids)
 
+    def test_multi_company(self):
+        """A large dispute in another company warns that company only, and stays out of
+        sight of this company's users."""
+        company_2 = self.setup_other_company(name="Shanghai Branch")["company"]
+        company_2.write({"ar_signal_dispute_amount": 15000.0, "ar_credit_manager_user_id": self.credit_manager.id})
+        invoice = self.ar_invoice(self.good, 30000.0, "2026-06-01", "2026-06-20", company=company_2)
+        dispute = (
+            self.env["ar.dispute"]
+            .with_company(company_2)
+            .create({"partner_id": self.good.id, "reason": "price", "invoice_ids": [Command.set(invoice.ids)]})
+        )
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ar_dispute SET create_date = '2026-06-26 10:00:00' WHERE id = %s", [dispute.id])
+        self.refresh(company=company_2)
+        with freeze_time(f"{TODAY} 03:00:00"):
+            warnings_2 = self.env["ar.credit.warning"]._ar_detect(company_2, TODAY)
+        self.assertEqual(self.signals(warnings_2), {("Good Payer", "large_dispute")})
+        self.assertEqual(warnings_2.company_id, company_2)
+        self.assertEqual(warnings_2.value, 30000.0)
+        # this company: its own five warnings, none of the other company's dispute
+        warnings = self.detect()
+        self.assertEqual(len(warnings), 5)
+        self.assertNotIn(("Good Payer", "large_dispute"), self.signals(warnings))
+        self.assertEqual(warnings.company_id, self.company)
+        # this company's collector does not see the other company's warning
+        Warning = self.env["ar.credit.warning"].with_user(self.collector)
+        self.assertFalse(Warning.search([("partner_id", "=", self.good.id)]))
+        with self.assertRaises(AccessError):
+            warnings_2.with_user(self.collector).read(["signal"])
+
     def test_thresholds(self):
         self.company.write(
             {
