@@ -337,7 +337,7 @@ class TestDangerSignals(ArScoringCommon):
         """A large dispute in another company warns that company only, and stays out of
         sight of this company's users."""
         company_2 = self.setup_other_company(name="Shanghai Branch")["company"]
-        company_2.write({"ar_signal_dispute_amount": 15000.0, "ar_credit_manager_user_id": self.credit_manager.id})
+        company_2.ar_signal_dispute_amount = 15000.0
         invoice = self.ar_invoice(self.good, 30000.0, "2026-06-01", "2026-06-20", company=company_2)
         dispute = (
             self.env["ar.dispute"]
