@@ -942,10 +942,15 @@ def scoring_main(args):
         # the ledger and records copied in SQL for new sets of customers
         points = []
         start = time.perf_counter()
-        for copy_number in range(1, 100):
+        sizes = sorted(
+            {int(size) // customers_count for size in args.scoring_points.split(",") if size}
+            if args.scoring_points
+            else {10, 50, 100}
+        )
+        for copy_number in range(1, sizes[-1]):
             builder.clone_ledger(customers, builder.add_customers(customers_count), copy_number)
             builder.clone_scoring_records(copy_number)
-            if copy_number + 1 in (10, 50, 100):
+            if copy_number + 1 in sizes:
                 log(f"  {len(builder.customers)} customers, {builder.invoice_count} invoices: measuring ...")
                 env.cr.execute("ANALYZE ar_payment_promise, ar_dispute, sale_order, sale_order_line")
                 analyze(env)
@@ -1023,6 +1028,10 @@ def build_parser():
         "--scoring",
         metavar="CUSTOMERS",
         help="instead: credit scoring of 10, 50 and 100 x CUSTOMERS with 20 invoices each (100: 1,000, 5,000 and 10,000), rolled back",
+    )
+    parser.add_argument(
+        "--scoring-points",
+        help="with --scoring: the numbers of customers measured, multiples of CUSTOMERS (default 10, 50 and 100 x)",
     )
     return parser
 
