@@ -168,8 +168,8 @@ class ArCreditScore(models.Model):
         A paid invoice counts at the date it was fully paid (its last reconciliation), with
         the days from each instalment's due date (its receivable item's, as the aging reads
         it) to the date that instalment was paid, weighted by the instalment's amount. An
-        invoice still open and overdue counts today, with its residual and the days it is
-        late so far, from the one aging query."""
+        instalment still open and overdue counts today, with its residual and the days it is
+        late so far, from the one aging query (by receivable item)."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -200,7 +200,8 @@ class ArCreditScore(models.Model):
                 **params,
             )
         )
-        aging = self.env["ar.aging"].sudo()._get_aging("move", date=params["today"], company_ids=[params["company"]])
+        # by receivable item: each overdue instalment with its own residual and days
+        aging = self.env["ar.aging"].sudo()._get_aging("line", date=params["today"], company_ids=[params["company"]])
         rows += [
             (row["partner_id"], params["today"], row["residual"], row["max_days_overdue"])
             for row in aging

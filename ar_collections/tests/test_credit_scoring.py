@@ -112,11 +112,14 @@ class TestCreditScore(ArScoringCommon):
         self.ar_pay(second, 15000.0, "2026-03-03")
         self.ar_pay(second, 15000.0, "2026-04-22")
         self.assertEqual((first.payment_state, second.payment_state), ("paid", "paid"))
+        # 20,000 of 1 May, open: its first half due 31 May is 30 days late today, the second is due today
+        invoice(20000.0, "2026-05-01")
         self.refresh()
         factors = self.factors(partner)
-        # by hand: 20,000 x 40 + 20,000 x 10 + 15,000 x 0 + 15,000 x 20 = 1,300,000 over 70,000
-        # (from the invoices' last due dates it would be 40,000 x 10 + 30,000 x 20 over 70,000 = 14.3)
-        self.assertAlmostEqual(factors["days_late"], 130 / 7, places=4)
+        # by hand: 20,000 x 40 + 20,000 x 10 + 15,000 x 0 + 15,000 x 20 + 10,000 x 30 = 1,600,000
+        # over 80,000 = 20 days (from the invoices' last due dates and whole residuals it would be
+        # 40,000 x 10 + 30,000 x 20 + 20,000 x 0 = 1,000,000 over 70,000 = 14.3)
+        self.assertAlmostEqual(factors["days_late"], 20.0)
         self.assertEqual(factors["late_share"], 100.0)
 
     def test_configured_weights(self):
