@@ -118,7 +118,7 @@ class TestCreditScore(ArScoringCommon):
         factors = self.factors(partner)
         # by hand: 20,000 x 40 + 20,000 x 10 + 15,000 x 0 + 15,000 x 20 + 10,000 x 30 = 1,600,000
         # over 80,000 = 20 days (from the invoices' last due dates and whole residuals it would be
-        # 40,000 x 10 + 30,000 x 20 + 20,000 x 0 = 1,000,000 over 70,000 = 14.3)
+        # 40,000 x 10 + 30,000 x 20 + 20,000 x 30 = 1,600,000 over 90,000 = 17.8)
         self.assertAlmostEqual(factors["days_late"], 20.0)
         self.assertEqual(factors["late_share"], 100.0)
 
