@@ -363,6 +363,69 @@ class LedgerBuilder:
         env.invalidate_all()
         return copied
 
+    # the customers' own records the credit score and the danger signals read
+    SCORING_TABLES = (
+        # table, id map, rows of the template customers
+        ("ar_payment_promise", "bench_promise_map", "partner_id IN (SELECT old_id FROM bench_partner_map)"),
+        ("ar_dispute", "bench_dispute_map", "partner_id IN (SELECT old_id FROM bench_partner_map)"),
+        ("sale_order", "bench_order_map", "partner_id IN (SELECT old_id FROM bench_partner_map)"),
+        ("sale_order_line", "bench_order_line_map", "order_id IN (SELECT old_id FROM bench_order_map)"),
+    )
+    SCORING_RELATIONS = (
+        # relation table, its column, id map of that column (the other column: a move)
+        ("ar_payment_promise_invoice_rel", "promise_id", "bench_promise_map"),
+        ("ar_dispute_invoice_rel", "dispute_id", "bench_dispute_map"),
+    )
+
+    def clone_scoring_records(self, copy_number):
+        """After ``clone_ledger`` (its id maps still there): copy the promises, disputes
+        and sale orders (with their lines) of the template customers to the new ones, the
+        invoices of the promises and disputes mapped to the copied invoices."""
+        cr = self.env.cr
+        suffix = f"/C{copy_number}"
+        for table, id_map, where in self.SCORING_TABLES:
+            cr.execute(
+                SQL(
+                    "DROP TABLE IF EXISTS %s; CREATE TEMP TABLE %s AS "
+                    "SELECT id AS old_id, nextval(%s) AS new_id FROM %s WHERE " + where,
+                    SQL.identifier(id_map),
+                    SQL.identifier(id_map),
+                    f"{table}_id_seq",
+                    SQL.identifier(table),
+                )
+            )
+            columns = set(self._columns(table))
+            overrides = {
+                column: SQL(
+                    "COALESCE((SELECT pm.new_id FROM bench_partner_map pm WHERE pm.old_id = src.%s), src.%s)",
+                    SQL.identifier(column),
+                    SQL.identifier(column),
+                )
+                for column in ("partner_id", "partner_invoice_id", "partner_shipping_id", "order_partner_id")
+                if column in columns
+            }
+            overrides.update(
+                {column: SQL("NULL") for column in ("access_token", "log_id", "extension_id") if column in columns}
+            )
+            if table != "sale_order_line" and "name" in columns:
+                overrides["name"] = SQL("src.name || %s", suffix)
+            if table == "sale_order_line":
+                overrides["order_id"] = SQL("(SELECT om.new_id FROM bench_order_map om WHERE om.old_id = src.order_id)")
+            self._copy_table(table, SQL("TRUE"), overrides, id_map)
+        for relation, column, id_map in self.SCORING_RELATIONS:
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, move_id) SELECT rm.new_id, mm.new_id FROM %s rel "
+                    "JOIN %s rm ON rm.old_id = rel.%s JOIN bench_move_map mm ON mm.old_id = rel.move_id",
+                    SQL.identifier(relation),
+                    SQL.identifier(column),
+                    SQL.identifier(relation),
+                    SQL.identifier(id_map),
+                    SQL.identifier(column),
+                )
+            )
+        self.env.invalidate_all()
+
 
 def measure_run(env):
     """Run the collections cron to the end; return (seconds, queries, calls, run)."""
@@ -746,6 +809,89 @@ def _bench_pay_fully(env, builder, customers, share=0.5):
     return sum(len(group) for group in by_date.values())
 
 
+def _bench_scoring_records(env, builder, customers):
+    """The template customers' promises (kept and broken, 2 each for 40 % of them), disputes
+    (one invoice for 10 %) and confirmed sale orders (3 to 5 each over the last 6 months):
+    created through the ORM, then dated in the past and confirmed in SQL (no credit check
+    or delivery is wanted here)."""
+    rnd = builder.random
+    today = builder.today
+    env.flush_all()
+    open_invoices = {}
+    for invoice in env["account.move"].search(
+        [("partner_id", "in", customers.ids), ("move_type", "=", "out_invoice"), ("payment_state", "!=", "paid")]
+    ):
+        open_invoices.setdefault(invoice.partner_id.id, []).append(invoice)
+    promise_vals, dispute_vals = [], []
+    for customer in customers:
+        invoices = open_invoices.get(customer.id)
+        if not invoices:
+            continue
+        if rnd.random() < 0.4:
+            for invoice in rnd.sample(invoices, min(2, len(invoices))):
+                promise_vals.append(
+                    {
+                        "partner_id": customer.id,
+                        "date": today + timedelta(days=5),
+                        "amount": invoice.amount_residual,
+                        "invoice_ids": [Command.set(invoice.ids)],
+                    }
+                )
+        if rnd.random() < 0.1:
+            dispute_vals.append(
+                {"partner_id": customer.id, "reason": "price", "invoice_ids": [Command.set(rnd.choice(invoices).ids)]}
+            )
+    promises = env["ar.payment.promise"].create(promise_vals)
+    disputes = env["ar.dispute"].create(dispute_vals)
+    product = env["product.product"].create({"name": "Bench Goods", "type": "service", "list_price": 100.0})
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": round(rnd.uniform(500, 20000), 2),
+                        }
+                    )
+                ],
+            }
+            for customer in customers
+            for _i in range(rnd.randint(3, 5))
+        ]
+    )
+    env.flush_all()
+    cr = env.cr
+    for promise in promises:
+        date = today - timedelta(days=rnd.randint(10, 300))
+        cr.execute(
+            "UPDATE ar_payment_promise SET date = %s, date_start = %s, date_deadline = %s, checked_date = %s, "
+            "state = %s WHERE id = %s",
+            [
+                date,
+                date - timedelta(days=10),
+                date,
+                date,
+                rnd.choice(["kept", "kept", "broken", "partial"]),
+                promise.id,
+            ],
+        )
+    for dispute in disputes:
+        cr.execute(
+            "UPDATE ar_dispute SET create_date = %s WHERE id = %s",
+            [today - timedelta(days=rnd.randint(0, 60)), dispute.id],
+        )
+    for order in orders:
+        cr.execute(
+            "UPDATE sale_order SET state = 'sale', date_order = %s WHERE id = %s",
+            [today - timedelta(days=rnd.randint(0, 179)), order.id],
+        )
+    env.invalidate_all()
+    return len(promises), len(disputes), len(orders)
+
+
 def _measure_scoring(env, company, today):
     """Scores (refresh), danger signals and due reviews of ``company``: (seconds, queries) of
     each and the number of records, rolled back."""
@@ -758,6 +904,7 @@ def _measure_scoring(env, company, today):
         result[key] = measure(env, call, repeat=1)
 
     with env.cr.savepoint(flush=False) as savepoint:
+        timed("measure", lambda: env["ar.credit.score"]._ar_measure(company, today))
         timed("score", lambda: env["ar.credit.score"]._ar_refresh(company, today))
         timed("warn", lambda: env["ar.credit.warning"]._ar_detect(company, today))
         timed("review", lambda: env["ar.credit.review"]._ar_create_due_reviews(company, today))
@@ -767,10 +914,10 @@ def _measure_scoring(env, company, today):
 
 
 def scoring_main(args):
-    """``--scoring N``: behaviour scores, danger signals and reviews of 10 N and 100 N customers
-    with 20 invoices each: N customers built through the ORM (half their invoices paid in
-    full, early or up to 40 days late, some partly paid), their ledger copied in SQL for the
-    others; rolled back."""
+    """``--scoring N``: behaviour scores, danger signals and reviews of 10 N, 50 N and 100 N
+    customers with 20 invoices each: N customers built through the ORM (half their invoices
+    paid in full, early or up to 40 days late, some partly paid; promises, disputes and sale
+    orders), their ledger and records copied in SQL for the others; rolled back."""
     customers_count = int(args.scoring)
     per_customer = 20
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
@@ -778,7 +925,7 @@ def scoring_main(args):
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.ref("base.main_company")
-        env = env(context={"allowed_company_ids": company.ids})
+        env = env(context={"allowed_company_ids": company.ids, "tracking_disable": True, "mail_notrack": True})
         if not company.partner_id.tz:
             company.partner_id.tz = "UTC"
         builder = LedgerBuilder(env, company, args.seed)
@@ -787,33 +934,53 @@ def scoring_main(args):
         customers = builder.add_customers(customers_count)
         builder.add_invoices(customers_count * per_customer, customers)
         paid = _bench_pay_fully(env, builder, customers)
+        promises, disputes, orders = _bench_scoring_records(env, builder, customers)
         build = time.perf_counter() - start
-        log(f"  {paid} invoices paid in full ({build:.0f} s)")
-        # the ledger copied in SQL for new sets of customers, measured at 10 and 100 times the base
+        log(
+            f"  {paid} invoices paid in full, {promises} promises, {disputes} disputes, {orders} orders ({build:.0f} s)"
+        )
+        # the ledger and records copied in SQL for new sets of customers
         points = []
-        for copy_number in range(1, 100):
+        start = time.perf_counter()
+        sizes = sorted(
+            {int(size) // customers_count for size in args.scoring_points.split(",") if size}
+            if args.scoring_points
+            else {10, 50, 100}
+        )
+        for copy_number in range(1, sizes[-1]):
             builder.clone_ledger(customers, builder.add_customers(customers_count), copy_number)
-            if copy_number + 1 in (10, 100):
+            builder.clone_scoring_records(copy_number)
+            if copy_number + 1 in sizes:
                 log(f"  {len(builder.customers)} customers, {builder.invoice_count} invoices: measuring ...")
+                env.cr.execute("ANALYZE ar_payment_promise, ar_dispute, sale_order, sale_order_line")
                 analyze(env)
                 check_ledger(env, company)
                 points.append(
                     (len(builder.customers), builder.invoice_count, _measure_scoring(env, company, builder.today))
                 )
+        copies = time.perf_counter() - start
         cr.rollback()
     print()
-    print("ar_collections credit scoring benchmark (scores refreshed, danger signals, reviews created)")
+    print(
+        "ar_collections credit scoring benchmark (factors measured, scores refreshed, danger signals, reviews created)"
+    )
+    print(
+        f"data build: {build:.0f} s for {customers_count} customers (ORM), {copies:.0f} s for the copies and measures"
+    )
     header = (
-        f"{'customers':>10}{'invoices':>10}{'scores':>8}{'score (s)':>10}{'queries':>8}"
-        f"{'warnings':>9}{'signals (s)':>12}{'queries':>8}{'reviews':>8}{'reviews (s)':>12}{'queries':>8}"
+        f"{'customers':>10}{'invoices':>10}{'factors (s)':>12}{'queries':>8}{'scores':>8}{'score (s)':>10}"
+        f"{'queries':>8}{'ms/cust':>8}{'warnings':>9}{'signals (s)':>12}{'queries':>8}{'reviews':>8}"
+        f"{'reviews (s)':>12}{'queries':>8}"
     )
     print(header)
     print("-" * len(header))
     for customers_total, invoices, m in points:
         print(
-            f"{customers_total:>10}{invoices:>10}{m['score_count']:>8}{m['score'][0]:>10.1f}{m['score'][1]:>8}"
-            f"{m['warn_count']:>9}{m['warn'][0]:>12.1f}{m['warn'][1]:>8}"
-            f"{m['review_count']:>8}{m['review'][0]:>12.1f}{m['review'][1]:>8}"
+            f"{customers_total:>10}{invoices:>10}{m['measure'][0]:>12.2f}{m['measure'][1]:>8}"
+            f"{m['score_count']:>8}{m['score'][0]:>10.2f}{m['score'][1]:>8}"
+            f"{1000 * m['score'][0] / customers_total:>8.2f}"
+            f"{m['warn_count']:>9}{m['warn'][0]:>12.2f}{m['warn'][1]:>8}"
+            f"{m['review_count']:>8}{m['review'][0]:>12.2f}{m['review'][1]:>8}"
         )
     return 0
 
@@ -860,7 +1027,11 @@ def build_parser():
     parser.add_argument(
         "--scoring",
         metavar="CUSTOMERS",
-        help="instead: credit scoring of 10 and 100 x CUSTOMERS with 20 invoices each (100: 1,000 and 10,000), rolled back",
+        help="instead: credit scoring of 10, 50 and 100 x CUSTOMERS with 20 invoices each (100: 1,000, 5,000 and 10,000), rolled back",
+    )
+    parser.add_argument(
+        "--scoring-points",
+        help="with --scoring: the numbers of customers measured, multiples of CUSTOMERS (default 10, 50 and 100 x)",
     )
     return parser
 

@@ -93,6 +93,13 @@ class ArAging(models.AbstractModel):
     # The query
     # ------------------------------------------------------------------
     @api.model
+    def _due_date_sql(self, alias):
+        """SQL of the due date of the receivable journal item ``alias``: its own maturity
+        (one instalment of a payment term), else its date. The one definition, shared by
+        the aging and the credit score."""
+        return SQL("COALESCE(%s, %s)", SQL.identifier(alias, "date_maturity"), SQL.identifier(alias, "date"))
+
+    @api.model
     def _aging_sql(self, group_by="partner", date=None, partner_ids=None, company_ids=None, domain=None):
         """Build the aging SQL.
 
@@ -162,7 +169,7 @@ class ArAging(models.AbstractModel):
                        ar_partner.commercial_partner_id AS partner_id,
                        account_move_line.company_id,
                        account_move_line.balance,
-                       COALESCE(account_move_line.date_maturity, account_move_line.date) AS due_date
+                       %(due_date)s AS due_date
                   FROM %(from_clause)s
              LEFT JOIN res_partner ar_partner ON ar_partner.id = account_move_line.partner_id
                  WHERE %(where_clause)s AND %(partner_filter)s
@@ -222,6 +229,7 @@ class ArAging(models.AbstractModel):
             from_clause=query.from_clause,
             where_clause=query.where_clause or SQL("TRUE"),
             partner_filter=partner_filter,
+            due_date=self._due_date_sql("account_move_line"),
             key=key,
             bucket=self._bucket_sql(SQL("(%s::date - ar_item.due_date)", date), "ar_company"),
             # one column per bucket, named after its key

@@ -166,31 +166,42 @@ class ArCreditScore(models.Model):
         invoices over 12 months, the last 3 months and the 6 before.
 
         A paid invoice counts at the date it was fully paid (its last reconciliation), with
-        the days from its due date to that date. An invoice still open and overdue counts
-        today, with its residual and the days it is late so far, from the one aging query."""
+        the days from each instalment's due date (its receivable item's, as the aging reads
+        it) to the date that instalment was paid, weighted by the instalment's amount. An
+        instalment still open and overdue counts today, with its residual and the days it is
+        late so far, from the one aging query (by receivable item)."""
         rows = self.env.execute_query(
             SQL(
                 """
-            WITH paid AS (
-                SELECT l.move_id, MAX(pr.max_date) AS paid_date
+            WITH instalment AS (
+                SELECT l.move_id, ABS(l.balance) AS amount, MAX(pr.max_date) AS paid_date,
+                       GREATEST(MAX(pr.max_date) - %(due_date)s, 0) AS late
                   FROM account_move_line l
                   JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
                  WHERE l.company_id = %(company)s AND l.display_type = 'payment_term'
                    AND l.parent_state = 'posted' AND l.reconciled
-                 GROUP BY l.move_id
-                HAVING MAX(pr.max_date) > %(d365)s AND MAX(pr.max_date) <= %(today)s
+                 GROUP BY l.id
+            ),
+            paid AS (
+                SELECT move_id, MAX(paid_date) AS paid_date, SUM(amount) AS amount,
+                       SUM(amount * late) AS weighted
+                  FROM instalment
+                 GROUP BY move_id
+                HAVING MAX(paid_date) > %(d365)s AND MAX(paid_date) <= %(today)s
             )
             SELECT p.commercial_partner_id, paid.paid_date, ABS(m.amount_total_signed),
-                   GREATEST(paid.paid_date - m.invoice_date_due, 0)
+                   COALESCE(paid.weighted / NULLIF(paid.amount, 0), 0)
               FROM paid
               JOIN account_move m ON m.id = paid.move_id
               JOIN res_partner p ON p.id = m.partner_id
              WHERE m.move_type = 'out_invoice' AND m.payment_state IN ('paid', 'in_payment')
             """,
+                due_date=self.env["ar.aging"]._due_date_sql("l"),
                 **params,
             )
         )
-        aging = self.env["ar.aging"].sudo()._get_aging("move", date=params["today"], company_ids=[params["company"]])
+        # by receivable item: each overdue instalment with its own residual and days
+        aging = self.env["ar.aging"].sudo()._get_aging("line", date=params["today"], company_ids=[params["company"]])
         rows += [
             (row["partner_id"], params["today"], row["residual"], row["max_days_overdue"])
             for row in aging

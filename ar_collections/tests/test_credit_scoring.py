@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -71,6 +71,56 @@ class TestCreditScore(ArScoringCommon):
         self.assertEqual(score.score, 4)
         self.assertEqual(score.proposed_grade_id, self.grade_d)
         self.assertEqual(score.proposed_limit, 0.0)
+
+    def test_instalments_late_from_their_own_due_dates(self):
+        """50 % at 30 days, 50 % at 60 days: each half is late from its own due date."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "50% 30 days, 50% 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        partner = self.env["res.partner"].create({"name": "Instalment Payer", "is_company": True})
+
+        def invoice(amount, invoice_date):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_payment_term_id": term.id,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            )
+            move.action_post()
+            return move
+
+        # 40,000 of 1 March: halves due 31 March and 30 April, all paid on 10 May (40 and 10 days late)
+        first = invoice(40000.0, "2026-03-01")
+        self.assertEqual(
+            sorted(first.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped("date_maturity")),
+            [fields.Date.to_date("2026-03-31"), fields.Date.to_date("2026-04-30")],
+        )
+        self.ar_pay(first, 40000.0, "2026-05-10")
+        # 30,000 of 1 February: halves due 3 March and 2 April, paid on 3 March and 22 April (0 and 20 days late)
+        second = invoice(30000.0, "2026-02-01")
+        self.ar_pay(second, 15000.0, "2026-03-03")
+        self.ar_pay(second, 15000.0, "2026-04-22")
+        self.assertEqual((first.payment_state, second.payment_state), ("paid", "paid"))
+        # 20,000 of 1 May, open: its first half due 31 May is 30 days late today, the second is due today
+        invoice(20000.0, "2026-05-01")
+        self.refresh()
+        factors = self.factors(partner)
+        # by hand: 20,000 x 40 + 20,000 x 10 + 15,000 x 0 + 15,000 x 20 + 10,000 x 30 = 1,600,000
+        # over 80,000 = 20 days (from the invoices' last due dates and whole residuals it would be
+        # 40,000 x 10 + 30,000 x 20 + 20,000 x 30 = 1,600,000 over 90,000 = 17.8)
+        self.assertAlmostEqual(factors["days_late"], 20.0)
+        self.assertEqual(factors["late_share"], 100.0)
 
     def test_configured_weights(self):
         """A company weighs a factor itself: the days late alone count."""
@@ -285,6 +335,36 @@ class TestDangerSignals(ArScoringCommon):
         drop.with_user(self.credit_manager).action_acknowledge()
         self.assertEqual(drop.state, "done")
         self.assertFalse(drop.activity_ids)
+
+    def test_multi_company(self):
+        """A large dispute in another company warns that company only, and stays out of
+        sight of this company's users."""
+        company_2 = self.setup_other_company(name="Shanghai Branch")["company"]
+        company_2.ar_signal_dispute_amount = 15000.0
+        invoice = self.ar_invoice(self.good, 30000.0, "2026-06-01", "2026-06-20", company=company_2)
+        dispute = (
+            self.env["ar.dispute"]
+            .with_company(company_2)
+            .create({"partner_id": self.good.id, "reason": "price", "invoice_ids": [Command.set(invoice.ids)]})
+        )
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ar_dispute SET create_date = '2026-06-26 10:00:00' WHERE id = %s", [dispute.id])
+        self.refresh(company=company_2)
+        with freeze_time(f"{TODAY} 03:00:00"):
+            warnings_2 = self.env["ar.credit.warning"]._ar_detect(company_2, TODAY)
+        self.assertEqual(self.signals(warnings_2), {("Good Payer", "large_dispute")})
+        self.assertEqual(warnings_2.company_id, company_2)
+        self.assertEqual(warnings_2.value, 30000.0)
+        # this company: its own five warnings, none of the other company's dispute
+        warnings = self.detect()
+        self.assertEqual(len(warnings), 5)
+        self.assertNotIn(("Good Payer", "large_dispute"), self.signals(warnings))
+        self.assertEqual(warnings.company_id, self.company)
+        # this company's collector does not see the other company's warning
+        Warning = self.env["ar.credit.warning"].with_user(self.collector)
+        self.assertFalse(Warning.search([("partner_id", "=", self.good.id)]))
+        with self.assertRaises(AccessError):
+            warnings_2.with_user(self.collector).read(["signal"])
 
     def test_thresholds(self):
         self.company.write(
