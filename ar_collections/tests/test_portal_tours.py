@@ -46,9 +46,7 @@ class TestPortalTours(ArCollectionsCommon, HttpCase):
         return statement
 
     def portal_log(self):
-        return self.env["ar.collection.log"].search(
-            [("partner_id", "=", self.customer.id), ("channel", "=", "portal")]
-        )
+        return self.env["ar.collection.log"].search([("partner_id", "=", self.customer.id), ("channel", "=", "portal")])
 
     def test_customer_confirms_a_statement(self):
         self.assertEqual(self.april.closing_balance, 1000.0)
