@@ -88,3 +88,19 @@ class TestPortalTours(ArCollectionsCommon, HttpCase):
         self.assertIn("1,000.00", log.customer_feedback)
         self.assertIn("250.00", log.customer_feedback)
         self.assertIn("never received", log.customer_feedback)
+
+    def test_portal_pages_in_chinese(self):
+        """A zh_CN portal user reads the pages in Chinese (the addon's zh_CN terms loaded)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "ar_collections")])._update_translations(
+            filter_lang=["zh_CN"]
+        )
+        self.portal_user.lang = "zh_CN"
+        self.authenticate("portal_wang", "portal_wang")
+        listing = self.url_open("/my/statements").text
+        self.assertIn("期末余额", listing)  # Closing Balance
+        self.assertIn("对账函", listing)  # Balance Confirmation
+        detail = self.url_open(f"/my/statements/{self.may.id}").text
+        for term in ("确认余额", "贵方账面余额", "差异原因", "提出异议", "下载 PDF"):
+            self.assertIn(term, detail)
+        self.assertNotIn("Confirm the balance", detail)
