@@ -325,26 +325,6 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
 
         portal_user = new_test_user(self.env, "portal_huadong", groups="base.group_portal", name="Wang Fang")
         portal_user.partner_id.parent_id = self.customer
-        Statement = self.env["ar.statement"].with_user(self.collector)
-        last_month_end = today + relativedelta(day=1, days=-1)
-        confirmation = Statement.create(
-            {
-                "partner_id": self.customer.id,
-                "statement_type": "confirmation",
-                "date_from": last_month_end + relativedelta(day=1),
-                "date_to": last_month_end,
-            }
-        )
-        confirmation._ar_mark_sent("email")
-        statement = Statement.create(
-            {
-                "partner_id": self.customer.id,
-                "statement_type": "statement",
-                "date_from": today + relativedelta(day=1),
-                "date_to": today,
-            }
-        )
-        statement._ar_mark_sent("email")
         # the two overdue invoices (12,500 and 7,300) in three instalments; the first was paid
         overdue = self.customer.invoice_ids.filtered(lambda m: m.amount_total in (12500.0, 7300.0))
         plan = (
@@ -367,6 +347,27 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         plan.action_activate()
         self.ar_pay(overdue.filtered(lambda m: m.amount_total == 7300.0), 6600.0, days(-4))
         plan._ar_check(today=today)
+        # sent after the payment: the figures a sent statement keeps are those of its sending
+        Statement = self.env["ar.statement"].with_user(self.collector)
+        last_month_end = today + relativedelta(day=1, days=-1)
+        confirmation = Statement.create(
+            {
+                "partner_id": self.customer.id,
+                "statement_type": "confirmation",
+                "date_from": last_month_end + relativedelta(day=1),
+                "date_to": last_month_end,
+            }
+        )
+        confirmation._ar_mark_sent("email")
+        statement = Statement.create(
+            {
+                "partner_id": self.customer.id,
+                "statement_type": "statement",
+                "date_from": today + relativedelta(day=1),
+                "date_to": today,
+            }
+        )
+        statement._ar_mark_sent("email")
         self.env.flush_all()
         browser = ChromeBrowser(self)
         try:
@@ -386,8 +387,8 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             self.shoot(
                 browser,
                 "repayment_plan_form.png",
-                f"/odoo/action-ar_collections.ar_repayment_plan_action/{plan.id}",
-                ".o_form_view .o_field_widget[name=line_ids] .o_data_row",
+                f"/odoo/ar.repayment.plan/{plan.id}",
+                ".o_form_view .o_field_widget[name=line_ids], .o_error_dialog",
             )
         finally:
             browser.stop()
