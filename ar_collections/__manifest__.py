@@ -102,6 +102,7 @@
         "demo/ar_kpi_demo.xml",
         "demo/ar_limits_demo.xml",
         "demo/ar_plans_demo.xml",
+        "demo/ar_portal_demo.xml",
         "demo/ar_scoring_demo.xml",
     ],
     "assets": {

@@ -426,6 +426,42 @@ check(
     set(plan.invoice_ids.ids) <= paused and not plan.invoice_ids.collection_stage_id,
 )
 
+# --- the customer portal ---------------------------------------------------------------------
+portal_user = ref("ar_collections.demo_user_portal")
+portal_customer = portal_user.partner_id.commercial_partner_id
+check(
+    "a portal user of a demo customer (login portal_customer, English)",
+    portal_user.login == "portal_customer"
+    and portal_user.active
+    and portal_user.has_group("base.group_portal")
+    and not portal_user.has_group("base.group_user")
+    and portal_customer == ref("ar_collections.demo_partner_grade_c")
+    and portal_user.lang == "en_US",
+    f"{portal_user.name} of {portal_customer.name}",
+)
+portal_docs = env["ar.statement"].search(env["ar.statement"]._ar_portal_domain(portal_user.partner_id))
+check(
+    "the portal user sees a balance confirmation waiting for an answer and a sent statement",
+    any(d.statement_type == "confirmation" and d.state == "sent" and not d.reply_date for d in portal_docs)
+    and any(d.statement_type == "statement" and d.state == "sent" for d in portal_docs),
+    ", ".join(portal_docs.mapped(lambda d: f"{d.name} {d.statement_type} {d.state}")),
+)
+portal_plans = env["ar.repayment.plan"].search([("partner_id", "=", portal_customer.id)])
+check(
+    "a repayment plan proposed to the portal customer, adding up to what it covers",
+    any(
+        p.state == "proposed" and p.amount_covered > 0 and abs(p.amount_scheduled - p.amount_covered) < 0.005
+        for p in portal_plans
+    ),
+    ", ".join(portal_plans.mapped(lambda p: f"{p.name} {p.state} {p.amount_covered:.2f}")),
+)
+check(
+    "plan states: an active plan with a kept and an upcoming instalment, a proposed one",
+    {"active", "proposed"} <= set(env["ar.repayment.plan"].search([("company_id", "=", company.id)]).mapped("state"))
+    and "kept" in plan.line_ids.mapped("state")
+    and any(line.state == "open" and line.date > today for line in plan.line_ids),
+)
+
 # bad debts: the agency case took over the customer's follow-up
 case = env["ar.collection.case"].search([("company_id", "=", company.id), ("handler", "=", "agency")], limit=1)
 case_followup = env["ar.collection.followup"].with_company(company)._get_open_activities(case.partner_id)

@@ -647,6 +647,14 @@ class ResCompany(models.Model):
         self.ensure_one()
         return load_plans(self)
 
+    def _ar_load_demo_portal(self):
+        """Demo data only: the customer portal user's documents (a statement of account sent,
+        a repayment plan proposed). Called from demo/ar_portal_demo.xml after the plans."""
+        from ..demo.ar_portal_demo import load_portal
+
+        self.ensure_one()
+        return load_portal(self)
+
     @api.constrains("ar_review_months", "ar_5c_limit_share", "ar_signal_order_drop_pct", "ar_signal_over_limit_count")
     def _check_ar_scoring_settings(self):
         for company in self:
