@@ -383,7 +383,9 @@ class AccountMove(models.Model):
     @api.model
     def _ar_get_accrued_interest(self, partner_ids=None, date=None, company=None, move_ids=None):
         """Late-payment interest accrued and not yet invoiced on ``date`` (today by default),
-        per overdue invoice id: dict(``invoice``, ``base`` (overdue amount), ``date_from``,
+        per overdue invoice id: dict(``invoice``, ``due_date`` (of its oldest unpaid item, from
+        the aging query: an instalment invoice's first open instalment, not
+        ``invoice_date_due``), ``base`` (overdue amount), ``date_from``,
         ``date_to``, ``days``, ``rate``, ``period``, ``amount``), at the terms of the
         customer (``res.partner._ar_get_interest_terms``: its grade's, else the company's).
         Empty without a rate."""
@@ -437,6 +439,7 @@ class AccountMove(models.Model):
                 continue
             result[move_id] = {
                 "invoice": self.browse(move_id),
+                "due_date": row["due_date"],
                 "base": row["overdue"],
                 "date_from": start,
                 "date_to": date,

@@ -345,7 +345,7 @@ class ArDunningLetter(models.Model):
         rows = self.env["account.move"]._ar_get_accrued_interest(
             date=self.date, company=self.company_id, move_ids=self.invoice_ids.ids
         )
-        return sorted(rows.values(), key=lambda row: (row["invoice"].invoice_date_due, row["invoice"].id))
+        return sorted(rows.values(), key=lambda row: (row["due_date"], row["invoice"].id))
 
     def _ar_get_letter_fee(self):
         self.ensure_one()

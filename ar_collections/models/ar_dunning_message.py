@@ -261,7 +261,7 @@ class ArDunningMessage(models.Model):
     @api.model
     def _ar_get_dunnable_invoices(self, partner_ids, company):
         """Open dunnable invoices (in a stage: not disputed, promised or excluded) of each
-        customer, in one search."""
+        customer, oldest due first, in one search and one aging query."""
         Move = self.env["account.move"].sudo()
         invoices = Move.search(
             Move._ar_get_dunning_domain(company)
@@ -271,10 +271,13 @@ class ArDunningMessage(models.Model):
                 ("collection_stage_id", "!=", False),
                 ("payment_state", "not in", ("paid", "in_payment", "reversed")),
             ],
-            order="invoice_date_due, id",
+            order="id",
         )
+        # listed by the due date of each invoice's oldest unpaid item (the aging query: an
+        # instalment invoice comes with its first open instalment, not its last one)
+        aging = self.env["ar.aging"].sudo()._get_invoice_aging(move_ids=invoices.ids, company_ids=company.ids)
         invoices_of = defaultdict(lambda: self.env["account.move"])
-        for invoice in invoices:
+        for invoice in invoices.sorted(lambda m: (aging.get(m.id, {}).get("due_date") or m.invoice_date_due, m.id)):
             invoices_of[invoice.commercial_partner_id.id] |= invoice
         return invoices_of
 
@@ -439,6 +442,30 @@ class ArDunningMessage(models.Model):
             message.write(
                 {"state": "sent", "mail_id": mail_id, "log_id": log.id, "sent_by_id": sent_by.id if sent_by else False}
             )
+
+    def _ar_get_mail_lines(self):
+        """The invoices the reminder lists, as the e-mail shows them: oldest due first, each
+        with the due date and residual of the aging query on the message's date (an instalment
+        invoice shows its oldest unpaid instalment's due date, not its last one's)."""
+        self.ensure_one()
+        # sudo: the residuals of the message's own invoices (the template renders as the sender)
+        aging = (
+            self.env["ar.aging"]
+            .sudo()
+            ._get_invoice_aging(move_ids=self.invoice_ids.ids or [0], date=self.date, company_ids=self.company_id.ids)
+        )
+
+        def due_of(invoice):
+            return aging.get(invoice.id, {}).get("due_date") or invoice.invoice_date_due
+
+        return [
+            {
+                "invoice": invoice,
+                "due_date": due_of(invoice),
+                "residual": aging.get(invoice.id, {}).get("residual", invoice.amount_residual),
+            }
+            for invoice in self.invoice_ids.sorted(lambda m: (due_of(m) or m.date, m.id))
+        ]
 
     def _ar_get_log_note(self, letter, attachment_count):
         """Text of the contact logged for the e-mail of this message."""

@@ -628,12 +628,17 @@ class ArRepaymentPlan(models.Model):
             .sudo()
             ._get_invoice_aging(move_ids=self.invoice_ids.ids or [0], company_ids=self.company_id.ids)
         )
+
+        def due_of(move):
+            # the due date of the invoice's oldest unpaid instalment (its last one once paid)
+            return aging.get(move.id, {}).get("due_date") or move.invoice_date_due or move.date
+
         return [
             {
                 "invoice": move,
-                "due_date": move.invoice_date_due,
+                "due_date": due_of(move),
                 "amount": move.amount_total_signed,
                 "residual": aging.get(move.id, {}).get("residual", 0.0),
             }
-            for move in self.invoice_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            for move in self.invoice_ids.sorted(lambda m: (due_of(m), m.id))
         ]

@@ -634,7 +634,7 @@ class ArStatement(models.Model):
         return {
             "invoice_id": invoice.id,
             "invoice": invoice.name,
-            "due_date": fields.Date.to_string(invoice.invoice_date_due),
+            "due_date": fields.Date.to_string(row["due_date"]),
             "date_from": fields.Date.to_string(row["date_from"]),
             "date_to": fields.Date.to_string(row["date_to"]),
             "base": row["base"],

@@ -1015,7 +1015,7 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("%(partner)s owes no late-payment interest not invoiced yet.", partner=partner.name)
             )
-        ordered = sorted(rows.values(), key=lambda row: (row["invoice"].invoice_date_due, row["invoice"].id))
+        ordered = sorted(rows.values(), key=lambda row: (row["due_date"], row["invoice"].id))
         line_commands = [Command.create(self._prepare_ar_interest_line_vals(row)) for row in ordered] + [
             Command.create(self._prepare_ar_fee_line_vals(letter)) for letter in fee_letters
         ]
