@@ -362,7 +362,7 @@ class TestAgingReport(ArReportsCommon):
         def counted(partners):
             self.env.invalidate_all()
             # the same budget for 2 customers as for 12
-            with self.assertQueryCount(AGING_DATA_BUDGET):
+            with self.assertExactQueryCount(AGING_DATA_BUDGET):
                 return aging_data(partners)
 
         self.env.invalidate_all()

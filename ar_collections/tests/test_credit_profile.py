@@ -120,7 +120,7 @@ class TestCreditProfile(ArCollectionsCommon):
         def counted(partners):
             self.env.invalidate_all()
             # no more for 30 customers than for 3
-            with self.assertQueryCount(FIGURES_BUDGET):
+            with self.assertExactQueryCount(FIGURES_BUDGET):
                 return read_columns(partners)
 
         many = self.env["res.partner"].create(
