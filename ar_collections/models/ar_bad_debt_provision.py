@@ -10,6 +10,7 @@ required amount and the allowance's posted balance on that date. An accountant p
 
 import base64
 import io
+
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 

@@ -14,7 +14,7 @@ from odoo.tools.misc import formatLang
 from .common import ArCollectionsCommon
 
 # queries to build the aging report's data, whatever the number of customers
-AGING_DATA_BUDGET = 17
+AGING_DATA_BUDGET = 18
 
 
 def pdf_text(content):

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .common import ArCollectionsCommon
 
 # queries to read the credit columns of the customer list, whatever the number of customers
-FIGURES_BUDGET = 8
+FIGURES_BUDGET = 9
 
 
 @tagged("post_install", "-at_install")
