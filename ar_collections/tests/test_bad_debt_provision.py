@@ -192,9 +192,10 @@ class TestBadDebtProvision(ArBadDebtCommon):
         total = next(row for row in rows if row[0] == "Total")
         self.assertEqual(rows[5][:8], ["Suzhou Electric", "3rd Overdue Bucket", 1, 1000.0, 1000.0, 0.0, 20.0, 0.0])
         self.assertEqual(total[4:6], ["=SUBTOTAL(9,E5:E9)", "=SUBTOTAL(9,F5:F9)"], "the credits and net totalled")
-        # February: the 3 Feb payment counts now; Huadong's 6,000 pays the 4,000 and 2,000 of the 10,000
+        # February: the 3 Feb payment counts now; Huadong's 6,000 pays the 4,000 (70 days) and 2,000
+        # of the 10,000 (44 days, 5 %): 8,000 × 5 % = 400
         february = self.provision("2026-02-28")
-        self.assertEqual(self.netted(february)[("Huadong Machinery", "1_30")], (10000.0, 2000.0, 8000.0, 1.0, 80.0))
+        self.assertEqual(self.netted(february)[("Huadong Machinery", "31_60")], (10000.0, 2000.0, 8000.0, 5.0, 400.0))
 
     @freeze_time("2026-02-05 10:00:00")
     def test_month_end_aging_not_today(self):
