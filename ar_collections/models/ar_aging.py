@@ -285,6 +285,46 @@ class ArAging(models.AbstractModel):
         )
 
     @api.model
+    def _invoice_credit_netting_sql(self, date=None, company_ids=None):
+        """SQL of the open invoices as of ``date`` (the columns of ``_invoice_aging_sql``) with
+        ``credit_applied``: the part of each invoice's residual paid by its customer's unapplied
+        credits (the ``credits`` of the partner aging: unreconciled payments, credit notes and
+        every other negative open receivable item of the customer in the invoice's company).
+
+        The one rule of netting: the credits pay the customer's oldest invoices first (most days
+        after due first, then the lowest id: the order of FIFO matching and of the nightly run),
+        an invoice at most what it owes, so no bucket becomes negative and a customer with a net
+        credit owes nothing. One statement: a running sum per customer and company."""
+        return SQL(
+            """
+            WITH ar_invoice AS (%(invoices)s),
+            ar_credit AS (
+                SELECT partner.partner_id, partner.company_id, -partner.credits AS amount
+                  FROM (%(partners)s) partner
+                 WHERE partner.credits < 0
+            ),
+            ar_ranked AS (
+                SELECT ar_invoice.*,
+                       COALESCE(ar_credit.amount, 0) AS credit,
+                       SUM(ar_invoice.residual) OVER (
+                           PARTITION BY ar_invoice.partner_id, ar_invoice.company_id
+                           ORDER BY ar_invoice.days DESC, ar_invoice.move_id
+                           ROWS UNBOUNDED PRECEDING
+                       ) - ar_invoice.residual AS owed_before
+                  FROM ar_invoice
+             LEFT JOIN ar_credit ON ar_credit.partner_id IS NOT DISTINCT FROM ar_invoice.partner_id
+                                AND ar_credit.company_id = ar_invoice.company_id
+            )
+            SELECT ar_ranked.move_id, ar_ranked.partner_id, ar_ranked.company_id, ar_ranked.residual,
+                   ar_ranked.overdue, ar_ranked.days, ar_ranked.due_date, ar_ranked.bucket,
+                   LEAST(ar_ranked.residual, GREATEST(ar_ranked.credit - ar_ranked.owed_before, 0)) AS credit_applied
+              FROM ar_ranked
+            """,
+            invoices=self._invoice_aging_sql(date, None, company_ids),
+            partners=self._aging_sql("partner", date, None, company_ids),
+        )
+
+    @api.model
     def _get_invoice_aging(self, partner_ids=None, date=None, company_ids=None, move_ids=None, overdue_only=False):
         """The one answer to "which invoices of these customers are open or overdue, by how
         much, how many days late", as of ``date`` (today by default). Invoice fields, letters,

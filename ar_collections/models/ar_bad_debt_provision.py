@@ -1,22 +1,22 @@
 """The monthly bad-debt provision (坏账准备) of a company.
 
 One record per company and month. Its lines are the month-end aging of the open invoices
-(the one aging query, ``ar.aging._get_invoice_aging`` as of the last day of the month),
-summed per customer and bucket, each with the company's rate for that bucket (invoices
-handed to legal at the legal rate). The entry it creates is a DRAFT journal entry that
+(the one aging query as of the last day of the month), less the customer's unapplied
+credits applied to its oldest invoices first, summed per customer and bucket, each with
+the company's rate for that bucket (invoices handed to legal at the legal rate). The entry it creates is a DRAFT journal entry that
 brings the allowance account to the required amount: only the difference between the
 required amount and the allowance's posted balance on that date. An accountant posts it.
 """
 
 import base64
 import io
-from collections import defaultdict
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 ACCOUNTANT_GROUP = "account.group_account_user"
@@ -190,36 +190,55 @@ class ArBadDebtProvision(models.Model):
         return -(balance or 0.0)
 
     def _prepare_provision_line_vals(self):
-        """One dict per customer and bucket: the open invoices of the month-end aging."""
+        """One dict per customer and bucket: the open invoices of the month-end aging, less the
+        customer's unapplied credits (unreconciled payments, credit notes) applied to its oldest
+        invoices first (``ar.aging._invoice_credit_netting_sql``). One grouped query."""
         self.ensure_one()
         company = self.company_id
+        legal = list(self._ar_get_legal_invoice_ids())
         # sudo: the provision is a figure of the whole company (company filter explicit),
         # not of the records the caller happens to see; the caller was checked
-        aging = self.env["ar.aging"].sudo()._get_invoice_aging(date=self.date, company_ids=company.ids)
-        legal = self._ar_get_legal_invoice_ids()
-        rates = company._ar_get_provision_rates()
-        totals = defaultdict(lambda: [0.0, 0])
-        for move_id, row in aging.items():
-            bucket = "legal" if move_id in legal else row["bucket"]
-            total = totals[row["partner_id"], bucket]
-            total[0] += row["residual"]
-            total[1] += 1
-        order = [bucket for bucket, _label in PROVISION_BUCKETS]
-        partners = self.env["res.partner"].sudo().browse({partner_id for partner_id, _bucket in totals})
-        names = {partner.id: partner.display_name or "" for partner in partners}
-        return [
-            {
-                "partner_id": partner_id,
-                "bucket": bucket,
-                "invoice_count": count,
-                "base_amount": company.currency_id.round(base),
-                "rate": rates[bucket],
-                "provision_amount": company.currency_id.round(base * rates[bucket] / 100.0),
-            }
-            for (partner_id, bucket), (base, count) in sorted(
-                totals.items(), key=lambda item: (names.get(item[0][0], ""), item[0][0] or 0, order.index(item[0][1]))
+        netted = self.env["ar.aging"].sudo()._invoice_credit_netting_sql(date=self.date, company_ids=company.ids)
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT invoice.partner_id,
+                   CASE WHEN invoice.move_id = ANY(%s) THEN 'legal' ELSE invoice.bucket END AS bucket,
+                   COUNT(*) AS invoice_count,
+                   SUM(invoice.residual) AS base,
+                   SUM(invoice.credit_applied) AS credit
+              FROM (%s) invoice
+             GROUP BY 1, 2
+            """,
+                legal,
+                netted,
             )
-        ]
+        )
+        rows = self.env.cr.fetchall()
+        rates = company._ar_get_provision_rates()
+        round_ = company.currency_id.round
+        order = [bucket for bucket, _label in PROVISION_BUCKETS]
+        partners = self.env["res.partner"].sudo().browse({row[0] for row in rows if row[0]})
+        names = {partner.id: partner.display_name or "" for partner in partners}
+        vals_list = []
+        for partner_id, bucket, count, base, credit in sorted(
+            rows, key=lambda row: (names.get(row[0], ""), row[0] or 0, order.index(row[1]))
+        ):
+            base, credit = round_(base), round_(credit)
+            net = round_(base - credit)
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "bucket": bucket,
+                    "invoice_count": count,
+                    "base_amount": base,
+                    "credit_amount": credit,
+                    "net_amount": net,
+                    "rate": rates[bucket],
+                    "provision_amount": round_(net * rates[bucket] / 100.0),
+                }
+            )
+        return vals_list
 
     def _ar_check_settings(self):
         for provision in self:
@@ -378,6 +397,20 @@ class ArBadDebtProvision(models.Model):
                 "width": 16,
                 "total": True,
             },
+            {
+                "label": self.env._("Unapplied Credits"),
+                "value": lambda line: line.credit_amount,
+                "type": "money",
+                "width": 16,
+                "total": True,
+            },
+            {
+                "label": self.env._("Net Amount Owed"),
+                "value": lambda line: line.net_amount,
+                "type": "money",
+                "width": 16,
+                "total": True,
+            },
             {"label": self.env._("Rate (%)"), "value": lambda line: line.rate, "type": "money", "width": 10},
             {
                 "label": self.env._("Provision"),
@@ -397,7 +430,7 @@ class ArBadDebtProvision(models.Model):
         ]
         for offset, (label, value) in enumerate(summary, start=2):
             sheet.write(total_row + offset, 0, label, formats["total_label"])
-            sheet.write_number(total_row + offset, 5, value, formats["total_money"])
+            sheet.write_number(total_row + offset, len(columns) - 1, value, formats["total_money"])
         workbook.close()
         return output.getvalue()
 

@@ -20,5 +20,18 @@ class ArBadDebtProvisionLine(models.Model):
     bucket = fields.Selection(PROVISION_BUCKETS, required=True)
     invoice_count = fields.Integer(string="Invoices")
     base_amount = fields.Monetary(string="Amount Owed", currency_field="currency_id", aggregator="sum")
+    credit_amount = fields.Monetary(
+        string="Unapplied Credits",
+        currency_field="currency_id",
+        aggregator="sum",
+        help="The customer's unreconciled payments and credit notes applied to these invoices: they pay its "
+        "oldest invoices first, never more than an invoice owes.",
+    )
+    net_amount = fields.Monetary(
+        string="Net Amount Owed",
+        currency_field="currency_id",
+        aggregator="sum",
+        help="Amount owed less the unapplied credits: the base of the provision.",
+    )
     rate = fields.Float(string="Rate (%)", aggregator=None)
     provision_amount = fields.Monetary(string="Provision", currency_field="currency_id", aggregator="sum")

@@ -1,3 +1,6 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo import Command, fields
 from odoo.tests import Form, new_test_user
 
@@ -138,6 +141,23 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         wizard = Form(partners.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = reason
         return wizard.save().action_confirm()
+
+    @contextmanager
+    def assertExactQueryCount(self, expected, flush=True):
+        """Exactly ``expected`` queries in the block (Odoo's ``assertQueryCount`` is an upper
+        bound: it passes below the count). For counts that do not depend on caches or warm-up:
+        a regression of one query fails, and so does a saving (then lower the budget)."""
+        with patch("random.random", lambda: 1):  # no random bus garbage collection, as Odoo's
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            count0 = self.env.cr.sql_log_count
+            yield
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            count = self.env.cr.sql_log_count - count0
+        self.assertEqual(count, expected, f"{count} queries instead of exactly {expected}")
 
     @staticmethod
     def d(value):

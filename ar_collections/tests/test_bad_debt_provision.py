@@ -15,6 +15,10 @@ from odoo.tools import mute_logger
 from .common_baddebt import ArBadDebtCommon
 from .test_ar_aging_report import pdf_text
 
+# the provision's computation of its month: the legal cases, the one netted aging query, the
+# customers' names, the lines and the allowance balance (measured; whatever the number of customers)
+PROVISION_COMPUTE_QUERIES = 32
+
 
 @tagged("post_install", "-at_install")
 class TestBadDebtProvision(ArBadDebtCommon):
@@ -108,6 +112,90 @@ class TestBadDebtProvision(ArBadDebtCommon):
         march.action_compute()
         self.assertFalse(march.line_ids, "nothing open at the end of March any more")
         self.assertEqual(march.difference_amount, -1850.0, "the cancelled entry no longer counts")
+
+    def netted(self, provision):
+        return {
+            (line.partner_id.name, line.bucket): (
+                line.base_amount,
+                line.credit_amount,
+                line.net_amount,
+                line.rate,
+                line.provision_amount,
+            )
+            for line in provision.line_ids
+        }
+
+    @freeze_time("2026-02-05 10:00:00")
+    def test_unapplied_credits_pay_the_oldest_invoices_first(self):
+        """A customer's unreconciled payments and credit notes of the month end are netted
+        from its oldest invoices first; no bucket goes negative, a net credit provisions 0."""
+        # Huadong paid 5,000 on 25 Jan, matched to no invoice, and 1,000 on 3 Feb (after the month end)
+        self.ar_unreconciled_payment(self.customer, 5000.0, "2026-01-25")
+        self.ar_unreconciled_payment(self.customer, 1000.0, "2026-02-03")
+        # Nanjing got a credit note of 2,500 on 20 Jan, not reconciled
+        self.ar_invoice(self.customer_b, 2500.0, "2026-01-20", move_type="out_refund")
+        # Suzhou owes 1,000 due 1 Dec 2025 (61 days: 20 %) and paid 3,000 unmatched: a net credit of 2,000
+        suzhou = self.env["res.partner"].create({"name": "Suzhou Electric", "is_company": True})
+        self.ar_invoice(suzhou, 1000.0, "2025-11-01", "2025-12-01")
+        self.ar_unreconciled_payment(suzhou, 3000.0, "2026-01-10")
+        january = self.provision("2026-01-31")
+        january.action_compute()  # warm the caches that do not depend on the ledger (groups, rates)
+        self.env.invalidate_all()
+        with self.assertExactQueryCount(PROVISION_COMPUTE_QUERIES):
+            january.action_compute()
+        # by hand: Huadong's 5,000 pays the 4,000 due 20 Dec (42 days), then 1,000 of the 10,000
+        # due 15 Jan (16 days): 9,000 × 1 % = 90. Nanjing's 2,500 pays the 2,000 over 90 days,
+        # then 500 of the 5,000 not due (0 %). Suzhou's 3,000 covers its 1,000: nothing.
+        self.assertEqual(
+            self.netted(january),
+            {
+                ("Huadong Machinery", "1_30"): (10000.0, 1000.0, 9000.0, 1.0, 90.0),
+                ("Huadong Machinery", "31_60"): (4000.0, 4000.0, 0.0, 5.0, 0.0),
+                ("Nanjing Trading", "not_due"): (5000.0, 500.0, 4500.0, 0.0, 0.0),
+                ("Nanjing Trading", "over_90"): (2000.0, 2000.0, 0.0, 50.0, 0.0),
+                ("Suzhou Electric", "61_90"): (1000.0, 1000.0, 0.0, 20.0, 0.0),
+            },
+        )
+        self.assertEqual(january.required_amount, 90.0, "instead of 1,300 + 200 gross")
+        self.assertEqual(january.difference_amount, 90.0)
+        # the same rule as the aging: what is overdue net of the credits, per customer
+        aging = self.env["ar.aging"]._get_partner_aging(date="2026-01-31", company_ids=self.company.ids)
+        overdue_net = {
+            ("Huadong Machinery", 9000.0),
+            ("Nanjing Trading", 0.0),
+            ("Suzhou Electric", 0.0),
+        }
+        for name, amount in overdue_net:
+            partner = self.env["res.partner"].search([("name", "=", name)], limit=1)
+            lines = january.line_ids.filtered(lambda line, p=partner: line.partner_id == p and line.bucket != "not_due")
+            self.assertEqual(sum(lines.mapped("net_amount")), amount, name)
+            self.assertEqual(aging[partner.id]["overdue"], amount, name)
+        # the spreadsheet shows the credits netted
+        sheet = openpyxl.load_workbook(io.BytesIO(january._ar_provision_xlsx())).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4) if row[0].value]
+        self.assertEqual(
+            rows[0][:8],
+            [
+                "Customer",
+                "Bucket",
+                "Invoices",
+                "Amount Owed",
+                "Unapplied Credits",
+                "Net Amount Owed",
+                "Rate (%)",
+                "Provision",
+            ],
+        )
+        self.assertEqual(
+            rows[1][:8], ["Huadong Machinery", "1st Overdue Bucket", 1, 10000.0, 1000.0, 9000.0, 1.0, 90.0]
+        )
+        total = next(row for row in rows if row[0] == "Total")
+        self.assertEqual(rows[5][:8], ["Suzhou Electric", "3rd Overdue Bucket", 1, 1000.0, 1000.0, 0.0, 20.0, 0.0])
+        self.assertEqual(total[4:6], ["=SUBTOTAL(9,E5:E9)", "=SUBTOTAL(9,F5:F9)"], "the credits and net totalled")
+        # February: the 3 Feb payment counts now; Huadong's 6,000 pays the 4,000 (70 days) and 2,000
+        # of the 10,000 (44 days, 5 %): 8,000 × 5 % = 400
+        february = self.provision("2026-02-28")
+        self.assertEqual(self.netted(february)[("Huadong Machinery", "31_60")], (10000.0, 2000.0, 8000.0, 5.0, 400.0))
 
     @freeze_time("2026-02-05 10:00:00")
     def test_month_end_aging_not_today(self):
@@ -212,10 +300,10 @@ class TestBadDebtProvision(ArBadDebtCommon):
         attachment = self.env["ir.attachment"].browse(int(re.search(r"/web/content/(\d+)", action["url"]).group(1)))
         sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5) if row[0].value]
-        self.assertEqual(rows[0][:6], ["Huadong Machinery", "1st Overdue Bucket", 1, 10000.0, 1.0, 100.0])
-        self.assertEqual(rows[3][:6], ["Nanjing Trading", "Last Bucket", 1, 2000.0, 50.0, 1000.0])
+        self.assertEqual(rows[0][:8], ["Huadong Machinery", "1st Overdue Bucket", 1, 10000.0, 0.0, 10000.0, 1.0, 100.0])
+        self.assertEqual(rows[3][:8], ["Nanjing Trading", "Last Bucket", 1, 2000.0, 0.0, 2000.0, 50.0, 1000.0])
         self.assertEqual(rows[4][0], "Total")
-        self.assertIn(["Entry Amount", None, None, None, None, 1300.0], rows)
+        self.assertIn(["Entry Amount", None, None, None, None, None, None, 1300.0], rows)
         january.action_create_entry()
         attached = self.env["ir.attachment"].search(
             [("res_model", "=", "account.move"), ("res_id", "=", january.move_id.id)]

@@ -44,7 +44,7 @@ class TestCreditHoldPerformance(CreditHoldCommon):
             small_order.action_confirm()
         for order, listed in ((small_order, "Credit limit exceeded"), (large_order, "and 25 more")):
             self.env.invalidate_all()
-            with self.assertQueryCount(CHECK_BUDGET), self.assertRaises(UserError) as error:
+            with self.assertExactQueryCount(CHECK_BUDGET), self.assertRaises(UserError) as error:
                 order.action_confirm()
             # held for the limit and the stage, the invoices listed
             self.assertIn("Credit limit exceeded", str(error.exception))
@@ -59,7 +59,7 @@ class TestCreditHoldPerformance(CreditHoldCommon):
         self.assertTrue(small_order.ar_credit_hold_reasons)  # warm-up
         for order in (small_order, large_order):
             self.env.invalidate_all()
-            with self.assertQueryCount(BANNER_BUDGET):
+            with self.assertExactQueryCount(BANNER_BUDGET):
                 reasons = order.ar_credit_hold_reasons
             self.assertIn("Credit limit exceeded", reasons)
             self.assertIn("which holds new sales", reasons)

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from .common import ArCollectionsCommon
 
 # queries to read the credit columns of the customer list, whatever the number of customers
-FIGURES_BUDGET = 8
+FIGURES_BUDGET = 9
 
 
 @tagged("post_install", "-at_install")
@@ -120,7 +120,7 @@ class TestCreditProfile(ArCollectionsCommon):
         def counted(partners):
             self.env.invalidate_all()
             # no more for 30 customers than for 3
-            with self.assertQueryCount(FIGURES_BUDGET):
+            with self.assertExactQueryCount(FIGURES_BUDGET):
                 return read_columns(partners)
 
         many = self.env["res.partner"].create(

@@ -117,6 +117,6 @@ class TestPaymentPromise(ArWorkspaceCommon):
         promises = self.env["ar.payment.promise"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(promises), 6)
         self.env.flush_all()
-        with self.assertQueryCount(1):
+        with self.assertExactQueryCount(1):
             paid = promises._ar_get_paid_amounts()
         self.assertEqual(paid, {})
