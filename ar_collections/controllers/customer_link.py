@@ -39,7 +39,9 @@ class ArCustomerLinkController(http.Controller):
         }
         return request.render("ar_collections.ar_customer_link_page", values)
 
-    @http.route(["/ar/link/<string:token>"], type="http", auth="public", website=False)
+    # website=True: the page is rendered in portal.frontend_layout, which needs the frontend
+    # environment (languages, lang) that only frontend routes prepare; else it fails with 500
+    @http.route(["/ar/link/<string:token>"], type="http", auth="public", website=True)
     def ar_customer_link(self, token, done=None, **kw):
         link = self._ar_link(token)
         return self._ar_render(link, done=bool(done))
@@ -69,7 +71,7 @@ class ArCustomerLinkController(http.Controller):
         except ValueError as error:
             raise ValidationError(request.env._("Choose a date from today on.")) from error
 
-    @http.route(["/ar/link/<string:token>/promise"], type="http", auth="public", methods=["POST"])
+    @http.route(["/ar/link/<string:token>/promise"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_promise(self, token, date=None, amount=None, note=None, **kw):
         return self._ar_submit(
             token,
@@ -78,7 +80,7 @@ class ArCustomerLinkController(http.Controller):
             ),
         )
 
-    @http.route(["/ar/link/<string:token>/dispute"], type="http", auth="public", methods=["POST"])
+    @http.route(["/ar/link/<string:token>/dispute"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_dispute(self, token, reason=None, note=None, attachment=None, **kw):
         return self._ar_submit(
             token,
@@ -87,12 +89,12 @@ class ArCustomerLinkController(http.Controller):
             ),
         )
 
-    @http.route(["/ar/link/<string:token>/extension"], type="http", auth="public", methods=["POST"])
+    @http.route(["/ar/link/<string:token>/extension"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_extension(self, token, date=None, reason=None, **kw):
         return self._ar_submit(
             token, lambda link: link._ar_submit_extension(self._ar_invoice_ids(kw), self._ar_date(date), reason)
         )
 
-    @http.route(["/ar/link/<string:token>/plan"], type="http", auth="public", methods=["POST"])
+    @http.route(["/ar/link/<string:token>/plan"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_plan(self, token, **kw):
         return self._ar_submit(token, lambda link: link._ar_submit_plan_acceptance())
