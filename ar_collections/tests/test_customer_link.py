@@ -230,3 +230,42 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
             )
         with self.assertRaises(Exception):
             self.link.with_user(self.collector).write({"date_expiry": fields.Datetime.now() + timedelta(days=999)})
+
+    def test_accept_proposed_plan(self):
+        today = fields.Date.today()
+        plan = (
+            self.env["ar.repayment.plan"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [fields.Command.set((self.inv_1 | self.inv_2).ids)],
+                    "line_ids": [
+                        fields.Command.create({"date": today + timedelta(days=10), "amount": 750.0}),
+                        fields.Command.create({"date": today + timedelta(days=40), "amount": 500.0}),
+                    ],
+                }
+            )
+        )
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+        plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_get_link(plan).sudo().token}"
+        page = self.url_open(plan_url).text
+        self.assertIn(f"Proposed repayment plan {plan.name}", page)
+        self.assertIn("750.00", page)
+        # the letter's link opens no plan: it cannot accept this one
+        self.assertNotIn("o_ar_accept_plan", self.url_open(self.url).text)
+        token = self.csrf(plan_url)
+        self.assertIn("Not recorded", self.url_open(f"{self.url}/plan", data={"csrf_token": token}).text)
+        self.assertEqual(plan.state, "proposed")
+        response = self.url_open(f"{plan_url}/plan", data={"csrf_token": token})
+        self.assertIn("your request was recorded", response.text)
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.amount_scheduled, 1250.0, "the terms are unchanged")
+        log = self.requests_of(self.customer)[3]
+        self.assertEqual(log.channel, "portal")
+        self.assertIn(f"accepted the repayment plan {plan.name}", log.customer_feedback)
+        # accepted once: the page shows no plan to accept any more, a second post is refused
+        self.assertNotIn("o_ar_accept_plan", self.url_open(plan_url).text)
+        self.assertIn("Not recorded", self.url_open(f"{plan_url}/plan", data={"csrf_token": token}).text)
+        self.assertEqual(len(self.requests_of(self.customer)[3]), 1)
