@@ -354,6 +354,8 @@ class ArCustomerLink(models.Model):
             raise UserError(self.env._("There is no proposed repayment plan to accept."))
         contact = self._ar_contact()
         plan._ar_accept_by_customer(self.partner_id)
-        body = self.env._("On the portal, %(contact)s accepted the repayment plan %(plan)s.", contact=contact.name, plan=plan.name)
+        body = self.env._(
+            "On the portal, %(contact)s accepted the repayment plan %(plan)s.", contact=contact.name, plan=plan.name
+        )
         self._ar_record(contact, body, plan.invoice_ids)
         return plan

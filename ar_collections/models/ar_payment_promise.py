@@ -272,7 +272,9 @@ class ArPaymentPromise(models.Model):
             raise AccessError(self.env._("Only collectors accept or refuse a customer's promise."))
         self.check_access("write")
         if any(promise.state != "to_accept" for promise in self):
-            raise UserError(self.env._("Only a promise made by the customer and not decided yet can be accepted or refused."))
+            raise UserError(
+                self.env._("Only a promise made by the customer and not decided yet can be accepted or refused.")
+            )
 
     def action_accept(self):
         """The collector accepts the customer's promise: it counts (and pauses dunning) from now."""
@@ -280,7 +282,9 @@ class ArPaymentPromise(models.Model):
         for promise in self:
             # sudo: the state is written here only, after the caller's checks
             promise.sudo().write({"state": "open"})
-            promise.message_post(body=self.env._("Promise made on the portal accepted by %(user)s.", user=self.env.user.name))
+            promise.message_post(
+                body=self.env._("Promise made on the portal accepted by %(user)s.", user=self.env.user.name)
+            )
         return True
 
     def action_refuse(self):
@@ -289,7 +293,9 @@ class ArPaymentPromise(models.Model):
         for promise in self:
             # sudo: the state is written here only, after the caller's checks
             promise.sudo().write({"state": "refused"})
-            promise.message_post(body=self.env._("Promise made on the portal refused by %(user)s.", user=self.env.user.name))
+            promise.message_post(
+                body=self.env._("Promise made on the portal refused by %(user)s.", user=self.env.user.name)
+            )
         return True
 
     @api.model

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from ..const import CUSTOMER_LINK_RATE_PER_TOKEN
@@ -98,7 +99,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         paused = self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(self.company)
         self.assertNotIn(self.inv_2.id, paused, "a promise to accept does not pause dunning")
         # the salesman (not a collector) cannot accept it, the collector can
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             promise.with_user(self.salesman).action_accept()
         self.assertEqual(promise.state, "to_accept")
         promise.with_user(self.collector).action_accept()
@@ -211,13 +212,15 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
 
     def test_link_in_email_and_letter(self):
         self.assertIn(self.url, self.letter._ar_customer_link_url())
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "ar_collections.ar_dunning_letter_report_action", self.letter.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("ar_collections.ar_dunning_letter_report_action", self.letter.ids)[0]
+            .decode()
+        )
         self.assertIn(self.url, html)
 
     def test_links_not_writable(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.env["ar.customer.link"].with_user(self.collector).create(
                 {
                     "token": "x" * 43,
@@ -228,7 +231,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
                     "date_expiry": fields.Datetime.now(),
                 }
             )
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.link.with_user(self.collector).write({"date_expiry": fields.Datetime.now() + timedelta(days=999)})
 
     def test_accept_proposed_plan(self):
