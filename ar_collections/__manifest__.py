@@ -93,6 +93,7 @@
         "views/res_partner_scoring_views.xml",
         "views/res_config_settings_scoring_views.xml",
         "views/portal_templates.xml",
+        "views/customer_link_templates.xml",
         "views/ar_collections_menus.xml",
     ],
     "demo": [

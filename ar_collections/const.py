@@ -45,3 +45,9 @@ PLAN_STATES = [
     ("broken", "Broken"),
     ("cancel", "Cancelled"),
 ]
+
+# customer links (access tokens of letters, reminder e-mails and proposed plans): the documents
+# a link may open, and the submissions a link / a customer may make in an hour
+CUSTOMER_LINK_MODELS = ("ar.dunning.letter", "ar.dunning.message", "ar.repayment.plan")
+CUSTOMER_LINK_RATE_PER_TOKEN = 5
+CUSTOMER_LINK_RATE_PER_PARTNER = 10

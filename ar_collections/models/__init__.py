@@ -54,3 +54,4 @@ from . import ar_credit_score
 from . import ar_credit_warning
 from . import ar_credit_review
 from . import ar_credit_scorecard
+from . import ar_customer_link

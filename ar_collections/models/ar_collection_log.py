@@ -100,6 +100,7 @@ class ArCollectionLog(models.Model):
     extension_date = fields.Date(string="Requested New Date")
     remittance_details = fields.Char(help="Date, amount, bank and reference of the payment the customer says it made.")
 
+    customer_link_id = fields.Many2one("ar.customer.link", index="btree_not_null", readonly=True, copy=False)
     promise_ids = fields.One2many("ar.payment.promise", "log_id", string="Promises", readonly=True)
     dispute_ids = fields.One2many("ar.dispute", "log_id", string="Disputes", readonly=True)
     extension_ids = fields.One2many("ar.extension.request", "log_id", string="Extension Requests", readonly=True)

@@ -347,6 +347,14 @@ class ArDunningLetter(models.Model):
         )
         return sorted(rows.values(), key=lambda row: (row["due_date"], row["invoice"].id))
 
+    def _ar_customer_link_url(self):
+        """The address of the customer link of this document (made if there is none), for
+        its text; empty for a document without a customer."""
+        self.ensure_one()
+        if not self.id or not self.partner_id:
+            return ""
+        return self.env["ar.customer.link"]._ar_get_link(self)._ar_url()
+
     def _ar_get_letter_fee(self):
         self.ensure_one()
         fname = INTEREST_LETTER_FEES.get(self.level)

@@ -502,6 +502,14 @@ class ArDunningMessage(models.Model):
             attachments.append(letter._ar_get_pdf())
         return attachments
 
+    def _ar_customer_link_url(self):
+        """The address of the customer link of this document (made if there is none), for
+        its text; empty for a document without a customer."""
+        self.ensure_one()
+        if not self.id or not self.partner_id:
+            return ""
+        return self.env["ar.customer.link"]._ar_get_link(self)._ar_url()
+
     @api.model
     def _ar_get_invoice_pdf(self, invoice):
         """``(name, base64 content)`` of the PDF of ``invoice``: the one sent to the customer

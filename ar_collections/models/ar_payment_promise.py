@@ -1,12 +1,17 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..const import COLLECTIONS_USER_GROUP
 
 _logger = logging.getLogger(__name__)
 
 PROMISE_STATES = [
+    # made by the customer from his link: counts (and pauses dunning) once a collector accepts it
+    ("to_accept", "To Accept"),
+    ("refused", "Refused"),
     ("open", "Open"),
     ("kept", "Kept"),
     ("partial", "Partially Kept"),
@@ -257,6 +262,40 @@ class ArPaymentPromise(models.Model):
         """Check now (the same check as the nightly run's), for the users who may edit the promises."""
         self.check_access("write")
         self._ar_check()
+        return True
+
+    # ------------------------------------------------------------------
+    # A promise made from the customer link: accepted or refused by a collector
+    # ------------------------------------------------------------------
+    def _ar_check_acceptor(self):
+        if not self.env.user.has_group(COLLECTIONS_USER_GROUP):
+            raise AccessError(self.env._("Only collectors accept or refuse a customer's promise."))
+        self.check_access("write")
+        if any(promise.state != "to_accept" for promise in self):
+            raise UserError(
+                self.env._("Only a promise made by the customer and not decided yet can be accepted or refused.")
+            )
+
+    def action_accept(self):
+        """The collector accepts the customer's promise: it counts (and pauses dunning) from now."""
+        self._ar_check_acceptor()
+        for promise in self:
+            # sudo: the state is written here only, after the caller's checks
+            promise.sudo().write({"state": "open"})
+            promise.message_post(
+                body=self.env._("Promise made on the portal accepted by %(user)s.", user=self.env.user.name)
+            )
+        return True
+
+    def action_refuse(self):
+        """The collector refuses the customer's promise: it never counts."""
+        self._ar_check_acceptor()
+        for promise in self:
+            # sudo: the state is written here only, after the caller's checks
+            promise.sudo().write({"state": "refused"})
+            promise.message_post(
+                body=self.env._("Promise made on the portal refused by %(user)s.", user=self.env.user.name)
+            )
         return True
 
     @api.model

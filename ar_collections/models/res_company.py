@@ -142,6 +142,11 @@ class ResCompany(models.Model):
         default=3,
         help="Days after the promised date during which a payment still keeps the promise.",
     )
+    ar_customer_link_days = fields.Integer(
+        string="Customer Link Validity (days)",
+        default=30,
+        help="Days during which the link of a letter or a reminder e-mail opens the customer's page.",
+    )
     ar_call_monday = fields.Selection(CALL_DAY_RANKS, string="Monday", default="avoid", required=True)
     ar_call_tuesday = fields.Selection(CALL_DAY_RANKS, string="Tuesday", default="good", required=True)
     ar_call_wednesday = fields.Selection(CALL_DAY_RANKS, string="Wednesday", default="avoid", required=True)

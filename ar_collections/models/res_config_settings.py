@@ -31,6 +31,7 @@ class ResConfigSettings(models.TransientModel):
 
     # Collector's workspace: promises to pay, calling days and hours
     ar_promise_grace_days = fields.Integer(related="company_id.ar_promise_grace_days", readonly=False)
+    ar_customer_link_days = fields.Integer(related="company_id.ar_customer_link_days", readonly=False)
     ar_call_monday = fields.Selection(related="company_id.ar_call_monday", readonly=False)
     ar_call_tuesday = fields.Selection(related="company_id.ar_call_tuesday", readonly=False)
     ar_call_wednesday = fields.Selection(related="company_id.ar_call_wednesday", readonly=False)
