@@ -23,7 +23,15 @@ class ArStatement(models.Model):
     _ar_sequence_template = "ar_collections.seq_ar_statement"
     _ar_report_action = "ar_collections.ar_statement_report_action"
     # the number, the state and the dates of sending and of the reply are set by the buttons only
-    _ar_guarded_fields = ("name", "state", "sent_date", "reply_date", "ar_email_user_id", "reminder_date")
+    _ar_guarded_fields = (
+        "name",
+        "state",
+        "sent_date",
+        "reply_date",
+        "ar_email_user_id",
+        "reminder_date",
+        "ar_sent_lines",
+    )
     # everything printed on the statement
     _ar_locked_fields = (
         "partner_id",
@@ -147,6 +155,14 @@ class ArStatement(models.Model):
         help="The interest of each overdue invoice as printed: invoice, due date, overdue amount, days, rate.",
     )
 
+    ar_sent_lines = fields.Json(
+        string="Lines as Sent",
+        readonly=True,
+        copy=False,
+        help="The journal items of the period as the statement was sent: the customer's portal and a reprint "
+        "show these, whatever is posted into the period later.",
+    )
+
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)", "A statement number must be unique per company."),
         ("dates_check", "CHECK(date_from <= date_to)", "The start of the period must be before its end."),
@@ -250,11 +266,13 @@ class ArStatement(models.Model):
                 statement.closing_balance,
             ) = values
 
-    def _ar_get_statement_lines(self):
-        """Journal items of the period of each statement, with a running balance:
-        ``{statement id: [dict(date, name, ref, kind, due_date, debit, credit, balance)]}``."""
+    def _ar_query_statement_lines(self):
+        """Journal items of the period of each statement, as the ledger has them now:
+        ``{statement id: [dict(date, name, ref, kind, due_date, balance)]}`` (dates as ISO
+        strings, ``kind`` a key of ``_ar_line_kinds``), in one query for all of ``self``."""
+        result = {statement.id: [] for statement in self}
         if not self:
-            return {}
+            return result
         self.env.cr.execute(
             SQL(
                 """SELECT st.id AS statement_id, l.*
@@ -266,31 +284,65 @@ class ArStatement(models.Model):
                 lines=self._ar_statement_lines_sql(),
             )
         )
-        rows = self.env.cr.dictfetchall()
-        kinds = {
+        for row in self.env.cr.dictfetchall():
+            result[self[row["statement_id"]].id].append(
+                {
+                    "date": fields.Date.to_string(row["date"]),
+                    "name": row["move_name"],
+                    "ref": row["move_ref"] or "",
+                    "kind": row["kind"],
+                    "due_date": fields.Date.to_string(row["date_maturity"]) if row["kind"] == "invoice" else False,
+                    "balance": row["balance"],
+                }
+            )
+        return result
+
+    def _ar_line_kinds(self):
+        return {
             "invoice": self.env._("Invoice"),
             "refund": self.env._("Credit Note"),
             "payment": self.env._("Payment"),
             "other": self.env._("Other"),
         }
-        result = {statement.id: [] for statement in self}
-        balances = {statement.id: statement.opening_balance for statement in self}
-        for row in rows:
-            statement_id = self[row["statement_id"]].id
-            balances[statement_id] += row["balance"]
-            result[statement_id].append(
-                {
-                    "date": row["date"],
-                    "name": row["move_name"],
-                    "ref": row["move_ref"] or "",
-                    "kind": kinds[row["kind"]],
-                    "due_date": row["date_maturity"] if row["kind"] == "invoice" else False,
-                    "debit": max(row["balance"], 0.0),
-                    "credit": max(-row["balance"], 0.0),
-                    "balance": balances[statement_id],
-                }
-            )
+
+    def _ar_get_statement_lines(self):
+        """The lines each statement prints and the portal shows, with a running balance from
+        the opening balance: ``{statement id: [dict(date, name, ref, kind, due_date, debit,
+        credit, balance)]}``. A sent statement shows its lines as sent (``ar_sent_lines``), as it
+        keeps its balances; a draft (or one sent before the lines were kept) reads the ledger."""
+        live = self.filtered(lambda st: not st.ar_sent_lines)._ar_query_statement_lines()
+        kinds = self._ar_line_kinds()
+        result = {}
+        for statement in self:
+            rows = live[statement.id] if statement.id in live else statement.ar_sent_lines["lines"]
+            balance = statement.opening_balance
+            lines = []
+            for row in rows:
+                balance += row["balance"]
+                lines.append(
+                    {
+                        "date": fields.Date.to_date(row["date"]),
+                        "name": row["name"],
+                        "ref": row["ref"],
+                        "kind": kinds[row["kind"]],
+                        "due_date": fields.Date.to_date(row["due_date"]) if row["due_date"] else False,
+                        "debit": max(row["balance"], 0.0),
+                        "credit": max(-row["balance"], 0.0),
+                        "balance": balance,
+                    }
+                )
+            result[statement.id] = lines
         return result
+
+    def _ar_mark_sent(self, channel):
+        """Keep the lines of the statements just sent, as their balances are kept."""
+        drafts = super()._ar_mark_sent(channel)
+        lines = drafts._ar_query_statement_lines()
+        for statement in drafts:
+            # sudo: the lines as sent are written here only, once, when the statement is sent
+            # (a dict: an empty list would read as "not kept")
+            statement.sudo().ar_sent_lines = {"lines": lines[statement.id]}
+        return drafts
 
     # ------------------------------------------------------------------
     # CRUD

@@ -113,3 +113,60 @@ class TestStatement(ArReportsCommon):
         with self.assertRaises(AccessError):
             self.new_statement(user=self.auditor)
         self.assertEqual(statement.state, "sent")
+
+    def test_sent_statement_keeps_its_lines(self):
+        """A payment and a credit note posted into the period after the statement was sent
+        change neither its lines nor its balance, on the reprint as on the portal; a new
+        statement of the same period shows them."""
+        statement = self.new_statement()
+        statement.with_user(self.collector).action_print()
+        self.assertEqual(statement.state, "sent")
+        as_sent = [
+            (self.inv3.name, "Invoice", 3000.0, 0.0, 6000.0),
+            (self.payment1.move_id.name, "Payment", 0.0, 400.0, 5600.0),
+            (self.credit_note.name, "Credit Note", 0.0, 150.0, 5450.0),
+        ]
+        # entered later, dated inside June
+        late_payment = self.ar_pay(self.inv3, 500.0, "2024-06-20")
+        self.ar_invoice(self.customer, 100.0, "2024-06-25", move_type="out_refund")
+
+        lines = statement.with_user(self.auditor)._ar_get_statement_lines()[statement.id]
+        self.assertEqual(
+            [(line["name"], line["kind"], line["debit"], line["credit"], line["balance"]) for line in lines], as_sent
+        )
+        self.assertEqual(statement.closing_balance, 5450.0)
+        text = pdf_text(
+            self.env["ir.actions.report"]
+            .with_user(self.auditor)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("ar_collections.ar_statement_report_action", statement.ids)[0]
+        )
+        self.assertNotIn(late_payment.move_id.name, text)
+        self.assertIn("5,450.00", next(line for line in text.splitlines() if "Closing balance" in line))
+        self.assertIn("5,450.00", next(line for line in text.splitlines() if self.credit_note.name in line))
+
+        # the ledger now: 5,450 - 500 - 100
+        fresh = self.new_statement()
+        self.assertEqual(fresh.closing_balance, 4850.0)
+        fresh_lines = fresh._ar_get_statement_lines()[fresh.id]
+        self.assertEqual(fresh_lines[-1]["balance"], 4850.0)
+        self.assertIn(late_payment.move_id.name, [line["name"] for line in fresh_lines])
+
+    def test_lines_as_sent_not_writable(self):
+        statement = self.new_statement()
+        statement.with_user(self.collector).action_print()
+        kept = statement.ar_sent_lines
+        for user in (self.collector, self.credit_manager):
+            with self.assertRaises(UserError):
+                statement.with_user(user).write({"ar_sent_lines": {"lines": []}})
+        with self.assertRaises(UserError):
+            self.env["ar.statement"].with_user(self.collector).create(
+                {
+                    "partner_id": self.customer.id,
+                    "date_from": "2024-06-01",
+                    "date_to": "2024-06-30",
+                    "ar_sent_lines": {"lines": []},
+                }
+            )
+        self.assertEqual(statement.ar_sent_lines, kept)
+        self.assertEqual(len(kept["lines"]), 3)

@@ -64,6 +64,17 @@ class TestPortalStatements(ArCollectionsCommon, HttpCase):
         home = self.url_open("/my/home")
         self.assertIn("/my/statements", home.text)
 
+    def test_page_keeps_the_lines_as_sent(self):
+        """A payment entered after the confirmation was sent, dated in its period, is not on the
+        customer's page: the lines still end at the closing balance she was sent (1,250)."""
+        invoice = self.env["account.move"].search([("partner_id", "=", self.customer.id), ("amount_total", "=", 250.0)])
+        payment = self.ar_pay(invoice, 250.0, "2024-05-25")
+        self.authenticate("portal_a", "portal_a")
+        detail = self.url_open(f"/my/statements/{self.confirmation.id}").text
+        self.assertNotIn(payment.move_id.name, detail)
+        balances = re.findall(r'<td class="text-end">([^<]*)</td>\s*</tr>', detail)
+        self.assertIn("1,250.00", balances[-1])
+
     def test_confirm_then_second_reply_refused(self):
         self.authenticate("portal_a", "portal_a")
         url = f"/my/statements/{self.confirmation.id}"
