@@ -8,22 +8,14 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 
+from .common import demo_env
+
 _logger = logging.getLogger(__name__)
 
 
 def load_bad_debts(company):
     """Build the bad-debt demo of ``company`` (called by ``res.company._ar_load_demo_bad_debts``)."""
-    today, tz = company._ar_get_today()
-    env = company.env(
-        su=True,
-        context=dict(
-            company.env.context,
-            allowed_company_ids=company.ids,
-            tz=tz,
-            tracking_disable=True,
-            mail_create_nolog=True,
-        ),
-    )
+    env, today = demo_env(company)
     return _BadDebtDemo(env)._ar_baddebt_demo_build(company.with_env(env), today)
 
 

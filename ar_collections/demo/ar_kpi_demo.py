@@ -18,6 +18,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 
+from .common import demo_env
+
 _logger = logging.getLogger(__name__)
 
 # customer xmlid, monthly amount, days late by habit
@@ -36,13 +38,7 @@ MONTH_SLIPPAGE = {7: 0, 6: 5, 5: 20, 4: 40, 3: 30, 2: 10, 1: -5}
 def load_history_invoices(env, company, months=6):
     """Invoice and pay the history of ``company`` for the ``months`` months before the
     current one (superuser ``env``, as demo data is loaded)."""
-    today, tz = company._ar_get_today()
-    env = env(
-        su=True,
-        context=dict(
-            env.context, allowed_company_ids=company.ids, tz=tz, tracking_disable=True, mail_create_nolog=True
-        ),
-    )
+    env, today = demo_env(company, env)
     journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
     product = env.ref("ar_collections.demo_product_motor")
     salesman = env.ref("ar_collections.demo_user_salesman")

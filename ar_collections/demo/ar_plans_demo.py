@@ -7,22 +7,14 @@ from datetime import timedelta
 
 from odoo import Command
 
+from .common import demo_env
+
 _logger = logging.getLogger(__name__)
 
 
 def load_plans(company):
     """Build the repayment plan demo of ``company`` (called by ``res.company._ar_load_demo_plans``)."""
-    today, tz = company._ar_get_today()
-    env = company.env(
-        su=True,
-        context=dict(
-            company.env.context,
-            allowed_company_ids=company.ids,
-            tz=tz,
-            tracking_disable=True,
-            mail_create_nolog=True,
-        ),
-    )
+    env, today = demo_env(company)
     return _PlanDemo(env)._ar_plan_demo_build(company.with_env(env), today)
 
 
