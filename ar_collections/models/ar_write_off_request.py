@@ -192,10 +192,6 @@ class ArWriteOffRequest(models.Model):
     def _ar_check_submit(self):
         self._ar_check_request()
 
-    def _ar_get_next_approvers(self):
-        """Only the user named on the pending step gets a to-do (a group's step schedules none)."""
-        return self.next_approval_id.user_id
-
     # ------------------------------------------------------------------
     # Booking
     # ------------------------------------------------------------------

@@ -109,10 +109,15 @@ class TestWriteOff(ArWriteOffCommon):
                 (self.env["res.groups"], self.finance_manager),
             ],
         )
+        # the first step is the credit managers' group: each of them (the finance manager is one)
+        # has a to-do, the requester none
+        self.assertIn(self.credit_manager, request.activity_ids.user_id)
+        self.assertNotIn(self.collector, request.activity_ids.user_id)
         with self.assertRaises(AccessError):
             request.with_user(self.accountant).action_approve()  # a bookkeeper is no approver
         request.with_user(self.credit_manager).action_approve()
         self.assertEqual(request.state, "to_approve")
+        self.assertEqual(request.activity_ids.user_id, self.finance_manager, "the next step's to-do only")
         self.assertFalse(request.move_id)
         with self.assertRaises(AccessError):
             request.with_user(self.credit_manager).action_approve()
