@@ -285,7 +285,7 @@ class ArAging(models.AbstractModel):
         )
 
     @api.model
-    def _invoice_credit_netting_sql(self, date=None, company_ids=None):
+    def _invoice_credit_netting_sql(self, date=None, company_ids=None, move_ids=None):
         """SQL of the open invoices as of ``date`` (the columns of ``_invoice_aging_sql``) with
         ``credit_applied``: the part of each invoice's residual paid by its customer's unapplied
         credits (the ``credits`` of the partner aging: unreconciled payments, credit notes and
@@ -294,7 +294,10 @@ class ArAging(models.AbstractModel):
         The one rule of netting: the credits pay the customer's oldest invoices first (most days
         after due first, then the lowest id: the order of FIFO matching and of the nightly run),
         an invoice at most what it owes, so no bucket becomes negative and a customer with a net
-        credit owes nothing. One statement: a running sum per customer and company."""
+        credit owes nothing. One statement: a running sum per customer and company.
+
+        :param move_ids: net the credits over these invoices only (the nightly run nets them
+            over the invoices it may dun: a disputed or paused invoice takes none of them)"""
         return SQL(
             """
             WITH ar_invoice AS (%(invoices)s),
@@ -320,7 +323,7 @@ class ArAging(models.AbstractModel):
                    LEAST(ar_ranked.residual, GREATEST(ar_ranked.credit - ar_ranked.owed_before, 0)) AS credit_applied
               FROM ar_ranked
             """,
-            invoices=self._invoice_aging_sql(date, None, company_ids),
+            invoices=self._invoice_aging_sql(date, None, company_ids, move_ids),
             partners=self._aging_sql("partner", date, None, company_ids),
         )
 

@@ -506,31 +506,24 @@ class ArCollectionRun(models.Model):
                     return stage_id
             return None
 
-        # the open invoices and the customers' unapplied credits, from the one aging query
+        # the open invoices, from the one aging query; the customers' unapplied credits pay
+        # the oldest dunnable ones first (the one netting rule): those are not dunned
         Aging = self.env["ar.aging"]
         positive = Aging._get_invoice_aging(date=self.date, company_ids=company.ids)
-        credits = {
-            pid: -values["credits"]
-            for pid, values in Aging._get_partner_aging(date=self.date, company_ids=company.ids).items()
-        }
         Move = self.env["account.move"]
         dunnable = Move.search(Move._ar_get_dunning_domain(company) + [("id", "in", list(positive))], order="id").ids
-        by_partner = defaultdict(list)
-        for move_id in dunnable:
-            by_partner[positive[move_id]["partner_id"]].append((move_id, positive[move_id]))
-        currency = company.currency_id
         targets = {}
-        for partner_id, items in by_partner.items():
-            # unapplied credits pay the oldest invoices first: those are not dunned
-            credit = credits.get(partner_id, 0.0)
-            for move_id, row in sorted(items, key=lambda item: (-item[1]["days"], item[0])):
-                if credit and currency.compare_amounts(credit, row["residual"]) >= 0:
-                    credit -= row["residual"]
+        if dunnable:
+            self.env.cr.execute(
+                Aging._invoice_credit_netting_sql(date=self.date, company_ids=company.ids, move_ids=dunnable)
+            )
+            currency = company.currency_id
+            for row in self.env.cr.dictfetchall():
+                if currency.compare_amounts(row["credit_applied"], row["residual"]) >= 0:
                     continue
-                credit = 0.0
                 stage_id = stage_of(row["days"])
                 if stage_id:
-                    targets[move_id] = stage_id
+                    targets[row["move_id"]] = stage_id
         return targets, len(dunnable)
 
     def _ar_step_stage_invoices(self):

@@ -168,6 +168,22 @@ class TestCollectionRun(ArCollectionRunCommon):
         self.assertFalse(payment.move_id.collection_stage_id)
 
     @freeze_time("2026-06-15")
+    def test_credits_pay_the_oldest_dunnable_invoice(self):
+        """A disputed invoice is not dunned and takes none of the customer's credits: the
+        unapplied credit note covers the next oldest invoice, which is not dunned either."""
+        inv_disputed = self.ar_invoice(self.customer, 1000.0, "2026-04-01", "2026-05-01")  # 45 days
+        inv_covered = self.ar_invoice(self.customer, 500.0, "2026-04-16", "2026-05-16")  # 30 days
+        inv_dunned = self.ar_invoice(self.customer, 300.0, "2026-05-06", "2026-06-05")  # 10 days
+        self.ar_invoice(self.customer, 500.0, "2026-06-01", move_type="out_refund")
+        self.env["ar.dispute"].with_user(self.collector).create(
+            {"partner_id": self.customer.id, "reason": "price", "invoice_ids": [Command.set(inv_disputed.ids)]}
+        )
+        self.run_collections()
+        self.assertFalse(inv_disputed.collection_stage_id, "paused by its dispute")
+        self.assertFalse(inv_covered.collection_stage_id, "paid by the credit note")
+        self.assertEqual(inv_dunned.collection_stage_id, self.stage_1_30)
+
+    @freeze_time("2026-06-15")
     def test_foreign_currency_amounts_in_company_currency(self):
         foreign = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])  # 2 EUR = 1 company unit
         invoice = self.ar_invoice(self.customer, 80000.0, "2026-03-01", "2026-03-31", currency=foreign)
