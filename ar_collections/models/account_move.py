@@ -383,17 +383,19 @@ class AccountMove(models.Model):
     @api.model
     def _ar_get_accrued_interest(self, partner_ids=None, date=None, company=None, move_ids=None):
         """Late-payment interest accrued and not yet invoiced on ``date`` (today by default),
-        per overdue invoice id: dict(``invoice``, ``due_date`` (of its oldest unpaid item, from
-        the aging query: an instalment invoice's first open instalment, not
-        ``invoice_date_due``), ``base`` (overdue amount), ``date_from``,
-        ``date_to``, ``days``, ``rate``, ``period``, ``amount``), at the terms of the
-        customer (``res.partner._ar_get_interest_terms``: its grade's, else the company's).
-        Empty without a rate."""
+        per overdue instalment: ``{receivable item id: dict(invoice, due_date, base, date_from,
+        date_to, days, rate, period, amount)}``. Each unpaid item past its own due date accrues
+        on its own residual (``base``) from that date (after the grace days, or from the date
+        interest was last invoiced on the invoice): an invoice paid in instalments is charged
+        for each instalment's own days, never for the whole from the first one's. At the terms
+        of the customer (``res.partner._ar_get_interest_terms``: its grade's, else the
+        company's). Empty without a rate."""
         company = company or self.env.company
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         if not self._ar_has_interest_terms(company):
             return {}
-        overdue = self.env["ar.aging"]._get_overdue_invoices(
+        Aging = self.env["ar.aging"]
+        overdue = Aging._get_overdue_invoices(
             partner_ids=partner_ids, date=date, company_ids=company.ids, move_ids=move_ids
         )
         # no interest on interest (nor on fees): the interest invoices themselves are left out
@@ -411,36 +413,35 @@ class AccountMove(models.Model):
                 ["move_id"],
             )
         }
-        overdue = {move_id: row for move_id, row in overdue.items() if move_id not in interest_invoice_ids}
-        until = self._ar_get_interest_invoiced_until(list(overdue))
+        invoice_ids = [move_id for move_id in overdue if move_id not in interest_invoice_ids]
+        items = Aging._get_overdue_items(invoice_ids, date=date, company_ids=company.ids)
+        until = self._ar_get_interest_invoiced_until(invoice_ids)
         terms_of = (
-            self.env["res.partner"]
-            .browse({row["partner_id"] for row in overdue.values()})
-            ._ar_get_interest_terms(company)
+            self.env["res.partner"].browse({item["partner_id"] for item in items})._ar_get_interest_terms(company)
         )
         currency = company.currency_id
         result = {}
-        for move_id, row in overdue.items():
-            terms = terms_of.get(row["partner_id"])
+        for item in items:
+            terms = terms_of.get(item["partner_id"])
             if not terms or not terms["rate"]:
                 continue
             rate, period = terms["rate"], terms["period"]
-            start = row["due_date"] + timedelta(days=terms["grace_days"])
-            if until.get(move_id):
-                start = max(start, until[move_id])
+            start = item["due_date"] + timedelta(days=terms["grace_days"])
+            if until.get(item["move_id"]):
+                start = max(start, until[item["move_id"]])
             days = (date - start).days
-            if days <= 0 or row["overdue"] <= 0:
+            if days <= 0:
                 continue
-            amount = row["overdue"] * rate / 100.0 * days
+            amount = item["residual"] * rate / 100.0 * days
             if period == "year":
                 amount /= 365.0
             amount = currency.round(amount)
             if currency.is_zero(amount):
                 continue
-            result[move_id] = {
-                "invoice": self.browse(move_id),
-                "due_date": row["due_date"],
-                "base": row["overdue"],
+            result[item["line_id"]] = {
+                "invoice": self.browse(item["move_id"]),
+                "due_date": item["due_date"],
+                "base": item["residual"],
                 "date_from": start,
                 "date_to": date,
                 "days": days,

@@ -359,6 +359,26 @@ class ArAging(models.AbstractModel):
         return self._get_invoice_aging(partner_ids, date, company_ids, move_ids, overdue_only=True)
 
     @api.model
+    def _get_overdue_items(self, move_ids, date=None, company_ids=None):
+        """The receivable items (instalments) of the entries ``move_ids`` unpaid past their own
+        due date as of ``date``: a list of dict(``line_id``, ``move_id``, ``partner_id``,
+        ``residual``, ``due_date``, ``days``), oldest due first. One query."""
+        if not move_ids:
+            return []
+        self.env.cr.execute(
+            SQL(
+                """SELECT aging.key AS line_id, ar_aml.move_id, aging.partner_id, aging.overdue_gross AS residual,
+                          aging.oldest_due_date AS due_date, aging.max_days AS days
+                     FROM (%s) aging
+                     JOIN account_move_line ar_aml ON ar_aml.id = aging.key
+                    WHERE aging.overdue_gross > 0
+                    ORDER BY aging.oldest_due_date, ar_aml.move_id, aging.key""",
+                self._aging_sql("line", date, None, company_ids, domain=[("move_id", "in", list(move_ids))]),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    @api.model
     def _get_uninvoiced_order_amounts(self, partner_ids=None, company_ids=None, exclude_order_ids=None):
         """Confirmed sale orders not yet invoiced, taxes included, in company currency,
         per commercial partner. Built on the stored ``untaxed_amount_to_invoice`` of the

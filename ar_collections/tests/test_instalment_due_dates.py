@@ -124,3 +124,39 @@ class TestInstalmentDueDates(AutoDunningCommon):
             [(line["invoice"], str(line["due_date"]), line["residual"]) for line in plan._ar_get_invoice_lines()],
             [(self.invoice_a, "2026-05-31", 10000.0), (self.invoice_b, "2026-06-05", 1200.0)],
         )
+
+    @freeze_time("2026-07-15")
+    def test_each_instalment_accrues_from_its_own_due_date(self):
+        """On 15 July both instalments of A are overdue: 5,000 since 31 May (45 days) and 5,000
+        since 30 June (15 days), 0.05 % a day: 112.50 + 37.50 = 150.00, not 10,000 for 45 days
+        (225.00). B: 1,200 since 5 June, 40 days = 24.00."""
+        letter = (
+            self.env["ar.dunning.letter"]
+            .with_user(self.collector)
+            .create({"partner_id": self.customer.id, "level": "final"})
+        )
+        self.assertEqual(
+            [
+                (row["invoice"], str(row["date_from"]), row["base"], row["days"], row["amount"])
+                for row in letter._ar_get_interest_lines()
+            ],
+            [
+                (self.invoice_a, "2026-05-31", 5000.0, 45, 112.5),
+                (self.invoice_b, "2026-06-05", 1200.0, 40, 24.0),
+                (self.invoice_a, "2026-06-30", 5000.0, 15, 37.5),
+            ],
+        )
+        self.customer.invalidate_recordset(["ar_accrued_interest"])
+        self.assertEqual(self.customer.with_user(self.credit_manager).ar_accrued_interest, 174.0)
+        action = self.customer.with_user(self.credit_manager).action_ar_create_interest_invoice()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(invoice.invoice_line_ids.mapped("price_subtotal"), [112.5, 24.0, 37.5])
+        self.assertEqual(invoice.amount_total, 174.0)
+        # invoiced until today: a month later each instalment accrues only the new days
+        invoice.action_post()
+        with freeze_time("2026-08-14"):
+            rows = self.env["account.move"]._ar_get_accrued_interest(
+                partner_ids=self.customer.ids, company=self.company
+            )
+            # 30 days on 5,000 + 5,000 + 1,200 = 11,200 x 0.05 % x 30 = 168.00
+            self.assertEqual(sorted(row["amount"] for row in rows.values()), [18.0, 75.0, 75.0])
