@@ -211,3 +211,24 @@ class TestWorkspaceWiring(ArWorkspaceCommon, ArCollectionRunCommon):
         self.assertIn("activity", Partner.get_views([(False, "activity")])["views"])
         followed = Partner.search(safe_eval(activities.domain, {"uid": self.collector.id}))
         self.assertEqual(followed, self.customer | self.customer_2)
+
+    def test_settings_app_has_every_block(self):
+        """The Collections settings, in one view: each block a manager looks for, with its
+        fields, in the order of the work (holds and limits, scoring, contacts, plans...)."""
+        arch = etree.fromstring(self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"])
+        app = arch.find(".//app[@name='ar_collections']")
+        blocks = [block.get("name") for block in app.iter("block")]
+        for before, after in (
+            ("ar_credit_hold_setting_container", "ar_scoring_setting_container"),
+            ("ar_scoring_setting_container", "ar_workspace_setting_container"),
+            ("ar_workspace_setting_container", "ar_repayment_plan_setting_container"),
+            ("ar_repayment_plan_setting_container", "ar_reports_setting_container"),
+        ):
+            self.assertEqual(blocks.index(after), blocks.index(before) + 1, blocks)
+        for block, fname in (
+            ("ar_credit_hold_setting_container", "ar_limit_tier_basis"),
+            ("ar_scoring_setting_container", "ar_review_months"),
+            ("ar_workspace_setting_container", "ar_customer_link_days"),
+            ("ar_repayment_plan_setting_container", "ar_plan_max_broken"),
+        ):
+            self.assertIsNotNone(app.find(f".//block[@name='{block}']//field[@name='{fname}']"), fname)
