@@ -289,7 +289,9 @@ class ArCustomerLink(models.Model):
             attachments = attachments.create(
                 {"name": attachment[0], "raw": attachment[1], "res_model": record._name, "res_id": record.id}
             )
-        record.message_post(body=note, author_id=contact.id, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note")
+        record.message_post(
+            body=note, author_id=contact.id, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
+        )
         if collector and "activity_ids" in record._fields:  # a promise has no activities
             record.activity_schedule(
                 "mail.mail_activity_data_todo",

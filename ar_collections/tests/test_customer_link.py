@@ -447,7 +447,9 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
                 "date": "2024-05-01",
                 "invoice_payment_term_id": half_half.id,
                 "invoice_line_ids": [
-                    Command.create({"name": "Goods", "quantity": 1, "price_unit": 10000.0, "tax_ids": [Command.clear()]})
+                    Command.create(
+                        {"name": "Goods", "quantity": 1, "price_unit": 10000.0, "tax_ids": [Command.clear()]}
+                    )
                 ],
             }
         )
@@ -497,12 +499,16 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertEqual(self.link.log_ids, log)
         self.assertFalse(self.other_link.log_ids)
         # a collector's own contact log, without a link, is still his to write
-        own = self.env["ar.collection.log"].with_user(self.collector).create(
-            {
-                "partner_id": self.customer.id,
-                "channel": "phone",
-                "result_id": self.env.ref("ar_collections.ar_collection_result_portal_reply").id,
-            }
+        own = (
+            self.env["ar.collection.log"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "channel": "phone",
+                    "result_id": self.env.ref("ar_collections.ar_collection_result_portal_reply").id,
+                }
+            )
         )
         self.assertFalse(own.customer_link_id)
 
