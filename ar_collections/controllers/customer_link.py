@@ -21,16 +21,18 @@ class ArCustomerLinkController(http.Controller):
         return link
 
     def _ar_render(self, link, error=None, done=None):
-        invoices = link._ar_open_invoices()
+        invoices, due_dates = link._ar_open_invoices_due()
+        pay_online = link._ar_can_pay_online()
         values = {
             "link": link,
             "partner": link.partner_id,
             "company": link.company_id,
             "invoices": invoices,
+            "due_dates": due_dates,
             "total": sum(invoices.mapped("amount_residual")),
             "currency": link.company_id.currency_id,
-            "pay_online": link._ar_can_pay_online(),
-            "pay_urls": {inv.id: link._ar_pay_url(inv) for inv in invoices} if link._ar_can_pay_online() else {},
+            "pay_online": pay_online,
+            "pay_urls": {inv.id: link._ar_pay_url(inv) for inv in invoices} if pay_online else {},
             "plan": link._ar_plan(),
             "reasons": request.env["ar.dispute"]._fields["reason"]._description_selection(request.env),
             "ar_error": error,

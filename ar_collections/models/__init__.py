@@ -10,6 +10,7 @@ from . import ar_credit_release
 from . import sale_order
 from . import stock_picking
 from . import payment_transaction
+from . import ar_customer_link_mixin  # before its users: letters, reminder e-mails
 from . import ar_customer_document_mixin
 from . import ar_dunning_letter
 from . import ar_statement

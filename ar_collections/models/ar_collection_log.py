@@ -41,6 +41,9 @@ LOCKED_FIELDS = (
 )
 # Written by the log itself when it is logged (superuser mode), never by its users.
 INTERNAL_FIELDS = ("next_followup_date", "next_call_datetime", "automatic")
+# Written only by the customer link's recording code (``ar.customer.link._ar_record``, superuser
+# mode): a log bound to a link counts against that link's rate limit and is the customer's word.
+LINK_FIELDS = ("customer_link_id",)
 
 
 class ArCollectionLog(models.Model):
@@ -165,6 +168,8 @@ class ArCollectionLog(models.Model):
         for vals in vals_list:
             if not self.env.su and any(vals.get(fname) for fname in INTERNAL_FIELDS):
                 raise AccessError(self.env._("The next follow-up of a contact log is scheduled when it is logged."))
+            if not self.env.su and any(vals.get(fname) for fname in LINK_FIELDS):
+                raise AccessError(self._ar_link_field_message())
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
@@ -181,6 +186,8 @@ class ArCollectionLog(models.Model):
         corrected = [fname for fname in LOCKED_FIELDS if fname in vals] if not self.env.su else []
         if not self.env.su and any(fname in vals for fname in INTERNAL_FIELDS):
             raise AccessError(self.env._("The next follow-up of a contact log is scheduled when it is logged."))
+        if not self.env.su and any(fname in vals for fname in LINK_FIELDS):
+            raise AccessError(self._ar_link_field_message())
         if corrected:
             if not (vals.get("correction_note") or "").strip():
                 raise UserError(
@@ -195,6 +202,9 @@ class ArCollectionLog(models.Model):
             for log in self:
                 log.message_post(body=self.env._("Corrected: %(note)s", note=vals["correction_note"]))
         return res
+
+    def _ar_link_field_message(self):
+        return self.env._("A contact log is bound to a customer link only by the customer's submission on that link.")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

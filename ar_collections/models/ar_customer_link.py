@@ -2,11 +2,12 @@
 access token for contacts without a portal account, bound to one document and its commercial
 partner, valid for the company's number of days.
 
-Nobody writes a link: ``_ar_get_link`` creates it (as superuser) for a document; ``_ar_find``
-gives the link of a token only if it matches (``consteq``), has not expired and its document
-still belongs to its partner. The ``_ar_submit_*`` methods create the customer's requests (never
-change amounts or states of anything else), bounded in rate, recorded in the contact log
-(channel Portal) and the customer's chatter, and notify the collector."""
+Nobody writes a link: ``_ar_get_links`` creates them (as superuser) when their documents are
+printed or sent (``ar.customer.link.mixin``); ``_ar_find`` gives the link of a token only if it
+matches (``consteq``), has not expired and its document still belongs to its partner. The
+``_ar_submit_*`` methods create the customer's requests (never change amounts or states of
+anything else), bounded in rate, recorded in the contact log (channel Portal) and the customer's
+chatter, and notify the collector."""
 
 import secrets
 from datetime import timedelta
@@ -18,6 +19,13 @@ from odoo.tools import consteq
 from ..const import CUSTOMER_LINK_MODELS, CUSTOMER_LINK_RATE_PER_PARTNER, CUSTOMER_LINK_RATE_PER_TOKEN
 from .ar_collection_log import DISPUTE_REASONS
 
+# the documents a link opens, as the users call them
+DOCUMENT_LABELS = {
+    "ar.dunning.letter": "Dunning Letter",
+    "ar.dunning.message": "Reminder E-mail",
+    "ar.repayment.plan": "Repayment Plan",
+}
+
 
 class ArCustomerLink(models.Model):
     _name = "ar.customer.link"
@@ -26,7 +34,10 @@ class ArCustomerLink(models.Model):
 
     token = fields.Char(required=True, readonly=True, index=True, copy=False, groups="base.group_system")
     res_model = fields.Selection(
-        [(model, model) for model in CUSTOMER_LINK_MODELS], string="Document Model", required=True, readonly=True
+        [(model, DOCUMENT_LABELS[model]) for model in CUSTOMER_LINK_MODELS],
+        string="Document Type",
+        required=True,
+        readonly=True,
     )
     res_id = fields.Integer(string="Document", required=True, readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
@@ -51,37 +62,57 @@ class ArCustomerLink(models.Model):
     # Making and finding a link
     # ------------------------------------------------------------------
     @api.model
-    def _ar_get_link(self, document):
-        """The valid link of ``document`` (a letter, a reminder e-mail or a plan), made if
-        there is none. Private: called when the document is printed or sent."""
-        document.ensure_one()
-        if document._name not in CUSTOMER_LINK_MODELS:
-            raise UserError(self.env._("No customer link for this document."))
-        partner = document.partner_id.commercial_partner_id
-        # sudo: links are written by this method only, for the document's own customer
-        links = self.sudo()
-        link = links.search(
+    def _ar_valid_links(self, documents):
+        """The valid links of ``documents`` (of one model), as superuser: {document id: link}."""
+        if not documents:
+            return {}
+        # sudo: links are readable by system administrators only; the caller holds the documents
+        links = self.sudo().search(
             [
-                ("res_model", "=", document._name),
-                ("res_id", "=", document.id),
-                ("partner_id", "=", partner.id),
+                ("res_model", "=", documents._name),
+                ("res_id", "in", documents.ids),
                 ("date_expiry", ">", fields.Datetime.now()),
             ],
-            limit=1,
+            order="date_expiry",
         )
-        if not link:
-            company = document.company_id
-            link = links.create(
+        partners = {document.id: document.partner_id.commercial_partner_id for document in documents}
+        # the latest expiry wins; a link of a former customer of the document is not its link
+        return {link.res_id: link for link in links if link.partner_id == partners.get(link.res_id)}
+
+    @api.model
+    def _ar_get_links(self, documents):
+        """The valid link of each of ``documents`` (letters, reminder e-mails or plans, of one
+        model), made for those without one: {document id: link}. Private: called when the
+        documents are printed or sent (``ar.customer.link.mixin._ar_make_customer_links``), after
+        their caller was checked."""
+        if documents._name not in CUSTOMER_LINK_MODELS:
+            raise UserError(self.env._("No customer link for this document."))
+        documents = documents.filtered("partner_id")
+        links = self._ar_valid_links(documents)
+        missing = documents.filtered(lambda document: document.id not in links)
+        now = fields.Datetime.now()
+        # sudo: links are written by this method only, for each document's own customer
+        new_links = self.sudo().create(
+            [
                 {
                     "token": secrets.token_urlsafe(32),
                     "res_model": document._name,
                     "res_id": document.id,
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "date_expiry": fields.Datetime.now() + timedelta(days=company.ar_customer_link_days or 30),
+                    "partner_id": document.partner_id.commercial_partner_id.id,
+                    "company_id": document.company_id.id,
+                    "date_expiry": now + timedelta(days=document.company_id.ar_customer_link_days or 30),
                 }
-            )
-        return link
+                for document in missing
+            ]
+        )
+        links.update(zip(missing.ids, new_links))
+        return links
+
+    @api.model
+    def _ar_get_link(self, document):
+        """The valid link of ``document``, made if there is none (see ``_ar_get_links``)."""
+        document.ensure_one()
+        return self._ar_get_links(document).get(document.id, self.browse())
 
     def _ar_url(self):
         self.ensure_one()
@@ -111,9 +142,16 @@ class ArCustomerLink(models.Model):
     # What the customer sees
     # ------------------------------------------------------------------
     def _ar_open_invoices(self):
-        """The customer's open invoices in the link's company (as superuser)."""
+        """The customer's open invoices in the link's company (as superuser), oldest due first:
+        by the due date of the aging query (an invoice paid in instalments is due since its
+        oldest unpaid instalment, not its last one), as the reminder e-mail lists them."""
+        return self._ar_open_invoices_due()[0]
+
+    def _ar_open_invoices_due(self):
+        """``(invoices, due dates)``: the open invoices oldest due first (see
+        ``_ar_open_invoices``) and {invoice id: its due date}, from the one aging query."""
         self.ensure_one()
-        return (
+        invoices = (
             self.env["account.move"]
             .sudo()
             .search(
@@ -123,10 +161,20 @@ class ArCustomerLink(models.Model):
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
-                ],
-                order="invoice_date_due, id",
+                ]
             )
         )
+        # sudo: the visitor has no rights; the due dates of the link's customer's own invoices
+        aging = (
+            self.env["ar.aging"]
+            .sudo()
+            ._get_invoice_aging(move_ids=invoices.ids or [0], company_ids=self.company_id.ids)
+        )
+        due_dates = {
+            invoice.id: aging.get(invoice.id, {}).get("due_date") or invoice.invoice_date_due for invoice in invoices
+        }
+        invoices = invoices.sorted(lambda inv: (due_dates[inv.id] or inv.invoice_date, inv.id))
+        return invoices, due_dates
 
     def _ar_plan(self):
         """The proposed repayment plan the link opens, if any."""
@@ -181,13 +229,13 @@ class ArCustomerLink(models.Model):
         if not date or date < fields.Date.context_today(self):
             raise ValidationError(self.env._("Choose a date from today on."))
 
-    def _ar_record(self, contact, note, invoices, record=None, attachment=None):
-        """The submission in the customer's chatter (and the record's), the contact log (channel
-        portal, bound to the link) and a to-do for the collector; returns the log."""
+    def _ar_record(self, contact, note, invoices):
+        """The submission in the contact log (channel portal, bound to the link) and the
+        customer's chatter; returns the log."""
         self.ensure_one()
-        collector = self._ar_collector()
         result = self.env.ref("ar_collections.ar_collection_result_portal_reply")
-        # sudo: the visitor has no rights; the log records what the link's customer submitted
+        # sudo: the visitor has no rights; the log records what the link's customer submitted,
+        # and only this method binds a log to its link (the field is refused to everyone else)
         log = (
             self.env["ar.collection.log"]
             .sudo()
@@ -197,7 +245,7 @@ class ArCustomerLink(models.Model):
                     "partner_id": self.partner_id.id,
                     "contact_id": contact.id,
                     "company_id": self.company_id.id,
-                    "user_id": collector.id,
+                    "user_id": self._ar_collector().id,
                     "channel": "portal",
                     "result_id": result.id,
                     "invoice_ids": [fields.Command.set(invoices.ids)],
@@ -207,24 +255,52 @@ class ArCustomerLink(models.Model):
             )
         )
         self.partner_id._ar_post_company_note(note, company=self.company_id)
-        if record:
-            attachments = self.env["ir.attachment"].sudo()
-            if attachment:
-                attachments = attachments.create(
-                    {"name": attachment[0], "raw": attachment[1], "res_model": record._name, "res_id": record.id}
-                )
-            record.sudo().message_post(
-                body=note, author_id=contact.id, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
-            )
-            if collector and "activity_ids" in record._fields:
-                record.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=fields.Date.context_today(self),
-                    summary=self.env._("Customer request from the portal"),
-                    note=note,
-                    user_id=collector.id,
-                )
         return log
+
+    def _ar_create_request(self, model, invoices, vals, note, attachment=None):
+        """Create the customer's request ``model`` (a promise, a dispute, an extension request)
+        on ``invoices`` with ``vals``: for the link's customer, company and collector, bound to
+        the contact log recording it (``_ar_record``), with ``note`` (and ``attachment``, a pair
+        name, content) in its chatter and a to-do for the collector. Private: the submissions
+        call it once they have checked what the customer posted."""
+        self.ensure_one()
+        contact = self._ar_contact()
+        collector = self._ar_collector()
+        log = self._ar_record(contact, note, invoices)
+        # sudo: the visitor has no rights; the request is created in its first state (to
+        # accept, open, to approve), decided by a collector or a credit manager
+        record = (
+            self.env[model]
+            .sudo()
+            .with_company(self.company_id)
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "user_id": collector.id,
+                    "invoice_ids": [fields.Command.set(invoices.ids)],
+                    "log_id": log.id,
+                    **vals,
+                }
+            )
+        )
+        attachments = self.env["ir.attachment"].sudo()
+        if attachment:
+            attachments = attachments.create(
+                {"name": attachment[0], "raw": attachment[1], "res_model": record._name, "res_id": record.id}
+            )
+        record.message_post(
+            body=note, author_id=contact.id, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
+        )
+        if collector and "activity_ids" in record._fields:  # a promise has no activities
+            record.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(self),
+                summary=self.env._("Customer request from the portal"),
+                note=note,
+                user_id=collector.id,
+            )
+        return record
 
     def _ar_contact(self):
         """The contact the link was sent to (the document's), else the customer."""
@@ -243,35 +319,16 @@ class ArCustomerLink(models.Model):
         currency = self.company_id.currency_id
         if not amount or amount <= 0 or currency.compare_amounts(amount, due) > 0:
             raise ValidationError(self.env._("Enter an amount above zero and at most what the invoices owe."))
-        contact = self._ar_contact()
-        # sudo: the visitor has no rights; the promise is created "to accept", the customer's word only
-        promise = (
-            self.env["ar.payment.promise"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "user_id": self._ar_collector().id,
-                    "invoice_ids": [fields.Command.set(invoices.ids)],
-                    "date": date,
-                    "amount": amount,
-                    "note": note,
-                    "state": "to_accept",
-                }
-            )
-        )
         body = self.env._(
             "On the portal, %(contact)s promised to pay %(amount)s by %(date)s for %(invoices)s (to accept).",
-            contact=contact.name,
+            contact=self._ar_contact().name,
             amount=currency.format(amount),
             date=fields.Date.to_string(date),
             invoices=", ".join(invoices.mapped("name")),
         )
-        log = self._ar_record(contact, body, invoices, promise)
-        promise.sudo().write({"log_id": log.id})
-        return promise
+        return self._ar_create_request(
+            "ar.payment.promise", invoices, {"date": date, "amount": amount, "note": note, "state": "to_accept"}, body
+        )
 
     def _ar_submit_dispute(self, invoice_ids, reason, note=None, attachment=None):
         """A dispute of the invoices (their dunning pauses while it is open, as a collector's)."""
@@ -280,33 +337,16 @@ class ArCustomerLink(models.Model):
         invoices = self._ar_invoices_of(invoice_ids)
         if reason not in dict(DISPUTE_REASONS):
             raise ValidationError(self.env._("Choose the reason of the dispute."))
-        contact = self._ar_contact()
-        # sudo: the visitor has no rights; the dispute is created open, resolved by a collector
-        dispute = (
-            self.env["ar.dispute"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "user_id": self._ar_collector().id,
-                    "invoice_ids": [fields.Command.set(invoices.ids)],
-                    "reason": reason,
-                    "description": note,
-                }
-            )
-        )
         body = self.env._(
             "On the portal, %(contact)s disputed %(invoices)s: %(reason)s. %(note)s",
-            contact=contact.name,
+            contact=self._ar_contact().name,
             invoices=", ".join(invoices.mapped("name")),
             reason=dict(self.env["ar.dispute"]._fields["reason"]._description_selection(self.env))[reason],
             note=note or "",
         )
-        log = self._ar_record(contact, body, invoices, dispute, attachment)
-        dispute.sudo().write({"log_id": log.id})
-        return dispute
+        return self._ar_create_request(
+            "ar.dispute", invoices, {"reason": reason, "description": note}, body, attachment=attachment
+        )
 
     def _ar_submit_extension(self, invoice_ids, date, reason):
         """A request to pay later, through its approval by a Credit Manager."""
@@ -314,36 +354,18 @@ class ArCustomerLink(models.Model):
         self._ar_check_rate()
         invoices = self._ar_invoices_of(invoice_ids)
         self._ar_check_date(date)
-        if not (reason or "").strip():
+        reason = (reason or "").strip()
+        if not reason:
             raise ValidationError(self.env._("Tell us why you need more time."))
-        contact = self._ar_contact()
-        # sudo: the visitor has no rights; the request waits for its approval
-        request = (
-            self.env["ar.extension.request"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "user_id": self._ar_collector().id,
-                    "invoice_ids": [fields.Command.set(invoices.ids)],
-                    "requested_date": date,
-                    "amount": sum(invoices.mapped("amount_residual")),
-                    "reason": reason.strip(),
-                }
-            )
-        )
         body = self.env._(
             "On the portal, %(contact)s asked to pay %(invoices)s by %(date)s: %(reason)s",
-            contact=contact.name,
+            contact=self._ar_contact().name,
             invoices=", ".join(invoices.mapped("name")),
             date=fields.Date.to_string(date),
-            reason=reason.strip(),
+            reason=reason,
         )
-        log = self._ar_record(contact, body, invoices, request)
-        request.sudo().write({"log_id": log.id})
-        return request
+        vals = {"requested_date": date, "amount": sum(invoices.mapped("amount_residual")), "reason": reason}
+        return self._ar_create_request("ar.extension.request", invoices, vals, body)
 
     def _ar_submit_plan_acceptance(self):
         """The customer accepts the proposed plan the link opens."""

@@ -18,7 +18,7 @@ from ..const import COLLECTIONS_USER_GROUP, INTEREST_LETTER_FEES, LETTER_LEVELS
 class ArDunningLetter(models.Model):
     _name = "ar.dunning.letter"
     _description = "Dunning Letter"
-    _inherit = ["ar.customer.document.mixin", "mail.thread"]
+    _inherit = ["ar.customer.document.mixin", "ar.customer.link.mixin", "mail.thread"]
     _ar_sequence_code = "ar.dunning.letter"
     _ar_sequence_template = "ar_collections.seq_ar_dunning_letter"
     _ar_report_action = "ar_collections.ar_dunning_letter_report_action"
@@ -306,7 +306,9 @@ class ArDunningLetter(models.Model):
         return "printed" if channel == "letter" else "sent"
 
     def _ar_after_print(self, drafts):
-        """A printed letter is noted on it; a reprint is a contact too."""
+        """A printed letter is noted on it; a reprint is a contact too. Its customer link is
+        made before it is rendered."""
+        self._ar_make_customer_links()
         for letter in self:
             letter.message_post(body=self.env._("Dunning letter printed to be sent by post."))
             if letter not in drafts:
@@ -347,14 +349,6 @@ class ArDunningLetter(models.Model):
         )
         return sorted(rows.values(), key=lambda row: (row["due_date"], row["invoice"].id))
 
-    def _ar_customer_link_url(self):
-        """The address of the customer link of this document (made if there is none), for
-        its text; empty for a document without a customer."""
-        self.ensure_one()
-        if not self.id or not self.partner_id:
-            return ""
-        return self.env["ar.customer.link"]._ar_get_link(self)._ar_url()
-
     def _ar_get_letter_fee(self):
         self.ensure_one()
         fname = INTEREST_LETTER_FEES.get(self.level)
@@ -391,8 +385,9 @@ class ArDunningLetter(models.Model):
         template = self._ar_get_mail_template()
         if not template:
             raise UserError(self.env._("The dunning letter e-mail template is missing."))
-        # the number first: the e-mail and its PDF carry it
+        # the number and the customer link first: the e-mail and its PDF carry them
         self._ar_assign_number()
+        self._ar_make_customer_links()
         # sudo: the caller is a collector of these companies (checked above); the e-mail is
         # queued for the customer's contact, whom he may not be able to read
         for letter in self:
@@ -412,6 +407,13 @@ class ArDunningLetter(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def action_send_email(self):
+        """The composer renders the e-mail and its PDF when it opens: the letter's customer
+        link is made first (after the caller's check)."""
+        action = super().action_send_email()
+        self._ar_make_customer_links()
+        return action
 
     def _ar_get_pdf(self):
         """``(file name, base64 content)`` of the letter's PDF, rendered on its own, named as

@@ -47,6 +47,7 @@ SKIP_REASONS = [
 class ArDunningMessage(models.Model):
     _name = "ar.dunning.message"
     _description = "Dunning Message"
+    _inherit = ["ar.customer.link.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -416,6 +417,9 @@ class ArDunningMessage(models.Model):
         # carries the number
         letters = self._ar_get_attached_letters()
         letters._ar_mark_emailed_with_reminder()
+        # the customer links the e-mails and the letters' PDF carry, made before they are rendered
+        self._ar_make_customer_links()
+        letters._ar_make_customer_links()
         self.filtered(lambda m: m.stage_id.auto_attach_invoices).invoice_ids.fetch(["invoice_pdf_report_id", "name"])
         for message in self:
             template = message.stage_id.mail_template_id
@@ -501,14 +505,6 @@ class ArDunningMessage(models.Model):
         if letter:
             attachments.append(letter._ar_get_pdf())
         return attachments
-
-    def _ar_customer_link_url(self):
-        """The address of the customer link of this document (made if there is none), for
-        its text; empty for a document without a customer."""
-        self.ensure_one()
-        if not self.id or not self.partner_id:
-            return ""
-        return self.env["ar.customer.link"]._ar_get_link(self)._ar_url()
 
     @api.model
     def _ar_get_invoice_pdf(self, invoice):

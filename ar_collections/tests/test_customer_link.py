@@ -1,16 +1,21 @@
 """The customer link (/ar/link/<token>) over real HTTP: the page and each action with the right
 token; another customer's token with this customer's invoices, an expired, unknown or missing
-token, tampered ids, CSRF and the rate limit are refused and change nothing."""
+token, tampered ids, CSRF and the rate limits are refused and change nothing; the collector
+decides the promises made on it; the links are made when their documents are printed or sent."""
 
 import re
 from datetime import timedelta
 
-from odoo import fields
-from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from freezegun import freeze_time
 
-from ..const import CUSTOMER_LINK_RATE_PER_TOKEN
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+
+from ..const import CUSTOMER_LINK_RATE_PER_PARTNER, CUSTOMER_LINK_RATE_PER_TOKEN
 from .common import ArCollectionsCommon
+from .test_auto_dunning import AutoDunningCommon
 
 
 @tagged("post_install", "-at_install")
@@ -49,6 +54,31 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         for records in self.requests_of(partner):
             self.assertFalse(records)
 
+    def proposed_plan(self, partner=None, invoices=None, amount=None):
+        """A repayment plan proposed by the collector for ``invoices`` (default: this customer's
+        two), in two instalments."""
+        partner = partner or self.customer
+        invoices = invoices or (self.inv_1 | self.inv_2)
+        amount = amount or 1250.0
+        today = fields.Date.today()
+        plan = (
+            self.env["ar.repayment.plan"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "invoice_ids": [Command.set(invoices.ids)],
+                    "line_ids": [
+                        Command.create({"date": today + timedelta(days=10), "amount": amount - 500.0}),
+                        Command.create({"date": today + timedelta(days=40), "amount": 500.0}),
+                    ],
+                }
+            )
+        )
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+        return plan
+
     def test_token_is_long_random_and_bound(self):
         self.assertGreaterEqual(len(self.link.sudo().token), 40)
         self.assertEqual(self.link.partner_id, self.customer)
@@ -58,6 +88,17 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         # 30 days by default
         self.assertAlmostEqual(
             self.link.date_expiry, fields.Datetime.now() + timedelta(days=30), delta=timedelta(minutes=5)
+        )
+
+    def test_document_types_in_the_users_words(self):
+        labels = dict(self.env["ar.customer.link"]._fields["res_model"]._description_selection(self.env))
+        self.assertEqual(
+            labels,
+            {
+                "ar.dunning.letter": "Dunning Letter",
+                "ar.dunning.message": "Reminder E-mail",
+                "ar.repayment.plan": "Repayment Plan",
+            },
         )
 
     def test_page_shows_what_is_owed(self):
@@ -70,13 +111,25 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertNotIn("Pay online", response.text, "no payment provider enabled")
 
     def test_pay_online_links_to_invoice_portal_page(self):
-        provider = self.env["payment.provider"].search([("code", "=", "demo")], limit=1)
-        if not provider:
-            self.skipTest("no demo payment provider")
-        provider.write({"state": "test", "company_id": self.company.id})
-        response = self.url_open(self.url)
-        self.assertIn("Pay online", response.text)
-        self.assertIn(f"/my/invoices/{self.inv_1.id}?access_token={self.inv_1.access_token}", response.text)
+        # another company's payment provider does not count
+        other_company = self.env["res.company"].create({"name": "Shanghai Branch"})
+        self.env["payment.provider"].create(
+            {"name": "Branch Provider", "code": "none", "state": "test", "company_id": other_company.id}
+        )
+        self.assertNotIn("Pay online", self.url_open(self.url).text)
+        # a disabled provider of this company neither
+        provider = self.env["payment.provider"].create(
+            {"name": "Our Provider", "code": "none", "state": "disabled", "company_id": self.company.id}
+        )
+        self.assertNotIn("Pay online", self.url_open(self.url).text)
+        provider.state = "test"
+        page = self.url_open(self.url).text
+        self.assertEqual(page.count("Pay online"), 2, "one per open invoice")
+        for invoice in self.inv_1 | self.inv_2:
+            invoice.invalidate_recordset(["access_token"])
+            self.assertTrue(invoice.access_token)
+            self.assertIn(f'href="/my/invoices/{invoice.id}?access_token={invoice.access_token}"', page)
+        self.assertNotIn(f"/my/invoices/{self.other_inv.id}", page)
 
     def test_promise_is_to_accept_then_accepted(self):
         token = self.csrf(self.url)
@@ -105,6 +158,84 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         promise.with_user(self.collector).action_accept()
         self.assertEqual(promise.state, "open")
         self.assertIn(self.inv_2.id, self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(self.company))
+
+    def promise_on_the_link(self):
+        token = self.csrf(self.url)
+        self.url_open(
+            f"{self.url}/promise",
+            data={"csrf_token": token, "invoice_ids": [self.inv_2.id], "date": self.future, "amount": "250"},
+        )
+        promise = self.requests_of(self.customer)[0]
+        self.assertEqual(promise.state, "to_accept")
+        return promise
+
+    def test_collector_refuses_promise(self):
+        promise = self.promise_on_the_link()
+        promise.with_user(self.collector).action_refuse()
+        self.assertEqual(promise.state, "refused")
+        self.assertIn(
+            "Promise made on the portal refused by Collector Li", " ".join(promise.message_ids.mapped("body"))
+        )
+        # it never counts: no next promised payment on the customer, its invoice is dunned
+        customer = self.customer.with_user(self.collector).with_company(self.company)
+        self.assertFalse(customer.ar_next_promise_date)
+        self.assertEqual(customer.ar_next_promise_amount, 0.0)
+        self.assertNotIn(self.inv_2.id, self.env["account.move"]._ar_get_paused_invoice_ids(self.company))
+        # decided once: it can be neither accepted nor refused again
+        with self.assertRaises(UserError):
+            promise.with_user(self.collector).action_accept()
+        self.assertEqual(promise.state, "refused")
+
+    def test_promise_decided_by_collectors_only(self):
+        promise = self.promise_on_the_link()
+        employee = new_test_user(
+            self.env,
+            "ar_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        for user in (self.salesman, self.auditor, employee):
+            for method in ("action_accept", "action_refuse"):
+                with self.subTest(user=user.login, method=method), self.assertRaises(AccessError):
+                    getattr(promise.with_user(user), method)()
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                promise.with_user(user).write({"state": "open"})
+        self.assertEqual(promise.state, "to_accept")
+
+    def test_promise_decided_by_collectors_only_over_jsonrpc(self):
+        promise = self.promise_on_the_link()
+        new_test_user(
+            self.env,
+            "ar_employee",
+            groups="base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        tempting = {"ar_log_no_followup": True, "active_test": False, "sudo": True}
+        for login in ("ar_salesman", "ar_auditor", "ar_employee"):
+            self.authenticate(login, login)
+            for method, args in (
+                ("action_accept", [promise.ids]),
+                ("action_refuse", [promise.ids]),
+                ("write", [promise.ids, {"state": "open"}]),
+                ("write", [promise.ids, {"state": "refused"}]),
+            ):
+                with self.subTest(login=login, method=method), self.assertRaises(JsonRpcException) as caught:
+                    self.make_jsonrpc_request(
+                        "/web/dataset/call_kw",
+                        {
+                            "model": "ar.payment.promise",
+                            "method": method,
+                            "args": args,
+                            "kwargs": {"context": tempting},
+                        },
+                    )
+                self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        promise.invalidate_recordset()
+        self.assertEqual(promise.state, "to_accept")
+        self.assertFalse(promise.message_ids.filtered(lambda m: "Promise made on the portal" in (m.body or "")))
+        self.assertNotIn(self.inv_2.id, self.env["account.move"]._ar_get_paused_invoice_ids(self.company))
 
     def test_dispute_pauses_invoice_with_attachment(self):
         token = self.csrf(self.url)
@@ -174,6 +305,33 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertNothingFor(self.customer)
         self.assertNothingFor(self.other_customer)
 
+    def test_other_customer_token_extension_and_plan(self):
+        plan = self.proposed_plan()
+        other_url = f"/ar/link/{self.other_link.sudo().token}"
+        token = self.csrf(other_url)
+        response = self.url_open(
+            f"{other_url}/extension",
+            data={"csrf_token": token, "invoice_ids": [self.inv_1.id], "date": self.future, "reason": "Cash is late"},
+        )
+        self.assertIn("Not recorded", response.text)
+        # this customer's plan and invoices posted on the other customer's (letter) link
+        response = self.url_open(
+            f"{other_url}/plan",
+            data={"csrf_token": token, "invoice_ids": [self.inv_1.id, self.inv_2.id], "plan_id": plan.id},
+        )
+        self.assertIn("Not recorded", response.text)
+        self.assertEqual(plan.state, "proposed")
+        self.assertFalse(plan.date_agreed)
+        self.assertNothingFor(self.customer)
+        self.assertNothingFor(self.other_customer)
+        # even the other customer's own plan link cannot accept this customer's plan
+        other_plan = self.proposed_plan(self.other_customer, self.other_inv, 700.0)
+        other_plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_get_link(other_plan).sudo().token}"
+        self.url_open(f"{other_plan_url}/plan", data={"csrf_token": token, "plan_id": plan.id})
+        self.assertEqual(plan.state, "proposed")
+        self.assertEqual(other_plan.state, "active", "its own plan only")
+        self.assertNothingFor(self.customer)
+
     def test_expired_unknown_missing_tampered_token_404(self):
         token = self.csrf(self.url)
         self.link.sudo().date_expiry = fields.Datetime.now() - timedelta(seconds=1)
@@ -210,14 +368,149 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertIn("Too many requests in the last hour", response.text)
         self.assertEqual(len(self.requests_of(self.customer)[1]), CUSTOMER_LINK_RATE_PER_TOKEN)
 
-    def test_link_in_email_and_letter(self):
-        self.assertIn(self.url, self.letter._ar_customer_link_url())
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("ar_collections.ar_dunning_letter_report_action", self.letter.ids)[0]
-            .decode()
+    def test_rate_limit_per_customer_across_links(self):
+        # three letters of the same customer, each with its own link
+        links = self.link
+        for _i in range(2):
+            letter = self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": self.customer.id})
+            links |= self.env["ar.customer.link"]._ar_get_link(letter)
+        self.assertEqual(len(links), 3)
+        self.assertEqual(CUSTOMER_LINK_RATE_PER_PARTNER, 2 * CUSTOMER_LINK_RATE_PER_TOKEN, "the test's arithmetic")
+        urls = [f"/ar/link/{link.sudo().token}" for link in links]
+        token = self.csrf(urls[0])
+        data = {"csrf_token": token, "invoice_ids": [self.inv_1.id], "reason": "price"}
+        for url in urls[:2]:
+            for _i in range(CUSTOMER_LINK_RATE_PER_TOKEN):
+                self.assertIn("your request was recorded", self.url_open(f"{url}/dispute", data=data).text)
+        self.assertEqual(len(self.requests_of(self.customer)[1]), CUSTOMER_LINK_RATE_PER_PARTNER)
+        # the third link has sent nothing yet, but the customer has reached his limit
+        response = self.url_open(f"{urls[2]}/dispute", data=data)
+        self.assertIn("Too many requests in the last hour", response.text)
+        response = self.url_open(
+            f"{urls[2]}/promise",
+            data={"csrf_token": token, "invoice_ids": [self.inv_2.id], "date": self.future, "amount": "250"},
         )
-        self.assertIn(self.url, html)
+        self.assertIn("Too many requests in the last hour", response.text)
+        promises, disputes, extensions, logs = self.requests_of(self.customer)
+        self.assertEqual(len(disputes), CUSTOMER_LINK_RATE_PER_PARTNER)
+        self.assertEqual(len(logs), CUSTOMER_LINK_RATE_PER_PARTNER)
+        self.assertFalse(promises or extensions)
+        self.assertFalse(links[2].log_ids)
+        # another customer is not held by this customer's limit
+        other_url = f"/ar/link/{self.other_link.sudo().token}"
+        response = self.url_open(
+            f"{other_url}/dispute",
+            data={"csrf_token": token, "invoice_ids": [self.other_inv.id], "reason": "price"},
+        )
+        self.assertIn("your request was recorded", response.text)
+
+    def test_link_in_letter_made_when_printed(self):
+        self.assertIn(self.url, self.letter._ar_customer_link_url())
+        letter = self.env["ar.dunning.letter"].with_user(self.collector).create({"partner_id": self.customer.id})
+        Report = self.env["ir.actions.report"]
+        action = "ar_collections.ar_dunning_letter_report_action"
+        # a preview makes no link and shows none
+        html = Report._render_qweb_html(action, letter.ids)[0].decode()
+        self.assertNotIn("/ar/link/", html)
+        self.assertFalse(self.env["ar.customer.link"]._ar_valid_links(letter))
+        letter.with_user(self.collector).action_print()
+        link = self.env["ar.customer.link"]._ar_valid_links(letter)[letter.id]
+        self.assertEqual((link.res_model, link.partner_id), ("ar.dunning.letter", self.customer))
+        html = Report._render_qweb_html(action, letter.ids)[0].decode()
+        self.assertIn(f"/ar/link/{link.sudo().token}", html)
+        # printed again: the same link
+        letter.with_user(self.collector).action_print()
+        self.assertEqual(self.env["ar.customer.link"].sudo().search([("res_id", "=", letter.id)]), link)
+
+    def invoice_table(self):
+        page = self.url_open(self.url).text
+        start = page.index("o_ar_link_invoices")
+        return page[start : page.index("</table>", start)]
+
+    def test_page_lists_oldest_unpaid_instalment_first(self):
+        # 10,000 of 1 May 2024, half due on 31 May, half on 30 June: its oldest unpaid instalment
+        # is older than inv_1 (due 9 June) and inv_2 (19 June), its last one is not
+        half_half = self.env["account.payment.term"].create(
+            {
+                "name": "50% at 30 days, 50% at 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        instalments = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2024-05-01",
+                "date": "2024-05-01",
+                "invoice_payment_term_id": half_half.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goods", "quantity": 1, "price_unit": 10000.0, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        instalments.action_post()
+        self.assertEqual(str(instalments.invoice_date_due), "2024-06-30")
+        self.assertEqual(self.link._ar_open_invoices(), instalments | self.inv_1 | self.inv_2)
+        table = self.invoice_table()
+        due_dates = re.findall(r'class="o_ar_due_date"[^>]*>([^<]*)<', table)
+        self.assertEqual(due_dates, ["05/31/2024", "06/09/2024", "06/19/2024"])
+        self.assertLess(table.index(instalments.name), table.index(self.inv_1.name))
+        self.assertLess(table.index(self.inv_1.name), table.index(self.inv_2.name))
+        self.assertIn("$\xa011,250.00</strong>", table)
+        # once the first instalment is paid, the invoice is due on its second one
+        self.ar_pay(instalments, 5000.0, "2024-05-31")
+        table = self.invoice_table()
+        self.assertEqual(
+            re.findall(r'class="o_ar_due_date"[^>]*>([^<]*)<', table), ["06/09/2024", "06/19/2024", "06/30/2024"]
+        )
+        self.assertIn("$\xa06,250.00</strong>", table)
+        self.assertEqual(self.link._ar_open_invoices(), self.inv_1 | self.inv_2 | instalments)
+
+    def test_log_link_not_writable(self):
+        token = self.csrf(self.url)
+        self.url_open(
+            f"{self.url}/dispute", data={"csrf_token": token, "invoice_ids": [self.inv_1.id], "reason": "quality"}
+        )
+        log = self.requests_of(self.customer)[3]
+        self.assertEqual(log.customer_link_id, self.link)
+        # a collector cannot move the customer's word to another link, nor unbind it
+        for value in (self.other_link.id, False):
+            with self.assertRaises(AccessError):
+                log.with_user(self.collector).write({"customer_link_id": value})
+        with self.assertRaises(AccessError):
+            log.with_user(self.collector).write({"customer_link_id": self.other_link.id, "correction_note": "typo"})
+        # nor log a contact of his own on a link (it would count against the customer's limit)
+        with self.assertRaises(AccessError):
+            self.env["ar.collection.log"].with_user(self.collector).create(
+                {
+                    "partner_id": self.customer.id,
+                    "channel": "phone",
+                    "result_id": self.env.ref("ar_collections.ar_collection_result_portal_reply").id,
+                    "customer_link_id": self.link.id,
+                }
+            )
+        log.invalidate_recordset()
+        self.assertEqual(log.customer_link_id, self.link)
+        self.assertEqual(self.link.log_ids, log)
+        self.assertFalse(self.other_link.log_ids)
+        # a collector's own contact log, without a link, is still his to write
+        own = (
+            self.env["ar.collection.log"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "channel": "phone",
+                    "result_id": self.env.ref("ar_collections.ar_collection_result_portal_reply").id,
+                }
+            )
+        )
+        self.assertFalse(own.customer_link_id)
 
     def test_links_not_writable(self):
         with self.assertRaises(AccessError):
@@ -235,23 +528,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
             self.link.with_user(self.collector).write({"date_expiry": fields.Datetime.now() + timedelta(days=999)})
 
     def test_accept_proposed_plan(self):
-        today = fields.Date.today()
-        plan = (
-            self.env["ar.repayment.plan"]
-            .with_user(self.collector)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "invoice_ids": [fields.Command.set((self.inv_1 | self.inv_2).ids)],
-                    "line_ids": [
-                        fields.Command.create({"date": today + timedelta(days=10), "amount": 750.0}),
-                        fields.Command.create({"date": today + timedelta(days=40), "amount": 500.0}),
-                    ],
-                }
-            )
-        )
-        plan.action_propose()
-        self.assertEqual(plan.state, "proposed")
+        plan = self.proposed_plan()
         plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_get_link(plan).sudo().token}"
         page = self.url_open(plan_url).text
         self.assertIn(f"Proposed repayment plan {plan.name}", page)
@@ -272,3 +549,27 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertNotIn("o_ar_accept_plan", self.url_open(plan_url).text)
         self.assertIn("Not recorded", self.url_open(f"{plan_url}/plan", data={"csrf_token": token}).text)
         self.assertEqual(len(self.requests_of(self.customer)[3]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerLinkInReminder(AutoDunningCommon):
+    """The reminder e-mail carries its customer link, made when the e-mail is sent."""
+
+    @freeze_time("2026-06-15")
+    def test_link_made_when_the_reminder_is_sent(self):
+        self.company.ar_dunning_send_mode = "review"
+        self.ar_invoice(self.customer, 500.0, "2026-05-06", "2026-06-05")
+        self.run_collections()
+        message = self.env["ar.dunning.message"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(message.state, "to_review")
+        # the collector's preview of the e-mail makes no link
+        template = self.env.ref("ar_collections.mail_template_ar_dunning_message")
+        preview = template.with_user(self.collector)._render_field("body_html", message.ids)[message.id]
+        self.assertNotIn("/ar/link/", preview)
+        self.assertFalse(self.env["ar.customer.link"].sudo().search([("res_model", "=", "ar.dunning.message")]))
+        message.with_user(self.collector).action_send()
+        link = self.env["ar.customer.link"]._ar_valid_links(message)[message.id]
+        self.assertEqual((link.partner_id, link.company_id), (self.customer, self.company))
+        mail = self.reminders(self.contact)
+        self.assertEqual(len(mail), 1)
+        self.assertIn(f"/ar/link/{link.sudo().token}", mail.body_html)
