@@ -30,7 +30,7 @@ SEQUENCE_CODE = "ar.repayment.plan"
 class ArRepaymentPlan(models.Model):
     _name = "ar.repayment.plan"
     _description = "Repayment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ar.customer.link.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -354,6 +354,8 @@ class ArRepaymentPlan(models.Model):
             plan.sudo().write({"state": state, "requested_by_id": self.env.user.id})
             if state == "to_approve":
                 plan._ar_ask_approval()
+        # the agreement printed from now on carries the link by which the customer accepts it
+        self.filtered(lambda plan: plan.state == "proposed")._ar_make_customer_links()
         return True
 
     def _ar_ask_approval(self):
@@ -393,6 +395,7 @@ class ArRepaymentPlan(models.Model):
             plan.message_post(
                 body=self.env._("Repayment plan approved."), partner_ids=plan.requested_by_id.partner_id.ids
             )
+        self._ar_make_customer_links()
         return True
 
     def action_refuse(self):
@@ -474,7 +477,12 @@ class ArRepaymentPlan(models.Model):
         return True
 
     def action_print_agreement(self):
+        """The agreement to sign. Printed by a collector for a proposed plan, it carries a valid
+        customer link (made again if the first one expired); anyone else (an auditor) prints it
+        as it is, making nothing."""
         self.ensure_one()
+        if self.state == "proposed" and self.env.user.has_group(COLLECTIONS_USER_GROUP) and self.has_access("write"):
+            self._ar_make_customer_links()
         return self.env.ref("ar_collections.ar_repayment_plan_report_action").report_action(self)
 
     # ------------------------------------------------------------------

@@ -527,9 +527,43 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         with self.assertRaises(AccessError):
             self.link.with_user(self.collector).write({"date_expiry": fields.Datetime.now() + timedelta(days=999)})
 
+    def test_proposed_plan_agreement_carries_its_link(self):
+        """Proposing a plan makes its link; the agreement printed for the customer shows it. A
+        draft's agreement shows none; an auditor's reprint makes none, a collector's renews an
+        expired one."""
+        Links = self.env["ar.customer.link"]
+        Report = self.env["ir.actions.report"]
+        action = "ar_collections.ar_repayment_plan_report_action"
+        draft = (
+            self.env["ar.repayment.plan"]
+            .with_user(self.collector)
+            .create({"partner_id": self.customer.id, "invoice_ids": [Command.set(self.inv_1.ids)]})
+        )
+        self.assertNotIn("/ar/link/", Report._render_qweb_html(action, draft.ids)[0].decode())
+        self.assertFalse(Links._ar_valid_links(draft))
+        plan = self.proposed_plan()
+        link = Links._ar_valid_links(plan)[plan.id]
+        self.assertEqual(
+            (link.res_model, link.partner_id, link.company_id), ("ar.repayment.plan", self.customer, self.company)
+        )
+        html = Report.with_user(self.auditor)._render_qweb_html(action, plan.ids)[0].decode()
+        self.assertIn(f"/ar/link/{link.sudo().token}", html)
+        self.assertIn("accept it online", html)
+        # expired: the auditor's print makes no new link, the collector's does
+        link.sudo().date_expiry = fields.Datetime.now() - timedelta(minutes=1)
+        plan.with_user(self.auditor).action_print_agreement()
+        self.assertFalse(Links._ar_valid_links(plan))
+        self.assertNotIn("/ar/link/", Report._render_qweb_html(action, plan.ids)[0].decode())
+        plan.with_user(self.collector).action_print_agreement()
+        renewed = Links._ar_valid_links(plan)[plan.id]
+        self.assertNotEqual(renewed, link)
+        self.assertEqual(self.url_open(f"/ar/link/{link.sudo().token}").status_code, 404)
+        self.assertIn(f"Proposed repayment plan {plan.name}", self.url_open(f"/ar/link/{renewed.sudo().token}").text)
+
     def test_accept_proposed_plan(self):
         plan = self.proposed_plan()
-        plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_get_link(plan).sudo().token}"
+        # the link proposing the plan made
+        plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_valid_links(plan)[plan.id].sudo().token}"
         page = self.url_open(plan_url).text
         self.assertIn(f"Proposed repayment plan {plan.name}", page)
         self.assertIn("750.00", page)
