@@ -29,7 +29,8 @@ class ArCustomerLinkController(http.Controller):
             "company": link.company_id,
             "invoices": invoices,
             "due_dates": due_dates,
-            "total": sum(invoices.mapped("amount_residual")),
+            # in company currency: an invoice in another currency counts at its booked rate
+            "total": sum(invoices.mapped("amount_residual_signed")),
             "currency": link.company_id.currency_id,
             "pay_online": pay_online,
             "pay_urls": {inv.id: link._ar_pay_url(inv) for inv in invoices} if pay_online else {},

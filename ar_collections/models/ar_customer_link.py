@@ -315,7 +315,8 @@ class ArCustomerLink(models.Model):
         self._ar_check_rate()
         invoices = self._ar_invoices_of(invoice_ids)
         self._ar_check_date(date)
-        due = sum(invoices.mapped("amount_residual"))
+        # the promise is in company currency, as the invoices' amounts owed on the ledger
+        due = sum(invoices.mapped("amount_residual_signed"))
         currency = self.company_id.currency_id
         if not amount or amount <= 0 or currency.compare_amounts(amount, due) > 0:
             raise ValidationError(self.env._("Enter an amount above zero and at most what the invoices owe."))
@@ -364,7 +365,7 @@ class ArCustomerLink(models.Model):
             date=fields.Date.to_string(date),
             reason=reason,
         )
-        vals = {"requested_date": date, "amount": sum(invoices.mapped("amount_residual")), "reason": reason}
+        vals = {"requested_date": date, "amount": sum(invoices.mapped("amount_residual_signed")), "reason": reason}
         return self._ar_create_request("ar.extension.request", invoices, vals, body)
 
     def _ar_submit_plan_acceptance(self):

@@ -110,6 +110,33 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertNotIn(self.other_inv.name, response.text)
         self.assertNotIn("Pay online", response.text, "no payment provider enabled")
 
+    def test_invoice_in_another_currency(self):
+        """An invoice of 800 EUR (2 EUR = 1 unit on its date) shows what it owes in euros; the
+        total and a promise are in the company's currency: 1,250 + 400 = 1,650."""
+        eur = self.setup_other_currency("EUR", rates=[("2024-01-01", 2.0)])
+        foreign = self.ar_invoice(self.customer, 800.0, "2024-05-25", "2024-06-24", currency=eur)
+        page = self.url_open(self.url).text
+        row = re.search(rf"<tr>\s*<td>{re.escape(foreign.name)}</td>(.*?)</tr>", page, re.S).group(1)
+        self.assertIn("800.00", row)
+        self.assertIn("€", row)
+        total = re.search(r'class="o_ar_total">([^<]*(?:<[^/][^>]*>[^<]*</[^>]+>)?[^<]*)<', page).group(1)
+        self.assertIn("1,650.00", total)
+        token = self.csrf(self.url)
+        # 401 is more than the 400 the euro invoice owes in company currency
+        self.url_open(
+            f"{self.url}/promise",
+            data={"csrf_token": token, "invoice_ids": [foreign.id], "date": self.future, "amount": "401"},
+        )
+        self.assertFalse(self.requests_of(self.customer)[0])
+        self.url_open(
+            f"{self.url}/promise",
+            data={"csrf_token": token, "invoice_ids": [foreign.id], "date": self.future, "amount": "400"},
+        )
+        promise = self.requests_of(self.customer)[0]
+        self.assertEqual(
+            (promise.amount, promise.currency_id, promise.state), (400.0, self.company.currency_id, "to_accept")
+        )
+
     def test_pay_online_links_to_invoice_portal_page(self):
         # another company's payment provider does not count
         other_company = self.env["res.company"].create({"name": "Shanghai Branch"})
