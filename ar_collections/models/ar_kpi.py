@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import PROMISE_DECIDED_STATES
 from ..models.ar_aging import BUCKETS
 
 # dimension of the snapshot rows
@@ -358,7 +359,8 @@ class ArKpi(models.AbstractModel):
                 ("company_id", "in", company_ids),
                 ("date_deadline", ">=", date_from),
                 ("date_deadline", "<=", date_to),
-                ("state", "in", ("kept", "partial", "broken")),
+                # decided by the check: never one to accept or refused, nor one still running
+                ("state", "in", PROMISE_DECIDED_STATES),
             ]
         )
         dimension = self._ar_ledger_dimension_sql(

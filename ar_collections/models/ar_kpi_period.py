@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..const import PROMISE_DECIDED_STATES
 from ..models.ar_kpi import KPI_FIELDS
 
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
@@ -238,6 +239,7 @@ class ArKpiPeriod(models.Model):
                 ("company_id", "=", self.company_id.id),
                 ("date_deadline", ">=", self.date_from),
                 ("date_deadline", "<=", self.date_to),
-                ("state", "!=", "open"),
+                # the promises the kept rate counts (``ar.kpi._ar_promise_counts``)
+                ("state", "in", PROMISE_DECIDED_STATES),
             ],
         }
