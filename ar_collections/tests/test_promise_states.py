@@ -145,6 +145,12 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
         action = march.with_user(self.credit_manager).action_open_promises()
         shown = self.env[action["res_model"]].with_user(self.credit_manager).search(action["domain"])
         self.assertEqual(shown, self.promise_open | self.promise_broken)
+        # the collector's row (the company's default collector follows the customer): the same two
+        by_collector = periods.filtered(lambda p: p.dimension == "collector" and p.collector_id == self.collector)
+        self.assertEqual((by_collector.promise_count, by_collector.promise_kept_rate), (2, 50.0))
+        action = by_collector.with_user(self.credit_manager).action_open_promises()
+        shown = self.env[action["res_model"]].with_user(self.credit_manager).search(action["domain"])
+        self.assertEqual(shown, self.promise_open | self.promise_broken)
 
     def test_scorecard_counts_the_promises_the_collector_took(self):
         self.check_promises()
