@@ -56,7 +56,12 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
             cls.env["ar.payment.promise"]
             .with_user(cls.collector)
             .create(
-                {"partner_id": cls.customer.id, "date": day, "amount": amount, "invoice_ids": [Command.set(invoice.ids)]}
+                {
+                    "partner_id": cls.customer.id,
+                    "date": day,
+                    "amount": amount,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                }
             )
         )
 
@@ -127,7 +132,8 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
         self.promise_to_accept.with_user(self.collector).action_accept()
         with freeze_time("2026-03-04 12:00:00"):
             self.assertEqual(
-                Move._ar_get_paused_invoice_ids(self.company), set((self.invoice_1 | self.invoice_2 | self.invoice_3).ids)
+                Move._ar_get_paused_invoice_ids(self.company),
+                set((self.invoice_1 | self.invoice_2 | self.invoice_3).ids),
             )
 
     # ------------------------------------------------------------------
@@ -154,12 +160,16 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
 
     def test_scorecard_counts_the_promises_the_collector_took(self):
         self.check_promises()
-        cards = self.env["ar.collector.scorecard"].sudo()._ar_generate(self.company, date(2026, 3, 1), date(2026, 3, 31))
+        cards = (
+            self.env["ar.collector.scorecard"].sudo()._ar_generate(self.company, date(2026, 3, 1), date(2026, 3, 31))
+        )
         card = cards.filtered(lambda c: c.role == "collector" and c.user_id == self.collector)
         self.assertEqual((card.promise_count, card.promise_kept_count), (2, 1))
         # the customer's promise, once accepted, is one he took
         self.promise_to_accept.with_user(self.collector).action_accept()
-        cards = self.env["ar.collector.scorecard"].sudo()._ar_generate(self.company, date(2026, 3, 1), date(2026, 3, 31))
+        cards = (
+            self.env["ar.collector.scorecard"].sudo()._ar_generate(self.company, date(2026, 3, 1), date(2026, 3, 31))
+        )
         card = cards.filtered(lambda c: c.role == "collector" and c.user_id == self.collector)
         self.assertEqual(card.promise_count, 3)
 
@@ -183,16 +193,20 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
         with freeze_time("2026-03-02 02:00:00"):
             self.collector_promise(self.invoice_3, 100.0, "2026-03-07")  # deadline 10 March
         with freeze_time("2026-03-04 02:00:00"):
-            late = self.env["ar.payment.promise"].sudo().create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "user_id": self.collector.id,
-                    "invoice_ids": [Command.set(self.invoice_2.ids)],
-                    "date": "2026-03-09",
-                    "amount": 100.0,
-                    "state": "to_accept",
-                }
+            late = (
+                self.env["ar.payment.promise"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": self.company.id,
+                        "user_id": self.collector.id,
+                        "invoice_ids": [Command.set(self.invoice_2.ids)],
+                        "date": "2026-03-09",
+                        "amount": 100.0,
+                        "state": "to_accept",
+                    }
+                )
             )
         self.assertEqual(late.date_deadline, date(2026, 3, 12))
         self.check_promises("2026-03-11")
