@@ -15,9 +15,12 @@ The customer (Huadong Machinery) owes three overdue invoices; on Monday 2 March 
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
+from odoo.osv import expression
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_collections import ArCollectionRunCommon
 from .common_workspace import ArWorkspaceCommon
@@ -287,3 +290,14 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
         block = data["promises_week"]
         self.assertEqual(block["total"], 900.0)
         self.assertEqual({row["id"] for row in block["rows"]}, set((self.promise_open | self.promise_broken).ids))
+
+    def test_promises_menu_shows_those_to_accept(self):
+        """Collections › Promises to Pay opens on the running promises and those to accept (the
+        default filters of its action, as the search view defines them); not the refused one."""
+        action = self.env.ref("ar_collections.ar_payment_promise_action")
+        Promise = self.env["ar.payment.promise"].with_user(self.collector)
+        arch = etree.fromstring(Promise.get_views([(False, "search")])["views"]["search"]["arch"])
+        defaults = [key.removeprefix("search_default_") for key in safe_eval(action.context)]
+        domains = [safe_eval(arch.xpath(f"//filter[@name='{name}']")[0].get("domain")) for name in defaults]
+        shown = Promise.search(expression.OR(domains))
+        self.assertEqual(shown, self.promise_open | self.promise_broken | self.promise_to_accept)
