@@ -18,6 +18,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -138,6 +139,25 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
                 Move._ar_get_paused_invoice_ids(self.company),
                 set((self.invoice_1 | self.invoice_2 | self.invoice_3).ids),
             )
+
+    def test_promise_to_accept_lifts_no_hold(self):
+        """On 20 March invoice 2 is 33 days overdue: the run puts it in the 31-60 stage, which
+        holds new sales, whatever the customer promised from his link; the salesperson's order
+        stops on it."""
+        self.run_on("2026-03-20")
+        self.assertEqual(self.promise_to_accept.state, "to_accept")
+        self.assertEqual(self.invoice_2.collection_stage_id, self.stage_31_60)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "order_line": [Command.create({"product_id": self.product_a.id, "price_unit": 100.0})],
+            }
+        )
+        with freeze_time("2026-03-20 02:00:00"), self.assertRaises(UserError) as error:
+            order.with_user(self.salesman).action_confirm()
+        self.assertIn(self.invoice_2.name, str(error.exception))
+        self.assertEqual(order.state, "draft")
 
     # ------------------------------------------------------------------
     # KPIs, scorecard, score and danger signals
