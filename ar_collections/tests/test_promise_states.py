@@ -321,3 +321,35 @@ class TestPromiseStates(ArWorkspaceCommon, ArCollectionRunCommon):
         domains = [safe_eval(arch.xpath(f"//filter[@name='{name}']")[0].get("domain")) for name in defaults]
         shown = Promise.search(expression.OR(domains))
         self.assertEqual(shown, self.promise_open | self.promise_broken | self.promise_to_accept)
+
+    def test_other_company_promises_stay_there(self):
+        """A promise to accept of the same customer in another company shows in that
+        company only."""
+        company_2 = self.setup_other_company(name="Suzhou Branch")["company"]
+        self.collector.company_ids = [Command.link(company_2.id)]
+        invoice = self.ar_invoice(self.customer, 700.0, "2026-01-10", "2026-02-09", company=company_2)
+        with freeze_time("2026-03-02 02:00:00"):
+            self.env["ar.payment.promise"].sudo().create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company_2.id,
+                    "user_id": self.collector.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "date": "2026-03-03",
+                    "amount": 700.0,
+                    "state": "to_accept",
+                }
+            )
+        with freeze_time("2026-03-04 02:00:00"):
+            here = self.customer.with_user(self.collector).with_company(self.company)
+            self.assertEqual((here.ar_to_accept_promise_count, here.ar_next_promise_date), (1, date(2026, 3, 6)))
+            there = self.customer.with_user(self.collector).with_company(company_2)
+            self.assertEqual((there.ar_to_accept_promise_count, there.ar_next_promise_date), (1, False))
+            self.assertEqual(
+                self.env["ar.payment.promise"]
+                .with_user(self.collector)
+                .with_company(self.company)
+                .search(there.action_ar_view_promises_to_accept()["domain"]),
+                self.promise_to_accept,
+                "the other company's promise is not readable from this one",
+            )
