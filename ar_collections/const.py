@@ -51,3 +51,12 @@ PLAN_STATES = [
 CUSTOMER_LINK_MODELS = ("ar.dunning.letter", "ar.dunning.message", "ar.repayment.plan")
 CUSTOMER_LINK_RATE_PER_TOKEN = 5
 CUSTOMER_LINK_RATE_PER_PARTNER = 10
+
+# promises to pay (ar.payment.promise): one made by the customer from his link is only his word
+# ("to_accept") until a collector accepts it ("open") or refuses it ("refused", never counts).
+# Every reader of the promises (domains and SQL alike) takes its states from here.
+PROMISE_TO_ACCEPT_STATE = "to_accept"  # the customer's word: neither checked nor counted, to act on
+PROMISE_RUNNING_STATE = "open"  # accepted, not decided yet: pauses dunning, checked every night
+PROMISE_DECIDED_STATES = ("kept", "partial", "broken")  # decided by the check
+PROMISE_NOT_KEPT_STATES = ("partial", "broken")  # broken or only partially kept
+PROMISE_ACCEPTED_STATES = (PROMISE_RUNNING_STATE, *PROMISE_DECIDED_STATES)  # the promises that count

@@ -22,6 +22,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..const import PROMISE_ACCEPTED_STATES, PROMISE_RUNNING_STATE
+
 CREDIT_MANAGER_GROUP = "ar_collections.group_ar_credit_manager"
 WEEKS = 13
 LATENESS_HISTORY_DAYS = 180
@@ -77,13 +79,15 @@ class ArCashForecast(models.Model):
                  GROUP BY 1
             ),
             ar_promised AS (
-                -- promises made by the date, promised for it or later, and not settled before it
+                -- accepted promises made by the date, promised for it or later, and not
+                -- settled before it (one to accept or refused is no expected receipt)
                 SELECT ar_rel.move_id, MIN(ar_promise.date) AS date
                   FROM ar_payment_promise ar_promise
                   JOIN ar_payment_promise_invoice_rel ar_rel ON ar_rel.promise_id = ar_promise.id
                  WHERE ar_promise.company_id = ANY(%(company_ids)s)
                    AND ar_promise.date_start <= %(date)s AND ar_promise.date >= %(date)s
-                   AND (ar_promise.state = 'open' OR ar_promise.checked_date > %(date)s)
+                   AND ar_promise.state IN %(accepted)s
+                   AND (ar_promise.state = %(running)s OR ar_promise.checked_date > %(date)s)
                  GROUP BY 1
             )
             SELECT ar_open.move_id, ar_open.partner_id, ar_open.company_id, ar_move.currency_id,
@@ -103,6 +107,8 @@ class ArCashForecast(models.Model):
             history_start=date - timedelta(days=LATENESS_HISTORY_DAYS),
             date=date,
             company_ids=list(company_ids),
+            accepted=PROMISE_ACCEPTED_STATES,
+            running=PROMISE_RUNNING_STATE,
             debit_lines=Kpi._ar_receivable_lines_query(company_ids).subselect(),
         )
 

@@ -42,7 +42,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
-from ..const import CREDIT_MANAGER_GROUP
+from ..const import CREDIT_MANAGER_GROUP, PROMISE_RUNNING_STATE
 
 _logger = logging.getLogger(__name__)
 
@@ -376,7 +376,8 @@ class ArCollectionRun(models.Model):
         promises = (
             self.env["ar.payment.promise"]
             .with_company(company)
-            .search([("company_id", "=", company.id), ("state", "=", "open")])
+            # accepted ones only: a promise to accept is not checked (nor broken), a refused one never
+            .search([("company_id", "=", company.id), ("state", "=", PROMISE_RUNNING_STATE)])
         )
         try:
             with self.env.cr.savepoint():

@@ -18,6 +18,8 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import PROMISE_ACCEPTED_STATES
+
 ROLES = [("collector", "Collector"), ("salesperson", "Salesperson")]
 
 
@@ -79,7 +81,13 @@ class ArCollectorScorecard(models.Model):
         made = {
             (company.id, user.id): count
             for company, user, count in Promise._read_group(
-                [("company_id", "in", companies.ids), ("date_start", ">=", date_from), ("date_start", "<=", date_to)],
+                [
+                    ("company_id", "in", companies.ids),
+                    ("date_start", ">=", date_from),
+                    ("date_start", "<=", date_to),
+                    # the promises he took: a customer's own promise counts once he accepted it
+                    ("state", "in", PROMISE_ACCEPTED_STATES),
+                ],
                 ["company_id", "user_id"],
                 ["__count"],
             )

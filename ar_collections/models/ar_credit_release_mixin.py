@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..const import PROMISE_RUNNING_STATE
+
 MAX_LISTED_INVOICES = 5
 HOLD_FLAGS = ("hold_sales", "lock_deliveries")
 
@@ -184,13 +186,15 @@ class ArCreditReleaseMixin(models.AbstractModel):
 
     def _ar_hold_paused_sql(self):
         """SQL condition on invoice ``m``: its dunning is paused by a record of the collectors'
-        workspace (open dispute, open promise to pay). Overridable."""
+        workspace (open dispute, open promise to pay: a promise to accept pauses nothing, the
+        run stages its invoices). Overridable."""
         return SQL(
             """(EXISTS(SELECT 1 FROM ar_dispute_invoice_rel dr JOIN ar_dispute d ON d.id = dr.dispute_id
                         WHERE dr.move_id = m.id AND d.state = 'open')
                 OR EXISTS(SELECT 1 FROM ar_payment_promise_invoice_rel pr
                             JOIN ar_payment_promise p ON p.id = pr.promise_id
-                           WHERE pr.move_id = m.id AND p.state = 'open'))"""
+                           WHERE pr.move_id = m.id AND p.state = %s))""",
+            PROMISE_RUNNING_STATE,
         )
 
     def _ar_hold_accepted_sql(self, today):
@@ -203,8 +207,9 @@ class ArCreditReleaseMixin(models.AbstractModel):
             """EXISTS(SELECT 1 FROM ar_extension_request e
                         JOIN ar_extension_request_invoice_rel er ON er.request_id = e.id
                         JOIN ar_payment_promise p ON p.id = e.promise_id AND p.extension_id = e.id
-                       WHERE er.move_id = m.id AND e.state = 'approved' AND p.state = 'open'
+                       WHERE er.move_id = m.id AND e.state = 'approved' AND p.state = %s
                          AND p.date_deadline >= %s AND p.date <= e.requested_date)""",
+            PROMISE_RUNNING_STATE,
             today,
         )
 

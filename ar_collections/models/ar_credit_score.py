@@ -9,6 +9,7 @@ from psycopg2.extras import execute_values
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import PROMISE_DECIDED_STATES, PROMISE_NOT_KEPT_STATES
 from .ar_credit_score_factor import SCORE_FACTOR_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -248,12 +249,15 @@ class ArCreditScore(models.Model):
         promises = self.env.execute_query(
             SQL(
                 """
-            SELECT partner_id, COUNT(*), COUNT(*) FILTER (WHERE state IN ('partial', 'broken'))
+            SELECT partner_id, COUNT(*), COUNT(*) FILTER (WHERE state IN %(not_kept)s)
               FROM ar_payment_promise
-             WHERE company_id = %(company)s AND state != 'open'
+             WHERE company_id = %(company)s AND state IN %(decided)s
                AND date_deadline > %(d365)s AND date_deadline <= %(today)s
              GROUP BY partner_id
             """,
+                # decided by the check only: a promise to accept or refused was never the customer's
+                decided=PROMISE_DECIDED_STATES,
+                not_kept=PROMISE_NOT_KEPT_STATES,
                 **params,
             )
         )

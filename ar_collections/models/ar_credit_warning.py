@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..const import CREDIT_MANAGER_GROUP
+from ..const import CREDIT_MANAGER_GROUP, PROMISE_DECIDED_STATES, PROMISE_NOT_KEPT_STATES
 from .ar_credit_review import create_activities_in_bulk
 
 WARNING_SIGNALS = [
@@ -230,12 +230,16 @@ class ArCreditWarning(models.Model):
               FROM (SELECT partner_id, state, date_deadline,
                            ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY date_deadline DESC, id DESC) AS rank
                       FROM ar_payment_promise
-                     WHERE company_id = %(company)s AND state != 'open' AND date_deadline <= %(today)s) last_two
+                     WHERE company_id = %(company)s AND state IN %(decided)s
+                       AND date_deadline <= %(today)s) last_two
              WHERE rank <= 2
              GROUP BY partner_id
-            HAVING COUNT(*) FILTER (WHERE state IN ('broken', 'partial')) = 2 AND MAX(date_deadline) > %(d30)s
+            HAVING COUNT(*) FILTER (WHERE state IN %(not_kept)s) = 2 AND MAX(date_deadline) > %(d30)s
             """,
                 company=company.id,
+                # the last two promises decided by the check: one to accept or refused is none
+                decided=PROMISE_DECIDED_STATES,
+                not_kept=PROMISE_NOT_KEPT_STATES,
                 today=today,
                 d30=today - relativedelta(days=30),
             )

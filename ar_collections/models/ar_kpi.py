@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import PROMISE_DECIDED_STATES
 from ..models.ar_aging import BUCKETS
 
 # dimension of the snapshot rows
@@ -349,8 +350,13 @@ class ArKpi(models.AbstractModel):
         }
 
     @api.model
-    def _ar_promise_counts(self, date_from, date_to, company_ids, group_by, dimension_ids):
-        """(kept, checked) promises whose deadline falls in the period, per key."""
+    def _ar_promises_from_sql(self, date_from, date_to, company_ids, group_by, dimension_ids):
+        """The promises the kept rate counts: decided by the check (never one to accept,
+        refused or still running), their deadline in the period, readable by the user. The one
+        definition of the rate and of its drill-down.
+
+        :returns: (SQL of the dimension's value, SQL ``FROM … WHERE …`` of table ``ar_payment_promise``)
+        """
         Promise = self.env["ar.payment.promise"]
         Promise.flush_model(["state", "date_deadline", "partner_id", "company_id"])
         query = Promise._search(
@@ -358,24 +364,42 @@ class ArKpi(models.AbstractModel):
                 ("company_id", "in", company_ids),
                 ("date_deadline", ">=", date_from),
                 ("date_deadline", "<=", date_to),
-                ("state", "in", ("kept", "partial", "broken")),
+                ("state", "in", PROMISE_DECIDED_STATES),
             ]
         )
         dimension = self._ar_ledger_dimension_sql(
             group_by, SQL("ar_kpi_customer"), SQL("ar_payment_promise.company_id")
         )
+        from_where = SQL(
+            """FROM %(from_clause)s
+          LEFT JOIN res_partner ar_kpi_customer ON ar_kpi_customer.id = ar_payment_promise.partner_id
+              WHERE %(where_clause)s AND %(filter)s""",
+            from_clause=query.from_clause,
+            where_clause=query.where_clause or SQL("TRUE"),
+            filter=self._ar_filter_sql(dimension, dimension_ids),
+        )
+        return dimension, from_where
+
+    @api.model
+    def _ar_promise_counts(self, date_from, date_to, company_ids, group_by, dimension_ids):
+        """(kept, checked) promises whose deadline falls in the period, per key."""
+        dimension, from_where = self._ar_promises_from_sql(date_from, date_to, company_ids, group_by, dimension_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT ar_payment_promise.company_id, %(dimension)s,
                           COUNT(*) FILTER (WHERE ar_payment_promise.state = 'kept'), COUNT(*)
-                     FROM %(from_clause)s
-                LEFT JOIN res_partner ar_kpi_customer ON ar_kpi_customer.id = ar_payment_promise.partner_id
-                    WHERE %(where_clause)s AND %(filter)s
+                     %(from_where)s
                     GROUP BY 1, 2""",
                 dimension=dimension,
-                from_clause=query.from_clause,
-                where_clause=query.where_clause or SQL("TRUE"),
-                filter=self._ar_filter_sql(dimension, dimension_ids),
+                from_where=from_where,
             )
         )
         return {(company_id, dim): (kept, checked) for company_id, dim, kept, checked in self.env.cr.fetchall()}
+
+    @api.model
+    def _ar_promise_ids(self, date_from, date_to, company_ids, group_by=None, dimension_id=None):
+        """Ids of the promises ``_ar_promise_counts`` counts for the key of ``dimension_id``
+        (a user or grade id, ``None`` for the customers without one): its drill-down."""
+        dimension, from_where = self._ar_promises_from_sql(date_from, date_to, company_ids, group_by, None)
+        rows = self.env.execute_query(SQL("SELECT ar_payment_promise.id, %s %s", dimension, from_where))
+        return [promise_id for promise_id, dim in rows if not group_by or dim == dimension_id]

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..const import PROMISE_RUNNING_STATE
 from ..models.ar_aging_snapshot import BUCKET_SELECTION
 from ..models.ar_kpi_period import DIMENSION_FIELDS, TREND_FIELDS
 
@@ -91,7 +92,8 @@ class ArKpiDashboard(models.AbstractModel):
             "promises_week": self._ar_promises(
                 companies,
                 dimension_filters,
-                [("state", "=", "open"), ("date", ">=", week_start), ("date", "<=", week_end)],
+                # accepted and running: a promise to accept is no expected payment yet
+                [("state", "=", PROMISE_RUNNING_STATE), ("date", ">=", week_start), ("date", "<=", week_end)],
                 self.env._("Promises Due This Week"),
             ),
             "promises_broken": self._ar_promises(

@@ -226,6 +226,16 @@ class ArKpiPeriod(models.Model):
         action["view_mode"] = "list,pivot,graph"
         return action
 
+    def _ar_promise_ids(self):
+        self.ensure_one()
+        group_by = dimension_id = None
+        if self.dimension != "company":
+            group_by = self.dimension
+            dimension_id = self[DIMENSION_FIELDS[self.dimension]].id or None
+        return self.env["ar.kpi"]._ar_promise_ids(
+            self.date_from, self.date_to, self.company_id.ids, group_by, dimension_id
+        )
+
     def action_open_promises(self):
         """The promises whose deadline fell in the month."""
         self.ensure_one()
@@ -234,10 +244,6 @@ class ArKpiPeriod(models.Model):
             "name": self.env._("Promises to Pay"),
             "res_model": "ar.payment.promise",
             "view_mode": "list,form",
-            "domain": [
-                ("company_id", "=", self.company_id.id),
-                ("date_deadline", ">=", self.date_from),
-                ("date_deadline", "<=", self.date_to),
-                ("state", "!=", "open"),
-            ],
+            # the very promises the kept rate counts, of the row's collector, salesperson or grade
+            "domain": [("id", "in", self._ar_promise_ids())],
         }

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..const import COLLECTIONS_USER_GROUP
+from ..const import COLLECTIONS_USER_GROUP, PROMISE_RUNNING_STATE, PROMISE_TO_ACCEPT_STATE
 
 _logger = logging.getLogger(__name__)
 
@@ -183,7 +183,8 @@ class ArPaymentPromise(models.Model):
         :returns: the promises whose state changed
         """
         today = today or fields.Date.context_today(self)
-        promises = self.filtered(lambda p: p.state == "open")
+        # accepted ones only: a promise to accept is the customer's word, a refused one never counts
+        promises = self.filtered(lambda p: p.state == PROMISE_RUNNING_STATE)
         paid = promises._ar_get_paid_amounts()
         changed = {state: self.browse() for state, _label in PROMISE_STATES}
         for promise in promises:
@@ -244,7 +245,7 @@ class ArPaymentPromise(models.Model):
     def _cron_check_promises(self, companies=None, today=None):
         """Check every open promise (of ``companies``), company by company; a company that
         fails is logged and skipped."""
-        domain = [("state", "=", "open")]
+        domain = [("state", "=", PROMISE_RUNNING_STATE)]
         if companies:
             domain.append(("company_id", "in", companies.ids))
         promises = self.search(domain)
@@ -271,7 +272,7 @@ class ArPaymentPromise(models.Model):
         if not self.env.user.has_group(COLLECTIONS_USER_GROUP):
             raise AccessError(self.env._("Only collectors accept or refuse a customer's promise."))
         self.check_access("write")
-        if any(promise.state != "to_accept" for promise in self):
+        if any(promise.state != PROMISE_TO_ACCEPT_STATE for promise in self):
             raise UserError(
                 self.env._("Only a promise made by the customer and not decided yet can be accepted or refused.")
             )
@@ -281,7 +282,7 @@ class ArPaymentPromise(models.Model):
         self._ar_check_acceptor()
         for promise in self:
             # sudo: the state is written here only, after the caller's checks
-            promise.sudo().write({"state": "open"})
+            promise.sudo().write({"state": PROMISE_RUNNING_STATE})
             promise.message_post(
                 body=self.env._("Promise made on the portal accepted by %(user)s.", user=self.env.user.name)
             )
@@ -303,6 +304,6 @@ class ArPaymentPromise(models.Model):
         """Invoices of ``company`` covered by an open promise not yet due: no reminders for them."""
         today = today or fields.Date.context_today(self)
         promises = self.search(
-            [("company_id", "=", company.id), ("state", "=", "open"), ("date_deadline", ">=", today)]
+            [("company_id", "=", company.id), ("state", "=", PROMISE_RUNNING_STATE), ("date_deadline", ">=", today)]
         )
         return set(promises.invoice_ids.ids)

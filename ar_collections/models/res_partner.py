@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
@@ -8,6 +10,9 @@ from ..const import (
     CREDIT_MANAGER_GROUP,
     INTEREST_LETTER_FEES,
     PLAN_STATES,
+    PROMISE_NOT_KEPT_STATES,
+    PROMISE_RUNNING_STATE,
+    PROMISE_TO_ACCEPT_STATE,
     SALESMAN_ALL_GROUP,
 )
 
@@ -220,8 +225,18 @@ class ResPartner(models.Model):
         groups=CREDIT_FIELD_GROUPS,
         help="Promises to pay the customer broke or only partially kept.",
     )
+    ar_to_accept_promise_count = fields.Integer(
+        string="Promises to Accept",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="Promises the customer made from his link that no collector has accepted or refused yet: "
+        "they neither count nor pause the reminders.",
+    )
     ar_next_promise_date = fields.Date(
-        string="Next Promised Payment", compute="_compute_ar_workspace_figures", groups=CREDIT_FIELD_GROUPS
+        string="Next Promised Payment",
+        compute="_compute_ar_workspace_figures",
+        groups=CREDIT_FIELD_GROUPS,
+        help="The earliest accepted promise to pay still running.",
     )
     ar_next_promise_amount = fields.Monetary(
         string="Next Promised Amount",
@@ -834,15 +849,20 @@ class ResPartner(models.Model):
             ._read_group(company_domain, ["partner_id"], ["__count", "date:max"])
         }
         Promise = self.env["ar.payment.promise"].sudo()
-        broken = {
-            partner.id: count
-            for partner, count in Promise._read_group(
-                company_domain + [("state", "in", ("broken", "partial"))], ["partner_id"], ["__count"]
-            )
-        }
+        broken, to_accept = defaultdict(int), defaultdict(int)
+        for partner, state, count in Promise._read_group(
+            company_domain + [("state", "in", (*PROMISE_NOT_KEPT_STATES, PROMISE_TO_ACCEPT_STATE))],
+            ["partner_id", "state"],
+            ["__count"],
+        ):
+            (to_accept if state == PROMISE_TO_ACCEPT_STATE else broken)[partner.id] += count
         next_promise = {}
+        # accepted promises only: one to accept is the customer's word until a collector accepts it
         for partner, date, amount in Promise._read_group(
-            company_domain + [("state", "=", "open")], ["partner_id", "date:day"], ["amount:sum"], order="date:day desc"
+            company_domain + [("state", "=", PROMISE_RUNNING_STATE)],
+            ["partner_id", "date:day"],
+            ["amount:sum"],
+            order="date:day desc",
         ):
             next_promise[partner.id] = (date, amount)  # the earliest date wins (last written)
         disputes = {
@@ -857,6 +877,7 @@ class ResPartner(models.Model):
             partner.ar_contact_count = count
             partner.ar_last_contact_date = last
             partner.ar_broken_promise_count = broken.get(commercial.id, 0)
+            partner.ar_to_accept_promise_count = to_accept.get(commercial.id, 0)
             date, amount = next_promise.get(commercial.id, (False, 0.0))
             partner.ar_next_promise_date = date
             partner.ar_next_promise_amount = amount
@@ -930,6 +951,12 @@ class ResPartner(models.Model):
 
     def action_ar_view_promises(self):
         return self._ar_open_related("ar.payment.promise", self.env._("Promises to Pay"))
+
+    def action_ar_view_promises_to_accept(self):
+        """The customer's promises made from his link, waiting for a collector's Accept or Refuse."""
+        action = self._ar_open_related("ar.payment.promise", self.env._("Promises to Accept"))
+        action["domain"] = [*action["domain"], ("state", "=", PROMISE_TO_ACCEPT_STATE)]
+        return action
 
     def action_ar_view_disputes(self):
         return self._ar_open_related("ar.dispute", self.env._("Disputes"))

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..const import PLAN_STATES
+from ..const import PLAN_STATES, PROMISE_NOT_KEPT_STATES, PROMISE_RUNNING_STATE, PROMISE_TO_ACCEPT_STATE
 
 
 class ArCollectionWorklist(models.Model):
@@ -10,7 +10,8 @@ class ArCollectionWorklist(models.Model):
 
     A read-only view computed at each read (``_table_query``): the open collections
     activities of the allowed companies joined with the one aging query, the last
-    contact and the next promised payment. Ordered by priority: key procedure before
+    contact, the next promised payment (accepted promises only) and the promises the customer
+    made from his link that wait for the collector's Accept or Refuse. Ordered by priority: key procedure before
     general, then overdue amount × days overdue, then the worse credit grade first."""
 
     _name = "ar.collection.worklist"
@@ -46,6 +47,12 @@ class ArCollectionWorklist(models.Model):
     next_promise_date = fields.Date(string="Next Promised Payment", readonly=True)
     next_promise_amount = fields.Monetary(string="Promised Amount", readonly=True, aggregator="sum")
     broken_promise_count = fields.Integer(string="Broken Promises", readonly=True, aggregator="sum")
+    to_accept_promise_count = fields.Integer(
+        string="Promises to Accept",
+        readonly=True,
+        aggregator="sum",
+        help="Promises the customer made from his link: accept or refuse them (until then they count for nothing).",
+    )
 
     # the customer's active repayment plan in the line's company (computed per read, one search)
     plan_state = fields.Selection(PLAN_STATES, string="Repayment Plan", compute="_compute_plan_figures")
@@ -107,7 +114,8 @@ class ArCollectionWorklist(models.Model):
                    COALESCE(contact.count, 0) AS contact_count,
                    promise.next_date AS next_promise_date,
                    promise.next_amount AS next_promise_amount,
-                   COALESCE(promise.broken, 0) AS broken_promise_count
+                   COALESCE(promise.broken, 0) AS broken_promise_count,
+                   COALESCE(promise.to_accept, 0) AS to_accept_promise_count
               FROM mail_activity act
               JOIN res_partner partner ON partner.id = act.res_id
               JOIN res_company company ON company.id = act.ar_company_id
@@ -121,9 +129,11 @@ class ArCollectionWorklist(models.Model):
                     WHERE log.partner_id = act.res_id AND log.company_id = act.ar_company_id
                    ) contact ON TRUE
          LEFT JOIN LATERAL (
-                   SELECT MIN(p.date) FILTER (WHERE p.state = 'open') AS next_date,
-                          (ARRAY_AGG(p.amount ORDER BY p.date, p.id) FILTER (WHERE p.state = 'open'))[1] AS next_amount,
-                          COUNT(*) FILTER (WHERE p.state IN ('broken', 'partial')) AS broken
+                   SELECT MIN(p.date) FILTER (WHERE p.state = %(running)s) AS next_date,
+                          (ARRAY_AGG(p.amount ORDER BY p.date, p.id) FILTER (WHERE p.state = %(running)s))[1]
+                              AS next_amount,
+                          COUNT(*) FILTER (WHERE p.state IN %(not_kept)s) AS broken,
+                          COUNT(*) FILTER (WHERE p.state = %(to_accept)s) AS to_accept
                      FROM ar_payment_promise p
                     WHERE p.partner_id = act.res_id AND p.company_id = act.ar_company_id
                    ) promise ON TRUE
@@ -133,6 +143,9 @@ class ArCollectionWorklist(models.Model):
             """,
             aging=aging,
             company_ids=company_ids,
+            running=PROMISE_RUNNING_STATE,
+            not_kept=PROMISE_NOT_KEPT_STATES,
+            to_accept=PROMISE_TO_ACCEPT_STATE,
         )
 
     def action_log_contact(self):
@@ -142,6 +155,11 @@ class ArCollectionWorklist(models.Model):
         # logging closes this follow-up (the worklist line disappears): back to the worklist after
         action["context"] = {**action["context"], "ar_log_from_worklist": True}
         return action
+
+    def action_open_promises_to_accept(self):
+        """The customer's promises to accept, with their Accept and Refuse buttons."""
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_ar_view_promises_to_accept()
 
     def action_open_partner(self):
         self.ensure_one()

@@ -11,7 +11,7 @@ from odoo.tools import float_round
 
 from odoo.addons.base.models.res_lang import intersperse
 
-from ..const import BUCKETS
+from ..const import BUCKETS, PROMISE_RUNNING_STATE
 
 AMOUNT_KEYS = ("residual", *BUCKETS, "overdue")
 
@@ -87,7 +87,8 @@ class ReportArAging(models.AbstractModel):
             if "last_result" not in values:
                 values["last_result"] = log.result_id.name or ""
                 values["remarks"] = "\n".join(filter(None, (log.notes, log.customer_feedback)))
-        promises = self.env["ar.payment.promise"].search(base + [("state", "=", "open")], order="date")
+        # the accepted promises still running (one to accept is the customer's word only)
+        promises = self.env["ar.payment.promise"].search(base + [("state", "=", PROMISE_RUNNING_STATE)], order="date")
         for promise in promises:
             values = summary[promise.partner_id.id]
             text = f"{fields.Date.to_string(promise.date)}: {promise.amount:,.2f}"
