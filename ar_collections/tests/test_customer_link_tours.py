@@ -132,7 +132,9 @@ class TestCustomerLinkTours(ArCollectionsCommon, HttpCase):
         self.assertEqual(promise_log.invoice_ids, self.invoice_b)
         self.assertIn("Mr. Wang promised to pay", promise_log.customer_feedback)
         self.assertIn("1,800.00", promise_log.customer_feedback)
-        self.assertIn(f"by {fields.Date.to_string(promise.date)} for INV/2024/00002 (to accept)", promise_log.customer_feedback)
+        self.assertIn(
+            f"by {fields.Date.to_string(promise.date)} for INV/2024/00002 (to accept)", promise_log.customer_feedback
+        )
 
         # a to-do for the collector on the dispute, with what the customer wrote
         todo = self.env["mail.activity"].search([("res_model", "=", "ar.dispute"), ("res_id", "=", dispute.id)])
