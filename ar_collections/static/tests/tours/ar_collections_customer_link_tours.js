@@ -122,12 +122,20 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_tour", {
     ],
 });
 
-// back to the customer's form from one of its lists (the previous breadcrumb)
-const backStep = (content) => ({
+// back one breadcrumb, once the view ``view`` (a selector of the view left) is displayed: a
+// second click must not land on the breadcrumb of the view being left
+const backStep = (content, view) => ({
     content,
-    trigger: ".o_breadcrumb .o_back_button a",
+    trigger: `body:has(${view}) .o_breadcrumb .o_back_button a`,
     run: "click",
 });
+
+// the customer's Credit & Collections tab (again after coming back to the customer)
+const collectionsTab = {
+    content: "The customer's Credit & Collections tab",
+    trigger: ".o_form_view .o_notebook .nav-link:contains('Credit & Collections')",
+    run: "click",
+};
 
 registry.category("web_tour.tours").add("ar_collections_customer_link_collector_tour", {
     url: "/odoo",
@@ -153,11 +161,7 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_collector_
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_partner]",
             run: "click",
         },
-        {
-            content: "Its Credit & Collections tab",
-            trigger: ".o_form_view .o_notebook .nav-link:contains('Credit & Collections')",
-            run: "click",
-        },
+        collectionsTab,
         // the contact log: the reminder e-mail and the two answers from the link
         {
             content: "Open the customer's contacts",
@@ -173,7 +177,8 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_collector_
             trigger:
                 ".o_list_view .o_data_row:has(td[name=channel]:contains('Portal')):has(td[name=contact_id]:contains('Mr. Wang')):eq(1)",
         },
-        backStep("Back to the customer"),
+        backStep("Back to the customer", ".o_list_view td[name=channel]"),
+        collectionsTab,
         // the dispute of invoice A, and its contact
         {
             content: "Open the customer's disputes",
@@ -213,9 +218,10 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_collector_
             trigger:
                 ".o_form_view div[name=invoice_ids]:has(.o_tag:contains('INV/2024/00001')):not(:has(.o_tag:eq(1)))",
         },
-        backStep("Back to the dispute"),
-        backStep("Back to the disputes"),
-        backStep("Back to the customer"),
+        backStep("Back to the dispute", ".o_form_view div[name=result_id]"),
+        backStep("Back to the disputes", ".o_form_view div[name=log_id]"),
+        backStep("Back to the customer", ".o_list_view td[name=reason]"),
+        collectionsTab,
         // the promise, to accept
         {
             content: "Open the customer's promises",
