@@ -57,9 +57,10 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
 
     @classmethod
     def setup_independent_user(cls):
-        # the user who books the invoices: his name shows in chatters and on the plan
+        # the test's own user (an accounting administrator, so a credit manager) books the
+        # invoices and launches the run: a real name on the pictures, not Odoo's test name
         user = super().setup_independent_user()
-        user.name = "Li Na (Accountant)"
+        user.name = "Li Na (Credit Manager)"
         return user
 
     @classmethod
@@ -417,6 +418,11 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         """The first page of ``report`` printed for ``records`` (wkhtmltopdf, then pdftoppm)."""
         pdftoppm = shutil.which("pdftoppm")
         self.assertTrue(pdftoppm, "pdftoppm (poppler-utils) is needed for the PDFs")
+        params = self.env["ir.config_parameter"].sudo()
+        # wkhtmltopdf fetches the styles from the test server; the customer link printed on a
+        # letter shows the company's public address, not the test server's
+        params.set_param("report.url", self.base_url())
+        params.set_param("web.base.url", "https://erp.jinling.example.com")
         content, report_type = (
             self.env["ir.actions.report"]
             .with_user(self.collector)
