@@ -56,6 +56,14 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         )
 
     @classmethod
+    def setup_independent_user(cls):
+        # the test's own user (an accounting administrator, so a credit manager) books the
+        # invoices and launches the run: a real name on the pictures, not Odoo's test name
+        user = super().setup_independent_user()
+        user.name = "Li Na (Credit Manager)"
+        return user
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         today = fields.Date.context_today(cls.customer)
@@ -183,9 +191,9 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
     def run_js(self, browser, code):
         browser._websocket_request("Runtime.evaluate", params={"expression": code, "awaitPromise": True})
 
-    def shoot(self, browser, name, url, selector, before=None):
+    def shoot(self, browser, name, url, selector, before=None, timeout=30):
         browser.navigate_to(self.base_url() + url, wait_stop=True)
-        self.wait_for(browser, selector)
+        self.wait_for(browser, selector, timeout=timeout)
         for code, then in before or []:
             self.run_js(browser, code)
             self.wait_for(browser, then)
@@ -316,9 +324,9 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             self._wait_remaining_requests()
 
     def test_screenshots_portal_and_plan(self):
-        """The customer's portal (statements, a balance confirmation with its reply form) and
-        the printed agreement of a repayment plan with its first instalment kept. (The plan's
-        form in the web client timed out twice on the loaded machine: not taken yet.)"""
+        """The customer's portal (statements, a balance confirmation with its reply form), a
+        repayment plan with its first instalment kept (form and printed agreement) and the
+        customer link of a letter as a visitor without an account sees it."""
         today = fields.Date.context_today(self.customer)
 
         def days(n):
@@ -369,6 +377,7 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
             }
         )
         statement._ar_mark_sent("email")
+        link = self.env["ar.customer.link"]._ar_get_link(self.letter)
         self.env.flush_all()
         browser = ChromeBrowser(self)
         try:
@@ -384,6 +393,19 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
                 f"/my/statements/{confirmation.id}",
                 ".o_ar_portal_statement button.o_ar_disagree",
             )
+            self.login(browser, self.collector)
+            self.shoot(
+                browser,
+                "repayment_plan_form.png",
+                f"/odoo/action-ar_collections.ar_repayment_plan_action/{plan.id}",
+                # the instalments' rows, not only their field: the picture is of the schedule;
+                # a loaded machine (load 6-10) took more than 30 s to open the web client
+                ".o_form_view .o_field_one2many[name=line_ids] .o_data_row",
+                timeout=90,
+            )
+            # the customer link of the letter, as the contact without an account opens it
+            self.authenticate(None, None, browser=browser)
+            self.shoot(browser, "customer_link.png", f"/ar/link/{link.sudo().token}", ".o_ar_link_invoices .o_ar_total")
         finally:
             browser.stop()
             self._wait_remaining_requests()
@@ -396,6 +418,11 @@ class TestArScreenshots(CreditHoldCommon, HttpCase):
         """The first page of ``report`` printed for ``records`` (wkhtmltopdf, then pdftoppm)."""
         pdftoppm = shutil.which("pdftoppm")
         self.assertTrue(pdftoppm, "pdftoppm (poppler-utils) is needed for the PDFs")
+        params = self.env["ir.config_parameter"].sudo()
+        # wkhtmltopdf fetches the styles from the test server; the customer link printed on a
+        # letter shows the company's public address, not the test server's
+        params.set_param("report.url", self.base_url())
+        params.set_param("web.base.url", "https://erp.jinling.example.com")
         content, report_type = (
             self.env["ir.actions.report"]
             .with_user(self.collector)
