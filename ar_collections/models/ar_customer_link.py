@@ -292,7 +292,7 @@ class ArCustomerLink(models.Model):
         record.message_post(
             body=note, author_id=contact.id, attachment_ids=attachments.ids, subtype_xmlid="mail.mt_note"
         )
-        if collector and "activity_ids" in record._fields:  # a promise has no activities
+        if collector:
             record.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=fields.Date.context_today(self),

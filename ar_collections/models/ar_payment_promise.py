@@ -26,7 +26,8 @@ class ArPaymentPromise(models.Model):
 
     _name = "ar.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["ar.customer.request.mixin", "mail.thread"]
+    # activities: a promise made from the customer link is a to-do of its collector until decided
+    _inherit = ["ar.customer.request.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -286,6 +287,8 @@ class ArPaymentPromise(models.Model):
             promise.message_post(
                 body=self.env._("Promise made on the portal accepted by %(user)s.", user=self.env.user.name)
             )
+        # sudo: the to-do may be another collector's; the promise was decided
+        self.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Accepted"))
         return True
 
     def action_refuse(self):
@@ -297,6 +300,8 @@ class ArPaymentPromise(models.Model):
             promise.message_post(
                 body=self.env._("Promise made on the portal refused by %(user)s.", user=self.env.user.name)
             )
+        # sudo: see action_accept
+        self.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Refused"))
         return True
 
     @api.model

@@ -182,9 +182,13 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         with self.assertRaises(AccessError):
             promise.with_user(self.salesman).action_accept()
         self.assertEqual(promise.state, "to_accept")
+        # the collector's to-do: accept or refuse it
+        self.assertEqual(promise.activity_ids.user_id, self.collector)
+        self.assertEqual(promise.activity_ids.summary, "Customer request from the portal")
         promise.with_user(self.collector).action_accept()
         self.assertEqual(promise.state, "open")
         self.assertIn(self.inv_2.id, self.env["ar.payment.promise"]._ar_get_paused_invoice_ids(self.company))
+        self.assertFalse(promise.activity_ids, "decided: the to-do is done")
 
     def promise_on_the_link(self):
         token = self.csrf(self.url)
@@ -198,8 +202,10 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
 
     def test_collector_refuses_promise(self):
         promise = self.promise_on_the_link()
+        self.assertTrue(promise.activity_ids)
         promise.with_user(self.collector).action_refuse()
         self.assertEqual(promise.state, "refused")
+        self.assertFalse(promise.activity_ids, "decided: the to-do is done")
         self.assertIn(
             "Promise made on the portal refused by Collector Li", " ".join(promise.message_ids.mapped("body"))
         )
@@ -593,6 +599,8 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         plan_url = f"/ar/link/{self.env['ar.customer.link']._ar_valid_links(plan)[plan.id].sudo().token}"
         page = self.url_open(plan_url).text
         self.assertIn(f"Proposed repayment plan {plan.name}", page)
+        # the instalments' dates in the reader's format (en_US), as everywhere else
+        self.assertIn((fields.Date.today() + timedelta(days=10)).strftime("%m/%d/%Y"), page)
         self.assertIn("750.00", page)
         # the letter's link opens no plan: it cannot accept this one
         self.assertNotIn("o_ar_accept_plan", self.url_open(self.url).text)

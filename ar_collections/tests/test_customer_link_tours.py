@@ -136,6 +136,11 @@ class TestCustomerLinkTours(ArCollectionsCommon, HttpCase):
             f"by {fields.Date.to_string(promise.date)} for INV/2024/00002 (to accept)", promise_log.customer_feedback
         )
 
+        # a to-do for the collector on the promise (to accept) and on the dispute
+        promise_todo = self.env["mail.activity"].search(
+            [("res_model", "=", "ar.payment.promise"), ("res_id", "=", promise.id)]
+        )
+        self.assertEqual((promise_todo.user_id, promise_todo.date_deadline), (self.collector, today))
         # a to-do for the collector on the dispute, with what the customer wrote
         todo = self.env["mail.activity"].search([("res_model", "=", "ar.dispute"), ("res_id", "=", dispute.id)])
         self.assertEqual(todo.user_id, self.collector)
@@ -156,6 +161,7 @@ class TestCustomerLinkTours(ArCollectionsCommon, HttpCase):
         self.assertEqual(promise.invoice_ids, self.invoice_b)
         accepted = promise.message_ids.filtered(lambda m: "accepted by Collector Li" in (m.body or ""))
         self.assertEqual(accepted.author_id, self.collector.partner_id)
+        self.assertFalse(promise_todo.exists(), "accepted: the collector's to-do is done")
         self.assertEqual(dispute.state, "open", "the collector only read the dispute")
         # both invoices are paused now: nothing left to remind the customer of
         self.assertIn(self.invoice_a.id, self.paused())
