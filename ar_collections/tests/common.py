@@ -101,6 +101,35 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         return move
 
     @classmethod
+    def ar_instalment_invoice(cls, partner, amount, invoice_date, days=(30, 60)):
+        """A posted customer invoice of ``amount`` without taxes, payable in two halves ``days``
+        days after ``invoice_date`` (its ``invoice_date_due`` is the last half's)."""
+        first, second = days
+        term = cls.env["account.payment.term"].create(
+            {
+                "name": f"50% at {first} days, 50% at {second} days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": first}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": second}),
+                ],
+            }
+        )
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "date": invoice_date,
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]})
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
     def ar_pay(cls, invoices, amount, date, currency=None):
         """Register a payment of ``amount`` on ``invoices`` on ``date`` (reconciled)."""
         wizard = (

@@ -73,30 +73,7 @@ class TestWriteOffOldestDue(ArBadDebtCommon):
     def test_shares_follow_the_oldest_unpaid_item(self):
         # 6,000 invoiced 1 Oct 2025 in two instalments: 3,000 due 1 Nov 2025, 3,000 due 1 May 2026
         # (its invoice_date_due is the last one); the 4,000 of inv2 is due 20 Dec 2025
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "Two instalments",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 31}),
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 212}),
-                ],
-            }
-        )
-        instalments = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_date": "2025-10-01",
-                "date": "2025-10-01",
-                "invoice_payment_term_id": term.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Machines", "quantity": 1, "price_unit": 6000.0, "tax_ids": [Command.clear()]}
-                    )
-                ],
-            }
-        )
-        instalments.action_post()
+        instalments = self.ar_instalment_invoice(self.customer, 6000.0, "2025-10-01", days=(31, 212))
         self.assertEqual(instalments.invoice_date_due, self.d("2026-05-01"))
         request = self.env["ar.write.off.request"].create(
             {

@@ -74,31 +74,10 @@ class TestCreditScore(ArScoringCommon):
 
     def test_instalments_late_from_their_own_due_dates(self):
         """50 % at 30 days, 50 % at 60 days: each half is late from its own due date."""
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "50% 30 days, 50% 60 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
-                ],
-            }
-        )
         partner = self.env["res.partner"].create({"name": "Instalment Payer", "is_company": True})
 
         def invoice(amount, invoice_date):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": invoice_date,
-                    "invoice_payment_term_id": term.id,
-                    "invoice_line_ids": [
-                        Command.create({"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []})
-                    ],
-                }
-            )
-            move.action_post()
-            return move
+            return self.ar_instalment_invoice(partner, amount, invoice_date)
 
         # 40,000 of 1 March: halves due 31 March and 30 April, all paid on 10 May (40 and 10 days late)
         first = invoice(40000.0, "2026-03-01")

@@ -463,30 +463,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
     def test_page_lists_oldest_unpaid_instalment_first(self):
         # 10,000 of 1 May 2024, half due on 31 May, half on 30 June: its oldest unpaid instalment
         # is older than inv_1 (due 9 June) and inv_2 (19 June), its last one is not
-        half_half = self.env["account.payment.term"].create(
-            {
-                "name": "50% at 30 days, 50% at 60 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
-                ],
-            }
-        )
-        instalments = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_date": "2024-05-01",
-                "date": "2024-05-01",
-                "invoice_payment_term_id": half_half.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Goods", "quantity": 1, "price_unit": 10000.0, "tax_ids": [Command.clear()]}
-                    )
-                ],
-            }
-        )
-        instalments.action_post()
+        instalments = self.ar_instalment_invoice(self.customer, 10000.0, "2024-05-01")
         self.assertEqual(str(instalments.invoice_date_due), "2024-06-30")
         self.assertEqual(self.link._ar_open_invoices(), instalments | self.inv_1 | self.inv_2)
         table = self.invoice_table()

@@ -28,30 +28,7 @@ class TestInstalmentDueDates(AutoDunningCommon):
                 "ar_interest_account_id": cls.company_data["default_account_revenue"].id,
             }
         )
-        cls.half_half = cls.env["account.payment.term"].create(
-            {
-                "name": "50% at 30 days, 50% at 60 days",
-                "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
-                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
-                ],
-            }
-        )
-        cls.invoice_a = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": cls.customer.id,
-                "invoice_date": "2026-05-01",
-                "date": "2026-05-01",
-                "invoice_payment_term_id": cls.half_half.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Goods", "quantity": 1, "price_unit": 10000.0, "tax_ids": [Command.clear()]}
-                    )
-                ],
-            }
-        )
-        cls.invoice_a.action_post()
+        cls.invoice_a = cls.ar_instalment_invoice(cls.customer, 10000.0, "2026-05-01")
         cls.invoice_b = cls.ar_invoice(cls.customer, 1200.0, "2026-05-06", "2026-06-05")
 
     def test_the_invoice_has_two_instalments(self):

@@ -5,24 +5,14 @@
 
 import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMyCollections } from "./ar_collections_tour_steps";
 
 const { DateTime } = luxon;
 
 registry.category("web_tour.tours").add("ar_collections_collector_call_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("ar_collections.ar_collections_menu_root", "Open Credit & Collections"),
-        {
-            content: "Open the Collections menu",
-            trigger: "button[data-menu-xmlid='ar_collections.ar_collections_menu_collections']",
-            run: "click",
-        },
-        {
-            content: "Open My Collections",
-            trigger: ".dropdown-item[data-menu-xmlid='ar_collections.ar_collection_worklist_menu']",
-            run: "click",
-        },
+        ...openMyCollections(),
         {
             content: "Open the follow-up of the overdue customer",
             trigger: ".o_list_view .o_data_row td[name=partner_id]:contains('Huadong Machinery')",
