@@ -77,6 +77,8 @@
         "data/ar_repayment_plan_data.xml",
         "report/ar_repayment_plan_reports.xml",
         "report/ar_repayment_plan_templates.xml",
+        # the proposal e-mail attaches the agreement: after its report
+        "data/ar_repayment_plan_mail_data.xml",
         "views/ar_repayment_plan_views.xml",
         "views/res_partner_plans_views.xml",
         "report/ar_collection_worklist_plans_views.xml",

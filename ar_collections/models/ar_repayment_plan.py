@@ -476,6 +476,31 @@ class ArRepaymentPlan(models.Model):
             plan.message_post(body=self.env._("Repayment plan cancelled: dunning of its invoices resumes."))
         return True
 
+    def action_send_proposal(self):
+        """E-mail the proposed plan to the customer: the agreement attached, and the link by
+        which the customer accepts it online (made here, after the caller's check). The plan
+        stays proposed until the customer accepts it or a collector records the signature."""
+        self.ensure_one()
+        self._ar_check_collector()
+        self._ar_check_state("proposed")
+        self._ar_make_customer_links()
+        template = self.env.ref("ar_collections.mail_template_ar_repayment_plan", raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "force_email": True,
+            },
+        }
+
     def action_print_agreement(self):
         """The agreement to sign. Printed by a collector for a proposed plan, it carries a valid
         customer link (made again if the first one expired); anyone else (an auditor) prints it

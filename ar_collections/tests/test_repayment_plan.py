@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .test_ar_aging_report import pdf_text
@@ -321,6 +321,41 @@ class TestRepaymentPlanControls(RepaymentPlanCommon):
             self.env["ar.repayment.plan"].with_user(self.collector).create(
                 {"partner_id": self.customer.id, "state": "active", "invoice_ids": [Command.set(self.invoice_a.ids)]}
             )
+
+    def test_proposal_sent_by_email_with_its_link(self):
+        """The collector e-mails the proposed plan: the agreement attached, the schedule and the
+        link to accept it online in the body; the plan stays proposed. A draft cannot be sent;
+        an auditor or a salesperson cannot send it (nothing sent, no link made)."""
+        plan = self.new_plan()
+        Links = self.env["ar.customer.link"]
+        with self.assertRaises(UserError):
+            plan.with_user(self.collector).action_send_proposal()  # a draft: not proposed yet
+        with freeze_time("2026-03-16 09:00:00"):
+            plan.with_user(self.collector).action_propose()
+            Links.sudo().search([("res_model", "=", "ar.repayment.plan"), ("res_id", "=", plan.id)]).unlink()
+            for user in (self.auditor, self.salesman):
+                with self.assertRaises(AccessError):
+                    plan.with_user(user).action_send_proposal()
+            self.assertFalse(Links._ar_valid_links(plan), "refused: no link made")
+            action = plan.with_user(self.collector).action_send_proposal()
+            composer = Form(
+                self.env["mail.compose.message"].with_user(self.collector).with_context(**action["context"])
+            )
+            composer.save().action_send_mail()
+            link = Links._ar_valid_links(plan)[plan.id]
+        mail = plan.message_ids.filtered(lambda m: m.attachment_ids and "/ar/link/" in (m.body or ""))
+        self.assertEqual(len(mail), 1)
+        self.assertIn(f"/ar/link/{link.sudo().token}", mail.body)
+        self.assertIn(plan.name, mail.body)
+        for day in ("03/20/2026", "04/20/2026", "05/20/2026"):
+            self.assertIn(day, mail.body)
+        self.assertIn("1,500.00", mail.body)
+        self.assertIn("4,500.00", mail.body)
+        self.assertEqual(mail.partner_ids, self.customer)
+        # the agreement (its report's file name: number and customer)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertTrue(mail.attachment_ids.name.startswith(plan.name.replace("/", "_")), mail.attachment_ids.name)
+        self.assertEqual(plan.state, "proposed", "sending is not agreeing")
 
     def test_auditor_reads_changes_nothing(self):
         plan = self.active_plan()
