@@ -47,9 +47,12 @@ class ArCustomerLinkController(http.Controller):
     @http.route(["/ar/link/<string:token>"], type="http", auth="public", website=True)
     def ar_customer_link(self, token, done=None, **kw):
         link = self._ar_link(token)
-        return self._ar_render(link, done=bool(done))
+        # what was recorded, to thank the customer for it (anything else: a plain thanks)
+        return self._ar_render(link, done=done if done in self._ar_done_kinds else bool(done))
 
-    def _ar_submit(self, token, submit):
+    _ar_done_kinds = ("promise", "dispute", "extension", "plan")
+
+    def _ar_submit(self, token, submit, kind):
         link = self._ar_link(token)
         try:
             # a refused submission leaves nothing behind
@@ -57,7 +60,7 @@ class ArCustomerLinkController(http.Controller):
                 submit(link)
         except (UserError, ValidationError, AccessError) as error:
             return self._ar_render(link, error=request.env._("Not recorded: %s", error.args[0]))
-        return request.redirect(f"/ar/link/{token}?done=1")
+        return request.redirect(f"/ar/link/{token}?done={kind}")
 
     @staticmethod
     def _ar_invoice_ids(kw):
@@ -81,6 +84,7 @@ class ArCustomerLinkController(http.Controller):
             lambda link: link._ar_submit_promise(
                 self._ar_invoice_ids(kw), self._ar_date(date), ArCollectionsPortal._ar_parse_amount(amount), note
             ),
+            "promise",
         )
 
     @http.route(["/ar/link/<string:token>/dispute"], type="http", auth="public", methods=["POST"], website=True)
@@ -90,14 +94,17 @@ class ArCustomerLinkController(http.Controller):
             lambda link: link._ar_submit_dispute(
                 self._ar_invoice_ids(kw), reason, note, ArCollectionsPortal._ar_read_attachment(attachment)
             ),
+            "dispute",
         )
 
     @http.route(["/ar/link/<string:token>/extension"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_extension(self, token, date=None, reason=None, **kw):
         return self._ar_submit(
-            token, lambda link: link._ar_submit_extension(self._ar_invoice_ids(kw), self._ar_date(date), reason)
+            token,
+            lambda link: link._ar_submit_extension(self._ar_invoice_ids(kw), self._ar_date(date), reason),
+            "extension",
         )
 
     @http.route(["/ar/link/<string:token>/plan"], type="http", auth="public", methods=["POST"], website=True)
     def ar_customer_link_plan(self, token, **kw):
-        return self._ar_submit(token, lambda link: link._ar_submit_plan_acceptance())
+        return self._ar_submit(token, lambda link: link._ar_submit_plan_acceptance(), "plan")

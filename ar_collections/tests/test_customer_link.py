@@ -165,7 +165,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
             data={"csrf_token": token, "invoice_ids": [self.inv_2.id], "date": self.future, "amount": "250"},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("your request was recorded", response.text)
+        self.assertIn("your promise to pay was recorded", response.text)
         promise, dispute, extension, log = self.requests_of(self.customer)
         self.assertEqual(promise.state, "to_accept")
         self.assertEqual(promise.amount, 250.0)
@@ -290,10 +290,15 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
 
     def test_extension_goes_to_approval(self):
         token = self.csrf(self.url)
-        self.url_open(
+        response = self.url_open(
             f"{self.url}/extension",
             data={"csrf_token": token, "invoice_ids": [self.inv_1.id], "date": self.future, "reason": "Cash is late"},
         )
+        self.assertIn("your request for more time was recorded", response.text)
+        # a made-up "done" in the address thanks in general terms, nothing more
+        page = self.url_open(f"{self.url}?done=<script>").text
+        self.assertIn("your request was recorded", page)
+        self.assertNotIn("<script>", page)
         promise, dispute, extension, log = self.requests_of(self.customer)
         self.assertEqual(extension.state, "to_approve")
         self.assertEqual(extension.amount, 1000.0)
@@ -414,7 +419,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         data = {"csrf_token": token, "invoice_ids": [self.inv_1.id], "reason": "price"}
         for url in urls[:2]:
             for _i in range(CUSTOMER_LINK_RATE_PER_TOKEN):
-                self.assertIn("your request was recorded", self.url_open(f"{url}/dispute", data=data).text)
+                self.assertIn("your dispute was recorded", self.url_open(f"{url}/dispute", data=data).text)
         self.assertEqual(len(self.requests_of(self.customer)[1]), CUSTOMER_LINK_RATE_PER_PARTNER)
         # the third link has sent nothing yet, but the customer has reached his limit
         response = self.url_open(f"{urls[2]}/dispute", data=data)
@@ -435,7 +440,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
             f"{other_url}/dispute",
             data={"csrf_token": token, "invoice_ids": [self.other_inv.id], "reason": "price"},
         )
-        self.assertIn("your request was recorded", response.text)
+        self.assertIn("your dispute was recorded", response.text)
 
     def test_link_in_letter_made_when_printed(self):
         self.assertIn(self.url, self.letter._ar_customer_link_url())
@@ -585,7 +590,7 @@ class TestCustomerLink(ArCollectionsCommon, HttpCase):
         self.assertIn("Not recorded", self.url_open(f"{self.url}/plan", data={"csrf_token": token}).text)
         self.assertEqual(plan.state, "proposed")
         response = self.url_open(f"{plan_url}/plan", data={"csrf_token": token})
-        self.assertIn("your request was recorded", response.text)
+        self.assertIn("you accepted the repayment plan", response.text)
         self.assertEqual(plan.state, "active")
         self.assertEqual(plan.amount_scheduled, 1250.0, "the terms are unchanged")
         log = self.requests_of(self.customer)[3]

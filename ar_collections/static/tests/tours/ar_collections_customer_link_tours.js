@@ -78,7 +78,7 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_tour", {
         },
         {
             content: "The dispute is recorded",
-            trigger: `body:not(.${MARK}) .o_ar_customer_link .o_ar_done:contains('your request was recorded')`,
+            trigger: `body:not(.${MARK}) .o_ar_customer_link .o_ar_done:contains('your dispute was recorded')`,
         },
         {
             content: "Nothing was refused",
@@ -113,7 +113,7 @@ registry.category("web_tour.tours").add("ar_collections_customer_link_tour", {
         },
         {
             content: "The promise is recorded",
-            trigger: `body:not(.${MARK}) .o_ar_customer_link .o_ar_done:contains('your request was recorded')`,
+            trigger: `body:not(.${MARK}) .o_ar_customer_link .o_ar_done:contains('your promise to pay was recorded')`,
         },
         {
             content: "Nothing was refused, and the invoices are still listed",
