@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.amount_to_chinese import amount_to_chinese
+from ..tools.mail_composer import composer_action
 
 
 class ArCustomerDocumentMixin(models.AbstractModel):
@@ -228,21 +229,7 @@ class ArCustomerDocumentMixin(models.AbstractModel):
         self._ar_assign_number()
         self._ar_write_guarded({"ar_email_user_id": self.env.user.id})
         template = self._ar_get_mail_template()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
-                "force_email": True,
-            },
-        }
+        return composer_action(self, template)
 
     def _ar_get_mail_template(self):
         """Mail template of the document (overridable)."""

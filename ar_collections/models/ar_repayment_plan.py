@@ -21,6 +21,7 @@ from odoo.tools import SQL
 
 from ..const import COLLECTIONS_USER_GROUP, CREDIT_MANAGER_GROUP, PLAN_STATES
 from ..tools.amount_to_chinese import amount_to_chinese
+from ..tools.mail_composer import composer_action
 
 # states in which the customer still pays by the plan (the covered invoices are not dunned)
 RUNNING_STATES = ("active",)
@@ -485,21 +486,7 @@ class ArRepaymentPlan(models.Model):
         self._ar_check_state("proposed")
         self._ar_make_customer_links()
         template = self.env.ref("ar_collections.mail_template_ar_repayment_plan", raise_if_not_found=False)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id if template else False,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
-                "force_email": True,
-            },
-        }
+        return composer_action(self, template)
 
     def action_print_agreement(self):
         """The agreement to sign. Printed by a collector for a proposed plan, it carries a valid

@@ -1,1 +1,2 @@
 from . import amount_to_chinese
+from . import mail_composer
